@@ -1,0 +1,324 @@
+/* util.c - errors, allocation, strbuf, UTF-8 helpers. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ls_verbosity = 1;
+
+static const char *const ls_error_str[LS_ERR_MAX] = {
+    [LS_OK] = "no error",
+    [LS_ERR_NOMEM] = "out of memory",
+    [LS_ERR_IO] = "input/output error",
+    [LS_ERR_EMPTY] = "empty file",
+    [LS_ERR_BINARY] = "not a text file",
+    [LS_ERR_ENCODING] = "unknown or broken text encoding",
+    [LS_ERR_TOO_LARGE] = "file too large",
+    [LS_ERR_TEMPLATE] = "malformed template",
+    [LS_ERR_REGEX] = "bad pattern",
+    [LS_ERR_OPENCC] = "OpenCC configuration not found",
+    [LS_ERR_XLSX] = "workbook could not be written",
+    [LS_ERR_LOCKED] = "another run holds the lock",
+    [LS_ERR_USAGE] = "usage error",
+};
+
+const char *ls_strerror(ls_error err)
+{
+    if ((unsigned)err >= LS_ERR_MAX)
+        return "unknown error";
+    return ls_error_str[err];
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+    fputs("locstat: ", stderr);
+    fputs(prefix, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("error: ", fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+    va_list ap;
+    if (ls_verbosity < 1)
+        return;
+    va_start(ap, fmt);
+    vreport("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void info(const char *fmt, ...)
+{
+    va_list ap;
+    if (ls_verbosity < 2)
+        return;
+    va_start(ap, fmt);
+    vreport("", fmt, ap);
+    va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("fatal: ", fmt, ap);
+    va_end(ap);
+    exit(3);
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        die("out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        die("out of memory allocating %zu x %zu bytes", n, size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        die("out of memory allocating %zu bytes", n);
+    return q;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrfmt(const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    char tmp[256];
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        die("bad format '%s'", fmt);
+    if ((size_t)n < sizeof(tmp))
+        return xstrndup(tmp, (size_t)n);
+    sb_grow(&sb, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return sb.buf;
+}
+
+void sb_init(strbuf *sb)
+{
+    sb->buf = NULL;
+    sb->len = sb->alloc = 0;
+}
+
+void sb_release(strbuf *sb)
+{
+    free(sb->buf);
+    sb_init(sb);
+}
+
+void sb_grow(strbuf *sb, size_t extra)
+{
+    size_t need = sb->len + extra + 1;
+    if (need <= sb->alloc)
+        return;
+    if (sb->alloc < 64)
+        sb->alloc = 64;
+    while (sb->alloc < need)
+        sb->alloc *= 2;
+    sb->buf = xrealloc(sb->buf, sb->alloc);
+}
+
+void sb_add(strbuf *sb, const void *data, size_t len)
+{
+    sb_grow(sb, len);
+    memcpy(sb->buf + sb->len, data, len);
+    sb->len += len;
+    sb->buf[sb->len] = '\0';
+}
+
+void sb_addstr(strbuf *sb, const char *s)
+{
+    sb_add(sb, s, strlen(s));
+}
+
+void sb_addch(strbuf *sb, int c)
+{
+    char ch = (char)c;
+    sb_add(sb, &ch, 1);
+}
+
+void sb_addf(strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    sb_grow(sb, 64);
+    va_start(ap, fmt);
+    n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        die("bad format '%s'", fmt);
+    if ((size_t)n >= sb->alloc - sb->len) {
+        sb_grow(sb, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+        va_end(ap);
+    }
+    sb->len += (size_t)n;
+}
+
+char *sb_detach(strbuf *sb, size_t *len)
+{
+    char *p;
+    if (!sb->buf)
+        sb_grow(sb, 0), sb->buf[0] = '\0';
+    p = sb->buf;
+    if (len)
+        *len = sb->len;
+    sb_init(sb);
+    return p;
+}
+
+ls_error read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    strbuf sb = STRBUF_INIT;
+    char chunk[65536];
+    size_t n;
+
+    if (!f)
+        return LS_ERR_IO;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        sb_add(&sb, chunk, n);
+    if (ferror(f)) {
+        int saved = errno;
+        fclose(f);
+        sb_release(&sb);
+        errno = saved ? saved : EIO;
+        return LS_ERR_IO;
+    }
+    fclose(f);
+    *data = sb_detach(&sb, len);
+    return LS_OK;
+}
+
+int utf8_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0)
+        return 2;
+    if ((c & 0xF0) == 0xE0)
+        return 3;
+    if ((c & 0xF8) == 0xF0)
+        return 4;
+    return 1;
+}
+
+uint32_t utf8_decode(const char *s, int *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int n = utf8_len(u[0]);
+    uint32_t cp;
+
+    switch (n) {
+    case 2: cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu); break;
+    case 3: cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu); break;
+    case 4:
+        cp = ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) |
+             (u[3] & 0x3Fu);
+        break;
+    default: cp = u[0]; break;
+    }
+    if (len)
+        *len = n;
+    return cp;
+}
+
+int utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+size_t utf8_prev(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    i--;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+void format_decimal(double v, char *out, size_t size)
+{
+    char *p;
+    snprintf(out, size, "%.6f", v);
+    p = strchr(out, '.');
+    if (!p)
+        return;
+    p += strlen(p) - 1;
+    while (*p == '0')
+        *p-- = '\0';
+    if (*p == '.')
+        *p = '\0';
+}

@@ -1,0 +1,103 @@
+/*
+ * util.h - errors, allocation and growable buffers shared by every stage.
+ *
+ * Errors follow git: a function that fails prints nothing itself unless it
+ * is the one that knows the file involved; it then calls error() once and
+ * returns the result, e.g. `return error("cannot read '%s': %s", ...)`.
+ * Allocation failure is not recoverable here: x*alloc() print and exit.
+ */
+#ifndef LS_UTIL_H
+#define LS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Error codes returned by locstat functions; ls_strerror() names them. */
+typedef enum {
+    LS_OK = 0,
+    LS_ERR_NOMEM,     /**< out of memory */
+    LS_ERR_IO,        /**< a file could not be read or written */
+    LS_ERR_EMPTY,     /**< the article has no text */
+    LS_ERR_BINARY,    /**< the bytes are not text */
+    LS_ERR_ENCODING,  /**< the text is in no encoding we know */
+    LS_ERR_TOO_LARGE, /**< the file exceeds the size limit */
+    LS_ERR_TEMPLATE,  /**< a template file is malformed */
+    LS_ERR_REGEX,     /**< a pattern does not compile or failed to match */
+    LS_ERR_OPENCC,    /**< OpenCC could not be opened */
+    LS_ERR_XLSX,      /**< libxlsxwriter reported an error */
+    LS_ERR_LOCKED,    /**< another run holds the output lock */
+    LS_ERR_USAGE,     /**< bad command line */
+    LS_ERR_MAX
+} ls_error;
+
+/** A short English description of @p err. */
+const char *ls_strerror(ls_error err);
+
+/** Verbosity of messages on stderr: 0 = errors only (-q), 1 = default, 2 = -v. */
+extern int ls_verbosity;
+
+/** Print "locstat: error: ..." and return -1. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Print "locstat: warning: ..." unless quiet. */
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Print "locstat: ..." when verbose (-v). */
+void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Print "locstat: fatal: ..." and exit(3). */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Grow array @p x (of @p alloc elements) so that it holds at least @p nr. */
+#define ALLOC_GROW(x, nr, alloc)                                          \
+    do {                                                                  \
+        if ((size_t)(nr) > (alloc)) {                                     \
+            (alloc) = (alloc) < 16 ? 16 : (alloc);                        \
+            while ((alloc) < (size_t)(nr))                                \
+                (alloc) *= 2;                                             \
+            (x) = xrealloc((x), (alloc) * sizeof(*(x)));                  \
+        }                                                                 \
+    } while (0)
+
+/** A growable NUL-terminated byte string (git's strbuf). */
+typedef struct {
+    char *buf;
+    size_t len;
+    size_t alloc;
+} strbuf;
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void sb_init(strbuf *sb);
+void sb_release(strbuf *sb);
+void sb_grow(strbuf *sb, size_t extra);
+void sb_add(strbuf *sb, const void *data, size_t len);
+void sb_addstr(strbuf *sb, const char *s);
+void sb_addch(strbuf *sb, int c);
+void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Detach the buffer; the caller frees it. Never NULL. */
+char *sb_detach(strbuf *sb, size_t *len);
+
+/** Read a whole file. Returns LS_OK or LS_ERR_IO with errno set. */
+ls_error read_file(const char *path, char **data, size_t *len);
+
+/** Number of bytes of the UTF-8 sequence starting with @p c (1 for invalid). */
+int utf8_len(unsigned char c);
+/** Decode one UTF-8 code point at @p s (assumed valid); store its length. */
+uint32_t utf8_decode(const char *s, int *len);
+/** Encode @p cp into @p out (room for 4 bytes); return the length. */
+int utf8_encode(uint32_t cp, char *out);
+/** Number of code points in s[0..len). */
+size_t utf8_count(const char *s, size_t len);
+/** Byte offset of the code point before position @p i (0 if none). */
+size_t utf8_prev(const char *s, size_t i);
+
+/** Format a decimal without exponent or trailing zeros (27200, 63.296). */
+void format_decimal(double v, char *out, size_t size);
+
+#endif
