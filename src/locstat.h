@@ -1,0 +1,58 @@
+/*
+ * locstat.h - the data every stage shares: categories, figures, articles.
+ *
+ * Data flows one way: corpus reads bytes, text normalises them into a
+ * text_doc, locality resolves the place, extract finds figures, classify
+ * sorts them, and report/export write what the run collected. Each struct
+ * is owned by the stage that creates it and freed by its *_release().
+ */
+#ifndef LOCSTAT_H
+#define LOCSTAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOCSTAT_VERSION "0.1.0"
+
+typedef enum {
+    CAT_ELDERLY,
+    CAT_CHILDREN,
+    CAT_EMPLOYMENT,
+    CAT_HEALTH,
+    CAT_GOVERNANCE,
+    CAT_OTHER,
+    CAT_MAX
+} ls_category;
+
+typedef enum { QUAL_EXACT, QUAL_OVER, QUAL_ABOUT, QUAL_UNDER, QUAL_MAX } ls_qualifier;
+typedef enum { STATUS_DONE, STATUS_PLANNED } ls_status;
+
+/** Stable identifiers used in the CSV contract. */
+const char *ls_category_id(ls_category c);
+/** Parse a category id; returns CAT_MAX when unknown. */
+ls_category ls_category_parse(const char *id);
+const char *ls_qualifier_id(ls_qualifier q);
+/** Parse a qualifier id; returns QUAL_MAX when unknown. */
+ls_qualifier ls_qualifier_parse(const char *id);
+const char *ls_status_id(ls_status s);
+
+/** One statistical figure found in an article. */
+typedef struct {
+    double value;
+    double value_max;     /**< upper end of a range; valid when has_max */
+    int has_max;
+    char unit[24];        /**< simplified measure word, e.g. "人次", "元", "%" */
+    ls_qualifier qualifier;
+    char period[8];       /**< "", "日", "周", "月" or "年" */
+    ls_status status;
+    ls_category category;
+    char *indicator;      /**< what is counted, short noun phrase */
+    char *surface;        /**< the figure as written in the article */
+    char *sentence;       /**< its sentence, normalised */
+    size_t start, end;    /**< byte span in the normalised text */
+    size_t offset;        /**< byte offset of the figure in the article file */
+} ls_figure;
+
+void ls_figure_release(ls_figure *f);
+
+#endif

@@ -1,0 +1,834 @@
+/* text.c - decode, normalise and segment one article. */
+#include "text.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <opencc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmpl.h"
+
+/* A paragraph line longer than this, or one holding a comma, that does not
+ * end a sentence is a paragraph broken by the page (often by a caption). */
+#define HEADING_MAX_CHARS 40
+#define CAPTION_MAX_CHARS 40
+#define TITLE_MAX_CHARS 80
+/* Share of Han characters t2s must change before we call a text traditional:
+ * simplified text loses a few (乾 -> 干) we must not touch. */
+#define TRADITIONAL_MIN_SHARE 0.03
+
+enum rule_kind { R_PINYIN, R_END, R_META, R_CAPTION, R_SOURCE, R_REPORTER, R_DATE, R_GARBLED, R_MAX };
+static const char *const rule_names[R_MAX] = {
+    "pinyin", "end", "meta", "caption", "source", "reporter", "date", "garbled",
+};
+
+typedef struct {
+    enum rule_kind kind;
+    pcre2_code *re;
+} text_rule;
+
+struct text_rules {
+    text_rule *rules;
+    size_t nrules;
+    opencc_t cc;
+    pcre2_match_data *md;
+};
+
+void text_rules_free(text_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nrules; i++)
+        pcre2_code_free(r->rules[i].re);
+    free(r->rules);
+    if (r->cc && r->cc != (opencc_t)-1)
+        opencc_close(r->cc);
+    pcre2_match_data_free(r->md);
+    free(r);
+}
+
+ls_error text_rules_load(text_rules **out, const char *tdir)
+{
+    text_rules *r = xcalloc(1, sizeof(*r));
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, "text.tsv", 2);
+
+    if (err)
+        goto fail;
+    r->rules = xcalloc(tf.nrows, sizeof(*r->rules));
+    for (size_t i = 0; i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        int k;
+        for (k = 0; k < R_MAX; k++)
+            if (!strcmp(row->field[0], rule_names[k]))
+                break;
+        if (k == R_MAX) {
+            err = tmpl_error(&tf, row, "unknown rule kind '%s'", row->field[0]);
+            goto fail;
+        }
+        r->rules[r->nrules].kind = (enum rule_kind)k;
+        r->rules[r->nrules].re = tmpl_regex(&tf, row, NULL, row->field[1], 0);
+        if (!r->rules[r->nrules].re) {
+            err = LS_ERR_REGEX;
+            goto fail;
+        }
+        r->nrules++;
+    }
+    r->md = pcre2_match_data_create(10, NULL);
+    r->cc = opencc_open("t2s.json");
+    if (r->cc == (opencc_t)-1) {
+        error("cannot open OpenCC configuration 't2s.json': %s", opencc_error());
+        err = LS_ERR_OPENCC;
+        goto fail;
+    }
+    tmpl_release(&tf);
+    *out = r;
+    return LS_OK;
+fail:
+    tmpl_release(&tf);
+    text_rules_free(r);
+    *out = NULL;
+    return err;
+}
+
+void text_release(text_doc *doc)
+{
+    if (!doc)
+        return;
+    free(doc->raw);
+    free(doc->raw_off);
+    free(doc->s);
+    free(doc->src);
+    free(doc->lines);
+    free(doc->title);
+    free(doc->source);
+    free(doc->reporter);
+    free(doc->date);
+    free(doc->warnings);
+    memset(doc, 0, sizeof(*doc));
+}
+
+/* ---- building text with a source map ---- */
+
+typedef struct {
+    strbuf sb;
+    uint32_t *map;
+    size_t alloc;
+} mapped;
+
+static void m_add(mapped *m, const char *p, size_t n, uint32_t src)
+{
+    ALLOC_GROW(m->map, m->sb.len + n + 1, m->alloc);
+    for (size_t i = 0; i < n; i++)
+        m->map[m->sb.len + i] = src;
+    sb_add(&m->sb, p, n);
+}
+
+/* Copy s[from..to) keeping each byte's own source. */
+static void m_copy(mapped *m, const char *s, const uint32_t *map, size_t from, size_t to)
+{
+    ALLOC_GROW(m->map, m->sb.len + (to - from) + 1, m->alloc);
+    memcpy(m->map + m->sb.len, map + from, (to - from) * sizeof(*map));
+    sb_add(&m->sb, s + from, to - from);
+}
+
+static char *m_finish(mapped *m, uint32_t end_src, uint32_t **map, size_t *len)
+{
+    ALLOC_GROW(m->map, m->sb.len + 1, m->alloc);
+    m->map[m->sb.len] = end_src;
+    *map = m->map;
+    m->map = NULL;
+    return sb_detach(&m->sb, len);
+}
+
+/* ---- decoding ---- */
+
+static size_t utf8_valid_prefix(const unsigned char *p, size_t len, size_t *bad)
+{
+    size_t i = 0;
+    *bad = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 4;
+        else
+            goto invalid;
+        if (i + n > len)
+            return i; /* truncated at the end */
+        for (size_t k = 1; k < n; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                goto invalid;
+        cp = utf8_decode((const char *)p + i, NULL);
+        if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            goto invalid;
+        i += n;
+        continue;
+    invalid:
+        (*bad)++;
+        return i;
+    }
+    return i;
+}
+
+/* Decode with iconv one source character at a time so that every output
+ * byte knows its file offset. charlen() gives the length of the source
+ * character at p (0 when it cannot tell). */
+static ls_error decode_iconv(text_doc *doc, const char *code, const unsigned char *p, size_t len,
+                             size_t base, size_t (*charlen)(const unsigned char *, size_t),
+                             strbuf *why)
+{
+    iconv_t cd = iconv_open("UTF-8", code);
+    mapped m = { STRBUF_INIT, NULL, 0 };
+    size_t i = 0;
+
+    if (cd == (iconv_t)-1) {
+        sb_addf(why, "iconv cannot convert from %s: %s", code, strerror(errno));
+        return LS_ERR_ENCODING;
+    }
+    while (i < len) {
+        size_t n = charlen(p + i, len - i);
+        char out[16], *op = out;
+        char *ip = (char *)(p + i);
+        size_t il = n, ol = sizeof(out);
+
+        if (n == 0 || i + n > len ||
+            iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0) {
+            if (i + (n ? n : 1) >= len && n > len - i) {
+                sb_addf(why, "truncated %s character at offset %zu", code, base + i);
+            } else {
+                sb_addf(why, "invalid %s byte 0x%02X at offset %zu", code, p[i], base + i);
+            }
+            iconv_close(cd);
+            sb_release(&m.sb);
+            free(m.map);
+            return LS_ERR_ENCODING;
+        }
+        m_add(&m, out, (size_t)(op - out), (uint32_t)(base + i));
+        i += n;
+    }
+    iconv_close(cd);
+    doc->raw = m_finish(&m, (uint32_t)(base + len), &doc->raw_off, &doc->raw_len);
+    return LS_OK;
+}
+
+static size_t gb18030_len(const unsigned char *p, size_t left)
+{
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] == 0x80 || p[0] == 0xFF || left < 2)
+        return 0;
+    if (p[1] >= 0x30 && p[1] <= 0x39)
+        return 4;
+    return 2;
+}
+
+static size_t utf16le_len(const unsigned char *p, size_t left)
+{
+    if (left < 2)
+        return 0;
+    return (p[1] >= 0xD8 && p[1] <= 0xDB) ? 4 : 2;
+}
+
+static size_t utf16be_len(const unsigned char *p, size_t left)
+{
+    if (left < 2)
+        return 0;
+    return (p[0] >= 0xD8 && p[0] <= 0xDB) ? 4 : 2;
+}
+
+static void raw_identity(text_doc *doc, const char *p, size_t len, size_t base)
+{
+    doc->raw = xstrndup(p, len);
+    doc->raw_len = len;
+    doc->raw_off = xmalloc((len + 1) * sizeof(uint32_t));
+    for (size_t i = 0; i <= len; i++)
+        doc->raw_off[i] = (uint32_t)(base + i);
+}
+
+/* Does the text look like UTF-16 without a BOM (every other byte NUL)? */
+static int utf16_guess(const unsigned char *p, size_t len)
+{
+    size_t even = 0, odd = 0, n = len < 4096 ? len : 4096;
+    for (size_t i = 0; i < n; i++)
+        if (!p[i])
+        {
+            if (i & 1)
+                odd++;
+            else
+                even++;
+        }
+    if (n < 4)
+        return 0;
+    if (odd > n / 4 && even < n / 50)
+        return 'L';
+    if (even > n / 4 && odd < n / 50)
+        return 'B';
+    return 0;
+}
+
+static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    size_t bad, ok;
+
+    if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+        doc->encoding = "UTF-8 (BOM)";
+        p += 3, data += 3, len -= 3;
+        ok = utf8_valid_prefix(p, len, &bad);
+        if (ok < len) {
+            if (bad)
+                sb_addf(why, "invalid UTF-8 byte 0x%02X at offset %zu", p[ok], ok + 3);
+            else
+                sb_addf(why, "truncated UTF-8 character at offset %zu", ok + 3);
+            if (!bad) /* keep the whole characters: message, not failure */
+                raw_identity(doc, data, ok, 3);
+            return bad ? LS_ERR_ENCODING : LS_OK;
+        }
+        raw_identity(doc, data, len, 3);
+        return LS_OK;
+    }
+    if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
+        doc->encoding = "UTF-16LE";
+        return decode_iconv(doc, "UTF-16LE", p + 2, len - 2, 2, utf16le_len, why);
+    }
+    if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF) {
+        doc->encoding = "UTF-16BE";
+        return decode_iconv(doc, "UTF-16BE", p + 2, len - 2, 2, utf16be_len, why);
+    }
+    if (memchr(p, '\0', len)) {
+        int g = utf16_guess(p, len);
+        if (g == 'L') {
+            doc->encoding = "UTF-16LE (no BOM)";
+            return decode_iconv(doc, "UTF-16LE", p, len, 0, utf16le_len, why);
+        }
+        if (g == 'B') {
+            doc->encoding = "UTF-16BE (no BOM)";
+            return decode_iconv(doc, "UTF-16BE", p, len, 0, utf16be_len, why);
+        }
+        size_t at = (size_t)((const unsigned char *)memchr(p, '\0', len) - p);
+        sb_addf(why, "binary data (NUL byte at offset %zu)", at);
+        return LS_ERR_BINARY;
+    }
+    ok = utf8_valid_prefix(p, len, &bad);
+    if (ok == len) {
+        doc->encoding = "UTF-8";
+        raw_identity(doc, data, len, 0);
+        return LS_OK;
+    }
+    if (!bad) {
+        /* valid UTF-8 cut off in the middle of its last character */
+        doc->encoding = "UTF-8";
+        sb_addf(why, "truncated UTF-8 character at offset %zu", ok);
+        raw_identity(doc, data, ok, 0);
+        return LS_OK;
+    }
+    doc->encoding = "GB18030";
+    {
+        strbuf gbwhy = STRBUF_INIT;
+        ls_error e = decode_iconv(doc, "GB18030", p, len, 0, gb18030_len, &gbwhy);
+        if (e) {
+            sb_addf(why, "neither UTF-8 (invalid byte 0x%02X at offset %zu) nor GB18030 (%s)",
+                    p[ok], ok, gbwhy.buf);
+            sb_release(&gbwhy);
+            return (p[ok] < 0x20 && p[ok] != '\t') ? LS_ERR_BINARY : LS_ERR_ENCODING;
+        }
+        sb_release(&gbwhy);
+        return LS_OK;
+    }
+}
+
+/* A text full of control characters is not an article. */
+static int looks_binary(const char *s, size_t len)
+{
+    size_t ctl = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
+            ctl++;
+    }
+    return ctl > 8 && ctl * 20 > len;
+}
+
+/* ---- normalisation passes ---- */
+
+/* Line ends, odd spaces, zero-width characters, full-width ASCII. */
+static void pass_chars(const char *in, const uint32_t *map, size_t len, mapped *m, size_t *fffd)
+{
+    for (size_t i = 0; i < len;) {
+        int n;
+        uint32_t cp = utf8_decode(in + i, &n);
+        char buf[4];
+        if (cp == '\r') {
+            m_add(m, "\n", 1, map[i]);
+            i += (i + 1 < len && in[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        if (cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0 ||
+            (cp < 0x20 && cp != '\n' && cp != '\t')) {
+            i += (size_t)n;
+            continue;
+        }
+        if (cp == 0xFFFD)
+            (*fffd)++;
+        if (cp == '\t' || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A) ||
+            cp == 0x202F || cp == 0x205F)
+            m_add(m, " ", 1, map[i]);
+        else if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            buf[0] = (char)(cp - 0xFF01 + 0x21);
+            m_add(m, buf, 1, map[i]);
+        } else
+            m_copy(m, in, map, i, i + (size_t)n);
+        i += (size_t)n;
+    }
+}
+
+/* Delete every match of the pinyin rules (社區(qū) -> 社區). */
+static void pass_delete(const text_rules *r, enum rule_kind kind, const char *in,
+                        const uint32_t *map, size_t len, mapped *m)
+{
+    size_t pos = 0, copied = 0;
+    for (size_t k = 0; k < r->nrules; k++) {
+        if (r->rules[k].kind != kind)
+            continue;
+        while (pos < len && rx_match(r->rules[k].re, in, len, pos, 0, r->md) > 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+            if (ov[1] == ov[0]) {
+                pos = ov[1] + 1;
+                continue;
+            }
+            m_copy(m, in, map, copied, ov[0]);
+            copied = pos = ov[1];
+        }
+        break; /* one pinyin rule; further rules would need another pass */
+    }
+    m_copy(m, in, map, copied, len);
+}
+
+static size_t count_han(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        int k;
+        uint32_t cp = utf8_decode(s + i, &k);
+        if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
+            n++;
+        i += (size_t)k;
+    }
+    return n;
+}
+
+/* Map converted text onto its source code point by code point when t2s kept
+ * the count (it almost always does); otherwise convert piecewise. */
+static void t2s_piece(opencc_t cc, const char *in, const uint32_t *map, size_t from, size_t to,
+                      mapped *m, size_t *changed, int per_char)
+{
+    char *out;
+    size_t olen, ic, oc;
+
+    if (from == to)
+        return;
+    out = opencc_convert_utf8(cc, in + from, to - from);
+    if (!out) {
+        m_copy(m, in, map, from, to);
+        return;
+    }
+    olen = strlen(out);
+    ic = utf8_count(in + from, to - from);
+    oc = utf8_count(out, olen);
+    if (ic == oc) {
+        size_t i = from, o = 0;
+        while (i < to) {
+            int a = utf8_len((unsigned char)in[i]);
+            int b = utf8_len((unsigned char)out[o]);
+            if (a != b || memcmp(in + i, out + o, (size_t)a))
+                (*changed)++;
+            /* the converted character comes from the whole source character */
+            m_add(m, out + o, (size_t)b, map[i]);
+            i += (size_t)a;
+            o += (size_t)b;
+        }
+    } else if (!per_char) {
+        for (size_t i = from; i < to;) {
+            size_t n = (size_t)utf8_len((unsigned char)in[i]);
+            t2s_piece(cc, in, map, i, i + n, m, changed, 1);
+            i += n;
+        }
+    } else {
+        m_add(m, out, olen, map[from]);
+        (*changed)++;
+    }
+    opencc_convert_utf8_free(out);
+}
+
+static void pass_t2s(opencc_t cc, const char *in, const uint32_t *map, size_t len, mapped *m,
+                     size_t *changed)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || in[i] == '\n') {
+            t2s_piece(cc, in, map, start, i, m, changed, 0);
+            if (i < len)
+                m_copy(m, in, map, i, i + 1);
+            start = i + 1;
+        }
+    }
+}
+
+/* ---- lines ---- */
+
+typedef struct {
+    size_t start, end;
+    text_line_kind kind;
+    int unfinished;
+    int done; /* emitted already, as a continuation or a held caption */
+    size_t chars;
+} pline;
+
+static int match_at(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
+{
+    for (size_t k = 0; k < r->nrules; k++)
+        if (r->rules[k].kind == kind &&
+            rx_match(r->rules[k].re, s, len, 0, PCRE2_ANCHORED, r->md) > 0)
+            return 1;
+    return 0;
+}
+
+static int ends_sentence(const char *s, size_t start, size_t end)
+{
+    static const char *const enders[] = { "。", "!", "?", ";", "…", "”", "」", "』", ")", "】",
+                                          "’", "\"", ".", "——" };
+    for (size_t k = 0; k < sizeof(enders) / sizeof(*enders); k++) {
+        size_t n = strlen(enders[k]);
+        if (end - start >= n && !memcmp(s + end - n, enders[k], n))
+            return 1;
+    }
+    return 0;
+}
+
+static int has_comma(const char *s, size_t start, size_t end)
+{
+    for (size_t i = start; i < end; i++)
+        if (s[i] == ',' || s[i] == ';' || !memcmp(s + i, "、", 3))
+            return 1;
+    return 0;
+}
+
+/* Is line b nothing but the title a, once or several times? */
+static int repeats_title(const char *s, const pline *a, const pline *b)
+{
+    size_t tl = a->end - a->start, i = b->start;
+    if (tl == 0)
+        return 0;
+    while (i < b->end) {
+        while (i < b->end && s[i] == ' ')
+            i++;
+        if (i == b->end)
+            break;
+        if (b->end - i < tl || memcmp(s + i, s + a->start, tl))
+            return 0;
+        i += tl;
+    }
+    return 1;
+}
+
+static void add_line(text_doc *doc, size_t *alloc, size_t start, size_t end, text_line_kind kind)
+{
+    ALLOC_GROW(doc->lines, doc->nlines + 1, *alloc);
+    doc->lines[doc->nlines].start = start;
+    doc->lines[doc->nlines].end = end;
+    doc->lines[doc->nlines].kind = kind;
+    doc->lines[doc->nlines].heading = -1;
+    doc->nlines++;
+}
+
+/* Split into lines, find title, body end, captions and headings, and emit
+ * the final text with broken paragraphs joined. */
+static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const uint32_t *map,
+                       size_t len, uint32_t end_src)
+{
+    pline *pl = NULL;
+    size_t npl = 0, alloc = 0, lalloc = 0;
+    mapped m = { STRBUF_INIT, NULL, 0 };
+    int title = -1, heading = -1;
+    char *emitted;
+
+    for (size_t i = 0, start = 0; i <= len; i++) {
+        if (i < len && in[i] != '\n')
+            continue;
+        size_t a = start, b = i;
+        start = i + 1;
+        while (a < b && in[a] == ' ')
+            a++;
+        while (b > a && in[b - 1] == ' ')
+            b--;
+        if (a == b)
+            continue;
+        ALLOC_GROW(pl, npl + 1, alloc);
+        pl[npl] = (pline){ a, b, LINE_BODY, 0, 0, utf8_count(in + a, b - a) };
+        npl++;
+    }
+
+    for (size_t k = 0; k < npl; k++) {
+        pline *p = &pl[k];
+        const char *ls = in + p->start;
+        size_t ll = p->end - p->start;
+        if (match_at(r, R_END, ls, ll)) {
+            npl = k; /* the body ends here: page furniture follows */
+            break;
+        }
+        if (match_at(r, R_CAPTION, ls, ll))
+            p->kind = LINE_CAPTION;
+        else if (match_at(r, R_META, ls, ll))
+            p->kind = LINE_META;
+        else if (title < 0 && p->chars <= TITLE_MAX_CHARS && !ends_sentence(in, p->start, p->end)) {
+            if (k == 0 || pl[k - 1].kind == LINE_CAPTION) {
+                p->kind = LINE_TITLE;
+                title = (int)k;
+            }
+        } else if (title >= 0 && (size_t)title + 1 == k && repeats_title(in, &pl[title], p)) {
+            p->kind = LINE_META; /* a title repeated at the top counts once */
+        }
+        if (p->kind == LINE_BODY && !ends_sentence(in, p->start, p->end)) {
+            if (p->chars > HEADING_MAX_CHARS || has_comma(in, p->start, p->end))
+                p->unfinished = 1;
+            else if (strncmp(ls, "“", 3) && ls[0] != '"')
+                p->kind = LINE_HEADING;
+        }
+    }
+
+    /* Emit: join each unfinished paragraph with its continuation; captions
+     * that interrupted it follow the joined paragraph. */
+    for (size_t k = 0; k < npl; k++) {
+        pline *p = &pl[k];
+        size_t lstart = m.sb.len, last = k;
+        size_t held[16], nheld = 0;
+
+        if (p->done)
+            continue;
+        m_copy(&m, in, map, p->start, p->end);
+        while (pl[last].kind == LINE_BODY && pl[last].unfinished) {
+            size_t j = last + 1;
+            while (j < npl && nheld < 16 && !pl[j].done &&
+                   (pl[j].kind == LINE_CAPTION ||
+                    (pl[j].kind == LINE_BODY && pl[j].chars <= CAPTION_MAX_CHARS &&
+                     ends_sentence(in, pl[j].start, pl[j].end) &&
+                     !has_comma(in, pl[j].start, pl[j].end) && j + 1 < npl &&
+                     pl[j + 1].kind == LINE_BODY))) {
+                pl[j].kind = LINE_CAPTION;
+                held[nheld++] = j++;
+            }
+            if (j >= npl || pl[j].kind != LINE_BODY) {
+                nheld = 0; /* nothing to join: leave the lines where they are */
+                break;
+            }
+            m_copy(&m, in, map, pl[j].start, pl[j].end);
+            pl[j].done = 1;
+            last = j;
+        }
+        add_line(doc, &lalloc, lstart, m.sb.len, p->kind);
+        m_add(&m, "\n", 1, map[pl[last].end]);
+        for (size_t h = 0; h < nheld; h++) {
+            size_t hs = m.sb.len;
+            pl[held[h]].done = 1;
+            m_copy(&m, in, map, pl[held[h]].start, pl[held[h]].end);
+            add_line(doc, &lalloc, hs, m.sb.len, LINE_CAPTION);
+            m_add(&m, "\n", 1, map[pl[held[h]].end]);
+        }
+    }
+    emitted = m_finish(&m, end_src, &doc->src, &doc->len);
+    doc->s = emitted;
+    for (size_t k = 0; k < doc->nlines; k++) {
+        text_line *l = &doc->lines[k];
+        if (l->kind == LINE_HEADING)
+            heading = (int)k;
+        l->heading = heading;
+        if (l->kind == LINE_TITLE && !doc->title)
+            doc->title = xstrndup(doc->s + l->start, l->end - l->start);
+        if (l->kind != LINE_META)
+            doc->chars += utf8_count(doc->s + l->start, l->end - l->start);
+    }
+    free(pl);
+}
+
+static char *capture(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
+{
+    for (size_t k = 0; k < r->nrules; k++) {
+        if (r->rules[k].kind != kind)
+            continue;
+        if (rx_match(r->rules[k].re, s, len, 0, 0, r->md) > 1) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+            if (ov[2] != PCRE2_UNSET && ov[3] > ov[2]) {
+                size_t a = ov[2], b = ov[3];
+                while (b > a && s[b - 1] == ' ')
+                    b--;
+                return xstrndup(s + a, b - a);
+            }
+        }
+    }
+    return NULL;
+}
+
+static size_t count_matches(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->nrules; k++) {
+        size_t pos = 0;
+        if (r->rules[k].kind != kind)
+            continue;
+        while (pos < len && rx_match(r->rules[k].re, s, len, pos, 0, r->md) > 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+            n++;
+            pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        }
+    }
+    return n;
+}
+
+ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t len, strbuf *why)
+{
+    mapped m1 = { STRBUF_INIT, NULL, 0 }, m2 = { STRBUF_INIT, NULL, 0 },
+           m3 = { STRBUF_INIT, NULL, 0 };
+    char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+    uint32_t *map1 = NULL, *map2 = NULL, *map3 = NULL, *ident = NULL;
+    size_t l1, l2, l3, fffd = 0, changed = 0, han;
+    strbuf warn = STRBUF_INIT;
+    ls_error err;
+
+    memset(doc, 0, sizeof(*doc));
+    if (len == 0) {
+        sb_addstr(why, "empty file");
+        return LS_ERR_EMPTY;
+    }
+    err = decode(doc, data, len, why);
+    if (err)
+        return err;
+    if (why->len) { /* decoded, with a note (e.g. truncated) */
+        sb_addf(&warn, "%s", why->buf);
+        why->len = 0;
+        why->buf[0] = '\0';
+    }
+    if (looks_binary(doc->raw, doc->raw_len)) {
+        sb_addstr(why, "binary data (control characters), not an article");
+        sb_release(&warn);
+        return LS_ERR_BINARY;
+    }
+
+    ident = xmalloc((doc->raw_len + 1) * sizeof(*ident));
+    for (size_t i = 0; i <= doc->raw_len; i++)
+        ident[i] = (uint32_t)i;
+    pass_chars(doc->raw, ident, doc->raw_len, &m1, &fffd);
+    s1 = m_finish(&m1, (uint32_t)doc->raw_len, &map1, &l1);
+    pass_delete(r, R_PINYIN, s1, map1, l1, &m2);
+    s2 = m_finish(&m2, (uint32_t)doc->raw_len, &map2, &l2);
+
+    /* Convert a copy; keep it only when the text is really traditional. */
+    pass_t2s(r->cc, s2, map2, l2, &m3, &changed);
+    s3 = m_finish(&m3, (uint32_t)doc->raw_len, &map3, &l3);
+    han = count_han(s2, l2);
+    if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE) {
+        doc->traditional = 1;
+        pass_lines(doc, r, s3, map3, l3, (uint32_t)doc->raw_len);
+    } else {
+        pass_lines(doc, r, s2, map2, l2, (uint32_t)doc->raw_len);
+    }
+
+    {
+        const char *full = doc->traditional ? s3 : s2;
+        size_t flen = doc->traditional ? l3 : l2;
+        size_t garbled;
+        doc->source = capture(r, R_SOURCE, full, flen);
+        doc->reporter = capture(r, R_REPORTER, full, flen);
+        doc->date = capture(r, R_DATE, full, flen);
+        garbled = count_matches(r, R_GARBLED, doc->s, doc->len);
+        if (fffd)
+            sb_addf(&warn, "%s%zu replacement character(s) U+FFFD", warn.len ? "; " : "", fffd);
+        if (garbled)
+            sb_addf(&warn, "%s%zu garbled run(s)", warn.len ? "; " : "", garbled);
+    }
+    if (warn.len)
+        doc->warnings = sb_detach(&warn, NULL);
+    sb_release(&warn);
+    free(ident);
+    free(s1), free(map1), free(s2), free(map2), free(s3), free(map3);
+    if (doc->chars == 0) {
+        sb_addstr(why, "no text after normalisation");
+        return LS_ERR_EMPTY;
+    }
+    return LS_OK;
+}
+
+size_t text_file_offset(const text_doc *doc, size_t pos)
+{
+    return doc->raw_off[doc->src[pos]];
+}
+
+char *text_surface(const text_doc *doc, size_t start, size_t end)
+{
+    size_t a = doc->src[start];
+    size_t last = utf8_prev(doc->s, end);
+    size_t b = doc->src[last] + (size_t)utf8_len((unsigned char)doc->raw[doc->src[last]]);
+    /* A deleted annotation right after the figure (個(gè)) belongs to it. */
+    if (end < doc->len && doc->src[end] > b && doc->src[end] - b < 16 &&
+        (doc->raw[b] == '(' || !memcmp(doc->raw + b, "（", 3)) &&
+        !memchr(doc->raw + b, '\n', doc->src[end] - b))
+        b = doc->src[end];
+    return xstrndup(doc->raw + a, b > a ? b - a : 0);
+}
+
+size_t text_line_at(const text_doc *doc, size_t pos)
+{
+    size_t lo = 0, hi = doc->nlines;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (doc->lines[mid].start <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int is_stop(const char *s, size_t i, int clause)
+{
+    if (s[i] == '!' || s[i] == '?' || s[i] == ';' || !memcmp(s + i, "。", 3))
+        return 3;
+    if (clause && (s[i] == ',' || s[i] == ':'))
+        return 2;
+    return 0;
+}
+
+void text_span(const text_doc *doc, size_t pos, int clause, size_t *start, size_t *end)
+{
+    const text_line *l = &doc->lines[text_line_at(doc, pos)];
+    size_t a = pos, b = pos;
+    while (a > l->start) {
+        size_t p = utf8_prev(doc->s, a);
+        if (is_stop(doc->s, p, clause))
+            break;
+        a = p;
+    }
+    while (b < l->end) {
+        int k = is_stop(doc->s, b, clause);
+        b += (size_t)utf8_len((unsigned char)doc->s[b]);
+        if (k) {
+            /* a closing quote after the full stop belongs to the sentence */
+            while (b < l->end && (!memcmp(doc->s + b, "”", 3) || !memcmp(doc->s + b, "’", 3)))
+                b += 3;
+            break;
+        }
+    }
+    *start = a;
+    *end = b;
+}
