@@ -1,0 +1,617 @@
+/* extract.c - figures from a normalised article. */
+#include "extract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmpl.h"
+
+/* How far before a figure a period word (每日, 日均) may stand, in bytes of
+ * the same clause: 每日服务儿童约100人 yes, 利用每日课后服务时间开展…20余类 no. */
+#define PERIOD_WINDOW 24
+/* Longest indicator phrase, in code points. */
+#define INDICATOR_MAX 14
+
+typedef struct {
+    char *form;
+    char *unit;
+    char *cls;
+    double scale;
+} unit_def;
+
+typedef struct {
+    char *word;
+    char *value;
+} word_map;
+
+typedef struct {
+    pcre2_code *re;
+    int label;
+} exclusion;
+
+struct extract_rules {
+    const num_table *nt;
+    unit_def *units;
+    size_t nunits;
+    word_map *quals; /* value = "before"/"mid"/"after" + ":" + qualifier */
+    size_t nquals;
+    word_map *periods;
+    size_t nperiods;
+    char **lead, **stop;
+    size_t nlead, nstop;
+    pcre2_code **status;
+    size_t nstatus;
+    exclusion *excl;
+    size_t nexcl;
+    pcre2_code *figure;
+    uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_unit, g_q2;
+    pcre2_match_data *md;
+};
+
+static void free_words(word_map *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(w[i].word);
+        free(w[i].value);
+    }
+    free(w);
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void extract_rules_free(extract_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nunits; i++) {
+        free(r->units[i].form);
+        free(r->units[i].unit);
+        free(r->units[i].cls);
+    }
+    free(r->units);
+    free_words(r->quals, r->nquals);
+    free_words(r->periods, r->nperiods);
+    free_strv(r->lead, r->nlead);
+    free_strv(r->stop, r->nstop);
+    for (size_t i = 0; i < r->nstatus; i++)
+        pcre2_code_free(r->status[i]);
+    free(r->status);
+    for (size_t i = 0; i < r->nexcl; i++)
+        pcre2_code_free(r->excl[i].re);
+    free(r->excl);
+    pcre2_code_free(r->figure);
+    pcre2_match_data_free(r->md);
+    free(r);
+}
+
+void figure_list_release(figure_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        ls_figure_release(&l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+static int by_length_desc(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+    return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* An alternation of the words, longest first, each optionally guarded. */
+static void alternation(strbuf *sb, char **words, char **guards, size_t n)
+{
+    char **sorted = xmalloc(n * sizeof(*sorted));
+    memcpy(sorted, words, n * sizeof(*sorted));
+    qsort(sorted, n, sizeof(*sorted), by_length_desc);
+    sb_addstr(sb, "(?:");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_addch(sb, '|');
+        rx_quote(sb, sorted[i]);
+        if (guards) {
+            size_t k;
+            for (k = 0; k < n && words[k] != sorted[i]; k++)
+                ;
+            if (guards[k] && *guards[k]) {
+                sb_addstr(sb, "(?![");
+                rx_quote(sb, guards[k]);
+                sb_addstr(sb, "])");
+            }
+        }
+    }
+    sb_addch(sb, ')');
+    free(sorted);
+}
+
+static ls_error load_words(const char *tdir, const char *name, word_map **out, size_t *n)
+{
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, name, 2);
+    if (err)
+        return tmpl_release(&tf), err;
+    *out = xcalloc(tf.nrows, sizeof(**out));
+    for (size_t i = 0; i < tf.nrows; i++) {
+        for (size_t k = 0; k < *n; k++)
+            if (!strcmp((*out)[k].word, tf.rows[i].field[0]) &&
+                !strcmp(name, "periods.tsv")) {
+                err = tmpl_error(&tf, &tf.rows[i], "'%s' is listed twice",
+                                 tf.rows[i].field[0]);
+                tmpl_release(&tf);
+                return err;
+            }
+        (*out)[*n].word = xstrdup(tf.rows[i].field[0]);
+        (*out)[*n].value = tf.rows[i].nfield > 2
+                               ? xstrfmt("%s:%s", tf.rows[i].field[1], tf.rows[i].field[2])
+                               : xstrdup(tf.rows[i].field[1]);
+        (*n)++;
+    }
+    tmpl_release(&tf);
+    return LS_OK;
+}
+
+static ls_error load_units(extract_rules *r, const char *tdir, strbuf *alt)
+{
+    tmpl_file tf;
+    char **forms, **guards;
+    ls_error err = tmpl_load(&tf, tdir, "units.tsv", 3);
+    if (err)
+        return tmpl_release(&tf), err;
+    r->units = xcalloc(tf.nrows, sizeof(*r->units));
+    forms = xcalloc(tf.nrows + 1, sizeof(*forms));
+    guards = xcalloc(tf.nrows + 1, sizeof(*guards));
+    for (size_t i = 0; i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        unit_def *u = &r->units[r->nunits];
+        for (size_t k = 0; k < r->nunits; k++)
+            if (!strcmp(r->units[k].form, row->field[0])) {
+                err = tmpl_error(&tf, row, "unit '%s' is listed twice", row->field[0]);
+                goto out;
+            }
+        u->form = xstrdup(row->field[0]);
+        u->unit = xstrdup(row->field[1]);
+        u->cls = xstrdup(row->field[2]);
+        u->scale = row->nfield > 3 ? strtod(row->field[3], NULL) : 1;
+        if (u->scale <= 0) {
+            err = tmpl_error(&tf, row, "scale '%s' must be a positive number", row->field[3]);
+            r->nunits++;
+            goto out;
+        }
+        forms[r->nunits] = u->form;
+        guards[r->nunits] = row->nfield > 4 ? row->field[4] : NULL;
+        r->nunits++;
+    }
+    alternation(alt, forms, guards, r->nunits);
+out:
+    free(forms);
+    free(guards);
+    tmpl_release(&tf);
+    return err;
+}
+
+static void qual_alternation(const extract_rules *r, strbuf *sb, const char *pos)
+{
+    char **w = xcalloc(r->nquals + 1, sizeof(*w));
+    size_t n = 0, pl = strlen(pos);
+    for (size_t i = 0; i < r->nquals; i++)
+        if (!strncmp(r->quals[i].value, pos, pl) && r->quals[i].value[pl] == ':')
+            w[n++] = r->quals[i].word;
+    alternation(sb, w, NULL, n);
+    free(w);
+}
+
+static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
+{
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, name, 1);
+    if (err)
+        return tmpl_release(&tf), err;
+    if (!strcmp(name, "status.tsv")) {
+        r->status = xcalloc(tf.nrows, sizeof(*r->status));
+        for (size_t i = 0; i < tf.nrows; i++) {
+            r->status[r->nstatus] = tmpl_regex(&tf, &tf.rows[i], NULL, tf.rows[i].field[0], 0);
+            if (!r->status[r->nstatus]) {
+                err = LS_ERR_REGEX;
+                break;
+            }
+            r->nstatus++;
+        }
+    } else if (!strcmp(name, "exclude.tsv")) {
+        r->excl = xcalloc(tf.nrows, sizeof(*r->excl));
+        for (size_t i = 0; i < tf.nrows; i++) {
+            tmpl_row *row = &tf.rows[i];
+            if (row->nfield < 2 || (strcmp(row->field[0], "span") && strcmp(row->field[0], "label"))) {
+                err = tmpl_error(&tf, row, "expected 'span' or 'label', a TAB and a pattern");
+                break;
+            }
+            r->excl[r->nexcl].label = !strcmp(row->field[0], "label");
+            r->excl[r->nexcl].re = tmpl_regex(&tf, row, NULL, row->field[1], 0);
+            if (!r->excl[r->nexcl].re) {
+                err = LS_ERR_REGEX;
+                break;
+            }
+            r->nexcl++;
+        }
+    } else { /* words.tsv */
+        r->lead = xcalloc(tf.nrows, sizeof(char *));
+        r->stop = xcalloc(tf.nrows, sizeof(char *));
+        for (size_t i = 0; i < tf.nrows; i++) {
+            tmpl_row *row = &tf.rows[i];
+            if (row->nfield < 2 || (strcmp(row->field[0], "lead") && strcmp(row->field[0], "stop"))) {
+                err = tmpl_error(&tf, row, "expected 'lead' or 'stop', a TAB and a word");
+                break;
+            }
+            if (row->field[0][0] == 'l')
+                r->lead[r->nlead++] = xstrdup(row->field[1]);
+            else
+                r->stop[r->nstop++] = xstrdup(row->field[1]);
+        }
+        qsort(r->lead, r->nlead, sizeof(char *), by_length_desc);
+    }
+    tmpl_release(&tf);
+    return err;
+}
+
+ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_table *nt)
+{
+    extract_rules *r = xcalloc(1, sizeof(*r));
+    strbuf units = STRBUF_INIT, pat = STRBUF_INIT, num = STRBUF_INIT;
+    ls_error err;
+
+    r->nt = nt;
+    if ((err = load_units(r, tdir, &units)) ||
+        (err = load_words(tdir, "qualifiers.tsv", &r->quals, &r->nquals)) ||
+        (err = load_words(tdir, "periods.tsv", &r->periods, &r->nperiods)) ||
+        (err = load_lines(tdir, "status.tsv", r)) || (err = load_lines(tdir, "exclude.tsv", r)) ||
+        (err = load_lines(tdir, "words.tsv", r)))
+        goto fail;
+
+    /* NUM: Arabic with separators, decimals and magnitude words, or a
+     * Chinese numeral starting with a digit, 十, 廿 or 卅. */
+    sb_addf(&num,
+            "(?:(?<![0-9.A-Za-z])(?<![0-9],)[0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?[%s]*"
+            "|(?<![%s])[%s][%s]*)",
+            "十百千万亿萬億", num_class(nt, 1), num_class(nt, 0), num_class(nt, 1));
+    sb_addstr(&pat, "(?<q1>");
+    qual_alternation(r, &pat, "before");
+    sb_addstr(&pat, ")?(?:百分之(?<pct>");
+    sb_add(&pat, num.buf, num.len);
+    sb_addstr(&pat, ")|(?<n1>");
+    sb_add(&pat, num.buf, num.len);
+    sb_addstr(&pat, ")(?:(?<u1>");
+    sb_add(&pat, units.buf, units.len);
+    sb_addstr(&pat, ")?\\s*(?:至|到|-|~|～|—|－)\\s*(?<n2>");
+    sb_add(&pat, num.buf, num.len);
+    sb_addstr(&pat, "))?(?<mid>");
+    qual_alternation(r, &pat, "mid");
+    sb_addstr(&pat, ")?\\s?(?<unit>");
+    sb_add(&pat, units.buf, units.len);
+    sb_addstr(&pat, ")(?<q2>");
+    qual_alternation(r, &pat, "after");
+    sb_addstr(&pat, ")?)");
+    r->figure = tmpl_regex(NULL, NULL, "figure pattern built from templates/units.tsv", pat.buf, 0);
+    if (!r->figure) {
+        err = LS_ERR_REGEX;
+        goto fail;
+    }
+#define GROUP(g) r->g_##g = (uint32_t)pcre2_substring_number_from_name(r->figure, (PCRE2_SPTR) #g)
+    GROUP(q1);
+    GROUP(pct);
+    GROUP(n1);
+    GROUP(u1);
+    GROUP(n2);
+    GROUP(mid);
+    GROUP(unit);
+    GROUP(q2);
+#undef GROUP
+    r->md = pcre2_match_data_create_from_pattern(r->figure, NULL);
+    sb_release(&units);
+    sb_release(&pat);
+    sb_release(&num);
+    *out = r;
+    return LS_OK;
+fail:
+    sb_release(&units);
+    sb_release(&pat);
+    sb_release(&num);
+    extract_rules_free(r);
+    *out = NULL;
+    return err;
+}
+
+/* ---- matching ---- */
+
+typedef struct {
+    size_t a, b;
+} span;
+
+typedef struct {
+    span *v;
+    size_t n, alloc;
+} span_list;
+
+static void span_add(span_list *l, size_t a, size_t b)
+{
+    ALLOC_GROW(l->v, l->n + 1, l->alloc);
+    l->v[l->n].a = a;
+    l->v[l->n].b = b;
+    l->n++;
+}
+
+static int overlaps(const span_list *l, size_t a, size_t b)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].a < b && a < l->v[i].b)
+            return 1;
+    return 0;
+}
+
+static int has_numeral(const extract_rules *r, const char *s, size_t len)
+{
+    const char *any = num_class(r->nt, 1);
+    for (size_t i = 0; i < len;) {
+        int n = utf8_len((unsigned char)s[i]);
+        if ((s[i] >= '0' && s[i] <= '9') || (n > 1 && memmem(any, strlen(any), s + i, (size_t)n)))
+            return 1;
+        i += (size_t)n;
+    }
+    return 0;
+}
+
+/* Mark what is not a figure: exclusion matches, and quoted labels wherever
+ * their numbered pieces recur. */
+static void find_exclusions(const extract_rules *r, const text_doc *doc, span_list *out)
+{
+    span_list labels = { NULL, 0, 0 };
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+
+    for (size_t k = 0; k < r->nexcl; k++) {
+        size_t pos = 0;
+        while (pos < doc->len && rx_match(r->excl[k].re, doc->s, doc->len, pos, 0, md) > 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            if (ov[1] > ov[0])
+                span_add(out, ov[0], ov[1]);
+            if (r->excl[k].label && ov[2] != PCRE2_UNSET) {
+                /* pieces of the label, split at 、 */
+                size_t a = ov[2];
+                for (size_t i = ov[2]; i <= ov[3]; i++) {
+                    if (i == ov[3] || !memcmp(doc->s + i, "、", 3)) {
+                        if (i - a >= 6 && has_numeral(r, doc->s + a, i - a))
+                            span_add(&labels, a, i);
+                        a = i + 3;
+                    }
+                }
+            }
+            pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        }
+    }
+    for (size_t i = 0; i < labels.n; i++) {
+        const char *needle = doc->s + labels.v[i].a;
+        size_t nl = labels.v[i].b - labels.v[i].a;
+        const char *p = doc->s, *end = doc->s + doc->len;
+        while ((p = memmem(p, (size_t)(end - p), needle, nl)) != NULL) {
+            span_add(out, (size_t)(p - doc->s), (size_t)(p - doc->s) + nl);
+            p += nl;
+        }
+    }
+    free(labels.v);
+    pcre2_match_data_free(md);
+}
+
+static int group(const extract_rules *r, uint32_t g, size_t *a, size_t *b)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    if (ov[2 * g] == PCRE2_UNSET)
+        return 0;
+    *a = ov[2 * g];
+    *b = ov[2 * g + 1];
+    return 1;
+}
+
+static const char *lookup_word(const word_map *w, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(w[i].word) == len && !memcmp(w[i].word, s, len))
+            return w[i].value;
+    return NULL;
+}
+
+static const unit_def *lookup_unit(const extract_rules *r, const char *s, size_t len)
+{
+    for (size_t i = 0; i < r->nunits; i++)
+        if (strlen(r->units[i].form) == len && !memcmp(r->units[i].form, s, len))
+            return &r->units[i];
+    return NULL;
+}
+
+static ls_qualifier qualifier_of(const extract_rules *r, const char *s, size_t len)
+{
+    const char *v = lookup_word(r->quals, r->nquals, s, len);
+    const char *colon = v ? strchr(v, ':') : NULL;
+    ls_qualifier q = colon ? ls_qualifier_parse(colon + 1) : QUAL_MAX;
+    return q == QUAL_MAX ? QUAL_EXACT : q;
+}
+
+static int starts_with(const char *s, size_t len, const char *w)
+{
+    size_t n = strlen(w);
+    return n <= len && !memcmp(s, w, n);
+}
+
+static int is_delim(const char *s, size_t i)
+{
+    static const char *const d[] = { "、", "。", "“", "”", "‘", "’", "《", "》", "(", ")",
+                                     ",", ";", ":", "!", "?", " ", "\"", "…", "—", "「", "」" };
+    for (size_t k = 0; k < sizeof(d) / sizeof(*d); k++)
+        if (!strncmp(s + i, d[k], strlen(d[k])))
+            return 1;
+    return 0;
+}
+
+/* What the figure counts: the phrase after the measure word, or, when the
+ * figure closes its clause, the phrase before it. */
+static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstart, size_t fend,
+                       size_t cstart, size_t cend)
+{
+    size_t a = fend, b = fend, n = 0;
+    const char *s = doc->s;
+
+    if (starts_with(s + a, cend - a, "的"))
+        a = b = a + 3;
+    while (b < cend && n < INDICATOR_MAX && !is_delim(s, b)) {
+        int stop = 0;
+        for (size_t k = 0; k < r->nstop && !stop; k++)
+            stop = starts_with(s + b, cend - b, r->stop[k]);
+        if (stop || (s[b] >= '0' && s[b] <= '9'))
+            break;
+        b += (size_t)utf8_len((unsigned char)s[b]);
+        n++;
+    }
+    if (n >= 2)
+        return xstrndup(s + a, b - a);
+
+    /* before: from the last delimiter in the clause up to the figure */
+    a = fstart;
+    b = fstart;
+    while (a > cstart) {
+        size_t p = utf8_prev(s, a);
+        if (is_delim(s, p) && strncmp(s + p, "、", 3))
+            break;
+        a = p;
+    }
+    for (int trimmed = 1; trimmed;) {
+        trimmed = 0;
+        for (size_t k = 0; k < r->nlead; k++)
+            if (starts_with(s + a, b - a, r->lead[k]) && b - a > strlen(r->lead[k])) {
+                a += strlen(r->lead[k]);
+                trimmed = 1;
+                break;
+            }
+    }
+    /* keep the last part of a long list: 送春联、包粽子…等文化活动 */
+    while (utf8_count(s + a, b - a) > INDICATOR_MAX)
+        a += (size_t)utf8_len((unsigned char)s[a]);
+    {
+        const char *deng = NULL;
+        for (size_t i = a; i + 3 <= b; i += (size_t)utf8_len((unsigned char)s[i]))
+            if (!memcmp(s + i, "等", 3))
+                deng = s + i;
+        if (deng && (size_t)(s + b - (deng + 3)) >= 6)
+            a = (size_t)(deng + 3 - s);
+    }
+    return xstrndup(s + a, b - a);
+}
+
+static void detect_period(const extract_rules *r, const text_doc *doc, size_t cstart, size_t fstart,
+                          char *period, size_t size)
+{
+    size_t from = fstart > cstart + PERIOD_WINDOW ? fstart - PERIOD_WINDOW : cstart;
+    period[0] = '\0';
+    while (from > cstart && ((unsigned char)doc->s[from] & 0xC0) == 0x80)
+        from++;
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const char *w = r->periods[i].word;
+        if (memmem(doc->s + from, fstart - from, w, strlen(w))) {
+            snprintf(period, size, "%s", r->periods[i].value);
+            return;
+        }
+    }
+}
+
+static ls_status detect_status(const extract_rules *r, const text_doc *doc, size_t cstart,
+                               size_t fstart)
+{
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    ls_status st = STATUS_DONE;
+    for (size_t i = 0; i < r->nstatus && st == STATUS_DONE; i++)
+        if (rx_match(r->status[i], doc->s + cstart, fstart - cstart, 0, 0, md) > 0)
+            st = STATUS_PLANNED;
+    pcre2_match_data_free(md);
+    return st;
+}
+
+void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out)
+{
+    span_list excl = { NULL, 0, 0 };
+
+    find_exclusions(r, doc, &excl);
+    for (size_t li = 0; li < doc->nlines; li++) {
+        const text_line *l = &doc->lines[li];
+        size_t pos = l->start;
+        if (l->kind == LINE_META)
+            continue;
+        while (pos < l->end && rx_match(r->figure, doc->s, l->end, pos, 0, r->md) > 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+            size_t fa = ov[0], fb = ov[1], a = 0, b = 0, ua = 0, ub = 0;
+            num_value nv, nv2;
+            const unit_def *u;
+            ls_figure f;
+            size_t ca, cb, sa, sb;
+
+            pos = fb > fa ? fb : fa + 1;
+            memset(&f, 0, sizeof(f));
+            if (overlaps(&excl, fa, fb))
+                continue;
+            if (group(r, r->g_pct, &a, &b)) {
+                if (num_parse(r->nt, doc->s + a, b - a, &nv) || nv.word)
+                    continue;
+                snprintf(f.unit, sizeof(f.unit), "%%");
+            } else {
+                group(r, r->g_n1, &a, &b);
+                if (num_parse(r->nt, doc->s + a, b - a, &nv))
+                    continue;
+                group(r, r->g_unit, &ua, &ub);
+                u = lookup_unit(r, doc->s + ua, ub - ua);
+                if (!u)
+                    continue;
+                if (nv.word && !group(r, r->g_n2, &a, &b))
+                    continue; /* 一 meaning "a" */
+                snprintf(f.unit, sizeof(f.unit), "%s", u->unit);
+                nv.value *= u->scale;
+                nv.value_max *= u->scale;
+                if (group(r, r->g_n2, &a, &b)) {
+                    if (num_parse(r->nt, doc->s + a, b - a, &nv2) || nv2.has_max)
+                        continue;
+                    if (group(r, r->g_u1, &ua, &ub)) {
+                        const unit_def *u1 = lookup_unit(r, doc->s + ua, ub - ua);
+                        if (!u1 || strcmp(u1->unit, u->unit))
+                            continue;
+                    }
+                    nv.value_max = nv2.value * u->scale;
+                    nv.has_max = nv.value_max > nv.value;
+                }
+            }
+            f.value = nv.value;
+            f.value_max = nv.value_max;
+            f.has_max = nv.has_max;
+            f.qualifier = QUAL_EXACT;
+            if (group(r, r->g_q1, &a, &b))
+                f.qualifier = qualifier_of(r, doc->s + a, b - a);
+            if (group(r, r->g_mid, &a, &b))
+                f.qualifier = qualifier_of(r, doc->s + a, b - a);
+            if (group(r, r->g_q2, &a, &b))
+                f.qualifier = qualifier_of(r, doc->s + a, b - a);
+
+            text_span(doc, fa, 1, &ca, &cb);
+            text_span(doc, fa, 0, &sa, &sb);
+            detect_period(r, doc, ca, fa, f.period, sizeof(f.period));
+            f.status = detect_status(r, doc, ca, fa);
+            f.indicator = indicator(r, doc, fa, fb, ca, cb);
+            f.category = CAT_OTHER;
+            f.start = fa;
+            f.end = fb;
+            f.offset = text_file_offset(doc, fa);
+            f.surface = text_surface(doc, fa, fb);
+            f.sentence = xstrndup(doc->s + sa, sb - sa);
+            ALLOC_GROW(out->v, out->n + 1, out->alloc);
+            out->v[out->n++] = f;
+        }
+    }
+    free(excl.v);
+}

@@ -1,0 +1,42 @@
+/*
+ * extract.h - finding figures in a normalised article.
+ *
+ * One pattern, built at load time from templates (numerals, units,
+ * qualifiers), finds every candidate "qualifier? number range? measure
+ * word qualifier?" in a single pass; exclusion patterns (dates, schedules,
+ * ordinals, quoted labels ...) then drop what is not a figure. For each
+ * figure the stage fills value, range, unit, qualifier, period, status,
+ * indicator, surface, sentence and file offset; the category is left to
+ * classify.
+ */
+#ifndef LS_EXTRACT_H
+#define LS_EXTRACT_H
+
+#include "locstat.h"
+#include "number.h"
+#include "text.h"
+#include "util.h"
+
+typedef struct extract_rules extract_rules;
+
+/**
+ * Load units.tsv, qualifiers.tsv, periods.tsv, status.tsv, exclude.tsv and
+ * words.tsv from @p tdir and build the figure pattern. @p nt must outlive
+ * the rules. Prints its own message on failure.
+ */
+ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_table *nt);
+/** Free rules; accepts NULL and half-built rules. */
+void extract_rules_free(extract_rules *r);
+
+/** A growable list of figures; the list owns the figures' strings. */
+typedef struct {
+    ls_figure *v;
+    size_t n, alloc;
+} figure_list;
+
+void figure_list_release(figure_list *l);
+
+/** Append the figures of @p doc, in text order, to @p out. */
+void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out);
+
+#endif
