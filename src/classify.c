@@ -1,0 +1,263 @@
+/* classify.c - categories from weighted keywords in nested context. */
+#include "classify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmpl.h"
+
+enum level { LV_INDICATOR, LV_CLAUSE, LV_SENTENCE, LV_PARAGRAPH, LV_HEADING, LV_TITLE, LV_ARTICLE, LV_MAX };
+static const char *const level_names[LV_MAX] = {
+    "indicator", "clause", "sentence", "paragraph", "heading", "title", "article",
+};
+
+typedef struct {
+    char *word;
+    ls_category cat;
+    double weight;
+} keyword;
+
+struct classify_rules {
+    keyword *kw; /* sorted by word, for bsearch */
+    size_t nkw;
+    double level_weight[LV_MAX];
+    double threshold;
+    pcre2_code *re;
+    pcre2_match_data *md;
+};
+
+typedef struct {
+    size_t a, b;
+    size_t kw;
+} hit;
+
+void classify_rules_free(classify_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nkw; i++)
+        free(r->kw[i].word);
+    free(r->kw);
+    pcre2_code_free(r->re);
+    pcre2_match_data_free(r->md);
+    free(r);
+}
+
+static int kw_cmp(const void *a, const void *b)
+{
+    return strcmp(((const keyword *)a)->word, ((const keyword *)b)->word);
+}
+
+static int kw_len_desc(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+    return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+ls_error classify_rules_load(classify_rules **out, const char *tdir)
+{
+    classify_rules *r = xcalloc(1, sizeof(*r));
+    tmpl_file cat, lv;
+    strbuf pat = STRBUF_INIT;
+    char **words = NULL;
+    ls_error err;
+
+    memset(&lv, 0, sizeof(lv));
+    err = tmpl_load(&cat, tdir, "categories.tsv", 3);
+    if (err)
+        goto fail;
+    r->kw = xcalloc(cat.nrows, sizeof(*r->kw));
+    for (size_t i = 0; i < cat.nrows; i++) {
+        tmpl_row *row = &cat.rows[i];
+        keyword *k = &r->kw[r->nkw];
+        char *end;
+        k->cat = ls_category_parse(row->field[0]);
+        if (k->cat == CAT_MAX) {
+            err = tmpl_error(&cat, row, "unknown category '%s'", row->field[0]);
+            goto fail;
+        }
+        k->weight = strtod(row->field[2], &end);
+        if (*end || end == row->field[2]) {
+            err = tmpl_error(&cat, row, "weight '%s' is not a number", row->field[2]);
+            goto fail;
+        }
+        for (size_t j = 0; j < r->nkw; j++)
+            if (!strcmp(r->kw[j].word, row->field[1])) {
+                err = tmpl_error(&cat, row, "keyword '%s' is listed twice", row->field[1]);
+                goto fail;
+            }
+        k->word = xstrdup(row->field[1]);
+        r->nkw++;
+    }
+    qsort(r->kw, r->nkw, sizeof(*r->kw), kw_cmp);
+
+    err = tmpl_load(&lv, tdir, "classify.tsv", 2);
+    if (err)
+        goto fail;
+    for (size_t i = 0; i < lv.nrows; i++) {
+        tmpl_row *row = &lv.rows[i];
+        double w = strtod(row->field[1], NULL);
+        int k;
+        if (!strcmp(row->field[0], "threshold")) {
+            r->threshold = w;
+            continue;
+        }
+        for (k = 0; k < LV_MAX && strcmp(row->field[0], level_names[k]); k++)
+            ;
+        if (k == LV_MAX) {
+            err = tmpl_error(&lv, row, "unknown level '%s'", row->field[0]);
+            goto fail;
+        }
+        r->level_weight[k] = w;
+    }
+
+    words = xcalloc(r->nkw + 1, sizeof(*words));
+    for (size_t i = 0; i < r->nkw; i++)
+        words[i] = r->kw[i].word;
+    qsort(words, r->nkw, sizeof(*words), kw_len_desc);
+    for (size_t i = 0; i < r->nkw; i++) {
+        if (i)
+            sb_addch(&pat, '|');
+        rx_quote(&pat, words[i]);
+    }
+    r->re = tmpl_regex(&cat, NULL, NULL, pat.len ? pat.buf : "(?!)", 0);
+    if (!r->re) {
+        err = LS_ERR_REGEX;
+        goto fail;
+    }
+    r->md = pcre2_match_data_create(1, NULL);
+    free(words);
+    sb_release(&pat);
+    tmpl_release(&cat);
+    tmpl_release(&lv);
+    *out = r;
+    return LS_OK;
+fail:
+    free(words);
+    sb_release(&pat);
+    tmpl_release(&cat);
+    tmpl_release(&lv);
+    classify_rules_free(r);
+    *out = NULL;
+    return err;
+}
+
+static size_t find_kw(const classify_rules *r, const char *s, size_t len)
+{
+    size_t lo = 0, hi = r->nkw;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strncmp(r->kw[mid].word, s, len);
+        if (c == 0 && r->kw[mid].word[len] != '\0')
+            c = 1;
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
+static size_t find_hits(const classify_rules *r, const char *s, size_t len, hit **out)
+{
+    size_t n = 0, alloc = 0, pos = 0;
+    *out = NULL;
+    while (pos < len && rx_match(r->re, s, len, pos, 0, r->md) > 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+        size_t k = find_kw(r, s + ov[0], ov[1] - ov[0]);
+        if (k != (size_t)-1) {
+            ALLOC_GROW(*out, n + 1, alloc);
+            (*out)[n++] = (hit){ ov[0], ov[1], k };
+        }
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return n;
+}
+
+/* Add the weight of each distinct keyword in [a, b) to score. */
+static void score_span(const classify_rules *r, const hit *h, size_t nh, size_t a, size_t b,
+                       double w, double *score, unsigned char *seen)
+{
+    if (w == 0 || a >= b)
+        return;
+    memset(seen, 0, r->nkw);
+    for (size_t i = 0; i < nh; i++) {
+        if (h[i].a < a || h[i].b > b || seen[h[i].kw])
+            continue;
+        seen[h[i].kw] = 1;
+        score[r->kw[h[i].kw].cat] += w * r->kw[h[i].kw].weight;
+    }
+}
+
+static ls_category decide(const classify_rules *r, const double *score)
+{
+    int best = CAT_OTHER;
+    double bs = 0;
+    for (int c = 0; c < CAT_MAX; c++)
+        if (score[c] > bs) {
+            bs = score[c];
+            best = c;
+        }
+    if (bs < r->threshold)
+        return CAT_OTHER;
+    /* old and young alike, nothing else to decide: other */
+    if ((best == CAT_ELDERLY || best == CAT_CHILDREN) && score[CAT_ELDERLY] == score[CAT_CHILDREN])
+        return CAT_OTHER;
+    return (ls_category)best;
+}
+
+ls_category classify_phrase(const classify_rules *r, const char *text)
+{
+    double score[CAT_MAX] = { 0 };
+    unsigned char *seen = xcalloc(r->nkw + 1, 1);
+    hit *h;
+    size_t nh = find_hits(r, text, strlen(text), &h);
+    ls_category c;
+    score_span(r, h, nh, 0, strlen(text), 1, score, seen);
+    c = decide(r, score);
+    free(h);
+    free(seen);
+    return c;
+}
+
+void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v, size_t n)
+{
+    hit *h = NULL;
+    size_t nh = find_hits(r, doc->s, doc->len, &h);
+    unsigned char *seen = xcalloc(r->nkw + 1, 1);
+    double article[CAT_MAX] = { 0 }, title[CAT_MAX] = { 0 };
+
+    score_span(r, h, nh, 0, doc->len, r->level_weight[LV_ARTICLE], article, seen);
+    for (size_t i = 0; i < doc->nlines; i++)
+        if (doc->lines[i].kind == LINE_TITLE)
+            score_span(r, h, nh, doc->lines[i].start, doc->lines[i].end,
+                       r->level_weight[LV_TITLE], title, seen);
+
+    for (size_t i = 0; i < n; i++) {
+        ls_figure *f = &v[i];
+        double score[CAT_MAX];
+        const text_line *l = &doc->lines[text_line_at(doc, f->start)];
+        size_t ca, cb, sa, sb;
+        hit *ih;
+        size_t nih;
+
+        for (int c = 0; c < CAT_MAX; c++)
+            score[c] = article[c] + title[c];
+        text_span(doc, f->start, 1, &ca, &cb);
+        text_span(doc, f->start, 0, &sa, &sb);
+        score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], score, seen);
+        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], score, seen);
+        score_span(r, h, nh, l->start, l->end, r->level_weight[LV_PARAGRAPH], score, seen);
+        if (l->heading >= 0)
+            score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
+                       r->level_weight[LV_HEADING], score, seen);
+        nih = find_hits(r, f->indicator, strlen(f->indicator), &ih);
+        score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], score, seen);
+        free(ih);
+        f->category = decide(r, score);
+    }
+    free(seen);
+    free(h);
+}
