@@ -1,0 +1,585 @@
+/* locality.c - gazetteer and locality resolution. */
+#include "locality.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "tmpl.h"
+
+#define MAX_NAME_CHARS 16
+#define MAX_MENTIONS 4096
+#define NONE ((uint32_t)-1)
+
+typedef struct {
+    const char *code;
+    const char *name;
+    uint32_t parent;
+    uint32_t next_same; /* next node with the same name (or alias) */
+    uint32_t next_alias;
+    uint8_t level;
+} node;
+
+/* Open addressing: slot -> first node index, keyed by a string. */
+typedef struct {
+    uint32_t *slot;
+    size_t mask;
+} strtab;
+
+struct gazetteer {
+    char *data;
+    node *n;
+    size_t nn;
+    strtab by_name, by_code, by_alias;
+    char **aliases;       /* short forms */
+    uint32_t *alias_head; /* first node of each short form's chain */
+    size_t naliases;
+    uint32_t *enders; /* sorted last code points of names */
+    size_t nenders;
+    double w_title, w_source, w_body, w_alias, descend;
+    char *unknown;
+};
+
+static const char *st_key(const gazetteer *g, int kind, uint32_t i)
+{
+    return kind == 0 ? g->n[i].name : kind == 1 ? g->n[i].code : g->aliases[i];
+}
+
+/* The slot holding key s (kind 0 names, 1 codes, 2 aliases), or the empty
+ * slot where it would go. */
+static size_t st_find(const strtab *t, const gazetteer *g, int kind, const char *s, size_t len)
+{
+    size_t h = (size_t)XXH3_64bits(s, len) & t->mask;
+    for (;; h = (h + 1) & t->mask) {
+        uint32_t i = t->slot[h];
+        const char *k;
+        if (i == NONE)
+            return h;
+        k = st_key(g, kind, i);
+        if (strlen(k) == len && !memcmp(k, s, len))
+            return h;
+    }
+}
+
+static void st_init(strtab *t, size_t n)
+{
+    size_t size = 16;
+    while (size < n * 2)
+        size *= 2;
+    t->slot = xmalloc(size * sizeof(uint32_t));
+    memset(t->slot, 0xFF, size * sizeof(uint32_t));
+    t->mask = size - 1;
+}
+
+void gaz_free(gazetteer *g)
+{
+    if (!g)
+        return;
+    free(g->data);
+    free(g->n);
+    free(g->by_name.slot);
+    free(g->by_code.slot);
+    free(g->by_alias.slot);
+    for (size_t i = 0; i < g->naliases; i++)
+        free(g->aliases[i]);
+    free(g->aliases);
+    free(g->alias_head);
+    free(g->enders);
+    free(g->unknown);
+    free(g);
+}
+
+size_t gaz_size(const gazetteer *g)
+{
+    return g->nn;
+}
+
+static int u32cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static ls_error load_regions(gazetteer *g, const char *tdir)
+{
+    char *path = xstrfmt("%s/regions.tsv", tdir);
+    size_t len, alloc = 0;
+    char *p, *end;
+    int line = 0;
+
+    if (read_file(path, &g->data, &len) != LS_OK) {
+        error("cannot read gazetteer '%s': %s", path, strerror(errno));
+        free(path);
+        return LS_ERR_IO;
+    }
+    for (p = g->data, end = g->data + len; p < end;) {
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        char *f[4];
+        int nf = 0;
+        line++;
+        if (!eol)
+            eol = end;
+        *eol = '\0';
+        if (*p && *p != '#') {
+            char *q = p;
+            while (nf < 4) {
+                f[nf++] = q;
+                q = strchr(q, '\t');
+                if (!q)
+                    break;
+                *q++ = '\0';
+            }
+            if (nf < 3 || f[2][0] < '1' || f[2][0] > '5') {
+                error("%s:%d: expected code, name, level (1-5) and parent code", path, line);
+                free(path);
+                return LS_ERR_TEMPLATE;
+            }
+            ALLOC_GROW(g->n, g->nn + 1, alloc);
+            g->n[g->nn] = (node){ f[0], f[1], NONE, NONE, NONE, (uint8_t)(f[2][0] - '0') };
+            /* until every code is known, parent holds the parent code's
+             * offset in the buffer; it becomes a node index below */
+            if (nf > 3 && f[3][0])
+                g->n[g->nn].parent = (uint32_t)(f[3] - g->data);
+            g->nn++;
+        }
+        p = eol + 1;
+    }
+    free(path);
+
+    st_init(&g->by_code, g->nn);
+    st_init(&g->by_name, g->nn);
+    for (size_t i = 0; i < g->nn; i++) {
+        size_t h = st_find(&g->by_code, g, 1, g->n[i].code, strlen(g->n[i].code));
+        if (g->by_code.slot[h] == NONE)
+            g->by_code.slot[h] = (uint32_t)i;
+        h = st_find(&g->by_name, g, 0, g->n[i].name, strlen(g->n[i].name));
+        g->n[i].next_same = g->by_name.slot[h];
+        g->by_name.slot[h] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < g->nn; i++) {
+        if (g->n[i].parent != NONE) {
+            const char *pc = g->data + g->n[i].parent;
+            size_t h = st_find(&g->by_code, g, 1, pc, strlen(pc));
+            g->n[i].parent = g->by_code.slot[h];
+        }
+    }
+    return LS_OK;
+}
+
+static ls_error load_places(gazetteer *g, const char *tdir)
+{
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, "places.tsv", 2);
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    size_t aalloc = 0, falloc = 0;
+
+    g->w_title = 3, g->w_source = 2, g->w_body = 1, g->w_alias = 0.5, g->descend = 0.6;
+    if (err)
+        goto out;
+    for (size_t i = 0; i < tf.nrows && !err; i++) {
+        tmpl_row *row = &tf.rows[i];
+        if (!strcmp(row->field[0], "unknown")) {
+            free(g->unknown);
+            g->unknown = xstrdup(row->field[1]);
+        } else if (!strcmp(row->field[0], "descend")) {
+            g->descend = strtod(row->field[1], NULL);
+        } else if (!strcmp(row->field[0], "weight") && row->nfield >= 3) {
+            double w = strtod(row->field[2], NULL);
+            if (!strcmp(row->field[1], "title"))
+                g->w_title = w;
+            else if (!strcmp(row->field[1], "source"))
+                g->w_source = w;
+            else if (!strcmp(row->field[1], "body"))
+                g->w_body = w;
+            else if (!strcmp(row->field[1], "alias"))
+                g->w_alias = w;
+            else
+                err = tmpl_error(&tf, row, "unknown weight '%s'", row->field[1]);
+        } else if (!strcmp(row->field[0], "alias") && row->nfield >= 3) {
+            int level = atoi(row->field[1]);
+            pcre2_code *re = tmpl_regex(&tf, row, NULL, row->field[2], 0);
+            if (!re) {
+                err = LS_ERR_REGEX;
+                break;
+            }
+            for (size_t k = 0; k < g->nn; k++) {
+                node *nd = &g->n[k];
+                PCRE2_SIZE *ov;
+                size_t h;
+                if (nd->level != level ||
+                    rx_match(re, nd->name, strlen(nd->name), 0, 0, md) < 2)
+                    continue;
+                ov = pcre2_get_ovector_pointer(md);
+                ALLOC_GROW(g->aliases, g->naliases + 1, aalloc);
+                ALLOC_GROW(g->alias_head, g->naliases + 1, falloc);
+                if (!g->by_alias.slot)
+                    st_init(&g->by_alias, 8192);
+                h = st_find(&g->by_alias, g, 2, nd->name + ov[2], ov[3] - ov[2]);
+                if (g->by_alias.slot[h] == NONE) {
+                    if (g->naliases * 2 >= g->by_alias.mask) {
+                        err = tmpl_error(&tf, row, "more short forms than the table holds");
+                        break;
+                    }
+                    g->aliases[g->naliases] = xstrndup(nd->name + ov[2], ov[3] - ov[2]);
+                    g->alias_head[g->naliases] = NONE;
+                    g->by_alias.slot[h] = (uint32_t)g->naliases++;
+                }
+                nd->next_alias = g->alias_head[g->by_alias.slot[h]];
+                g->alias_head[g->by_alias.slot[h]] = (uint32_t)k;
+            }
+            pcre2_code_free(re);
+        } else {
+            err = tmpl_error(&tf, row, "unknown entry '%s'", row->field[0]);
+        }
+    }
+    if (!g->unknown)
+        g->unknown = xstrdup("未识别");
+out:
+    pcre2_match_data_free(md);
+    tmpl_release(&tf);
+    return err;
+}
+
+ls_error gaz_load(gazetteer **out, const char *tdir)
+{
+    gazetteer *g = xcalloc(1, sizeof(*g));
+    size_t ealloc = 0;
+    ls_error err;
+
+    if ((err = load_regions(g, tdir)) || (err = load_places(g, tdir)))
+        goto fail;
+    for (size_t i = 0; i < g->nn; i++) {
+        const char *nm = g->n[i].name;
+        size_t l = strlen(nm);
+        if (!l)
+            continue;
+        ALLOC_GROW(g->enders, g->nenders + 1, ealloc);
+        g->enders[g->nenders++] = utf8_decode(nm + utf8_prev(nm, l), NULL);
+    }
+    if (g->nenders) {
+        size_t k = 0;
+        qsort(g->enders, g->nenders, sizeof(uint32_t), u32cmp);
+        for (size_t i = 0; i < g->nenders; i++)
+            if (!k || g->enders[k - 1] != g->enders[i])
+                g->enders[k++] = g->enders[i];
+        g->nenders = k;
+    }
+    *out = g;
+    return LS_OK;
+fail:
+    gaz_free(g);
+    *out = NULL;
+    return err;
+}
+
+/* ---- resolution ---- */
+
+typedef struct {
+    uint32_t first;  /* first candidate node */
+    int alias;       /* candidates chained by next_alias */
+    double weight;
+    int in_title;
+    uint32_t best;   /* resolved node or NONE */
+    int ambiguous;
+} mention;
+
+typedef struct {
+    mention *v;
+    size_t n, alloc;
+} mention_list;
+
+static uint32_t name_first(const gazetteer *g, const char *s, size_t len)
+{
+    size_t h = st_find(&g->by_name, g, 0, s, len);
+    return g->by_name.slot[h];
+}
+
+static uint32_t alias_first(const gazetteer *g, const char *s, size_t len)
+{
+    size_t h;
+    if (!g->by_alias.slot)
+        return NONE;
+    h = st_find(&g->by_alias, g, 2, s, len);
+    if (g->by_alias.slot[h] == NONE)
+        return NONE;
+    return g->alias_head[g->by_alias.slot[h]];
+}
+
+static int is_ender(const gazetteer *g, uint32_t cp)
+{
+    return bsearch(&cp, g->enders, g->nenders, sizeof(uint32_t), u32cmp) != NULL;
+}
+
+static void add_mention(mention_list *l, uint32_t first, int alias, double w, int title)
+{
+    if (l->n >= MAX_MENTIONS)
+        return;
+    ALLOC_GROW(l->v, l->n + 1, l->alloc);
+    l->v[l->n++] = (mention){ first, alias, w, title, NONE, 0 };
+}
+
+/* Find names in s[0..len): full names ending at an "ender" character,
+ * longest first; then short forms where no full name was found. */
+static void scan(const gazetteer *g, const char *s, size_t len, double w, int title,
+                 mention_list *out)
+{
+    size_t starts[MAX_NAME_CHARS + 1];
+    size_t ns = 0, covered = 0;
+    unsigned char *cov = xcalloc(len + 1, 1);
+
+    for (size_t i = 0; i < len;) {
+        int n;
+        uint32_t cp = utf8_decode(s + i, &n);
+        size_t endp = i + (size_t)n;
+        /* remember the last MAX_NAME_CHARS character starts */
+        if (ns == MAX_NAME_CHARS + 1)
+            memmove(starts, starts + 1, MAX_NAME_CHARS * sizeof(size_t)), ns--;
+        starts[ns++] = i;
+        if (cp >= 0x4E00 && is_ender(g, cp)) {
+            for (size_t k = 0; k + 1 < ns; k++) {
+                size_t a = starts[k];
+                uint32_t first;
+                if (a < covered)
+                    continue;
+                first = name_first(g, s + a, endp - a);
+                if (first != NONE) {
+                    add_mention(out, first, 0, w, title);
+                    memset(cov + a, 1, endp - a);
+                    covered = endp;
+                    break;
+                }
+            }
+        }
+        i = endp;
+    }
+    /* short forms, 2 to 4 characters, outside full names */
+    for (size_t i = 0; i < len;) {
+        size_t e = i, found = 0;
+        int taken = 0;
+        for (int c = 0; c < 4 && e < len; c++) {
+            e += (size_t)utf8_len((unsigned char)s[e]);
+            if (c >= 1)
+                found = cov[i] || cov[e - 1] ? found : (alias_first(g, s + i, e - i) != NONE ? e : found);
+        }
+        if (found) {
+            add_mention(out, alias_first(g, s + i, found - i), 1, w * g->w_alias, title);
+            i = found;
+            taken = 1;
+        }
+        if (!taken)
+            i += (size_t)utf8_len((unsigned char)s[i]);
+    }
+    free(cov);
+}
+
+static uint32_t next_cand(const gazetteer *g, const mention *m, uint32_t i)
+{
+    return m->alias ? g->n[i].next_alias : g->n[i].next_same;
+}
+
+/* Is node a a candidate of some mention other than m? */
+static int mentioned(const gazetteer *g, const mention_list *l, size_t self, uint32_t a)
+{
+    for (size_t j = 0; j < l->n; j++) {
+        if (j == self)
+            continue;
+        for (uint32_t c = l->v[j].first; c != NONE; c = next_cand(g, &l->v[j], c))
+            if (c == a)
+                return 1;
+    }
+    return 0;
+}
+
+static void settle(const gazetteer *g, mention_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        mention *m = &l->v[i];
+        int best = -1, ties = 0, ncand = 0;
+        for (uint32_t c = m->first; c != NONE; c = next_cand(g, m, c)) {
+            int support = 0;
+            ncand++;
+            for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent)
+                support += mentioned(g, l, i, a);
+            if (support > best) {
+                best = support;
+                m->best = c;
+                ties = 1;
+            } else if (support == best) {
+                ties++;
+            }
+            if (ncand > 512)
+                break; /* a name this common says nothing */
+        }
+        if (ties > 1) {
+            m->ambiguous = 1;
+            if (best == 0)
+                m->best = NONE; /* nothing to choose by: no guess shown as fact */
+        }
+    }
+}
+
+typedef struct {
+    uint32_t node;
+    double mass, direct;
+} massrec;
+
+static size_t mass_index(massrec **v, size_t *n, size_t *alloc, uint32_t nd)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].node == nd)
+            return i;
+    ALLOC_GROW(*v, *n + 1, *alloc);
+    (*v)[*n] = (massrec){ nd, 0, 0 };
+    return (*n)++;
+}
+
+static void fill_result(const gazetteer *g, uint32_t nd, loc_result *out)
+{
+    uint32_t chain[8];
+    int depth = 0;
+    strbuf sb = STRBUF_INIT;
+
+    out->found = 1;
+    out->name = xstrdup(g->n[nd].name);
+    out->code = xstrdup(g->n[nd].code);
+    out->level = g->n[nd].level;
+    for (uint32_t a = nd; a != NONE && depth < 8; a = g->n[a].parent)
+        chain[depth++] = a;
+    while (depth-- > 0) {
+        sb_addstr(&sb, g->n[chain[depth]].name);
+        if (depth)
+            sb_addch(&sb, ' ');
+    }
+    out->path = sb_detach(&sb, NULL);
+}
+
+static void candidates_of(const gazetteer *g, const mention *m, loc_result *out)
+{
+    strbuf sb = STRBUF_INIT;
+    int k = 0;
+    for (uint32_t c = m->first; c != NONE && k < 8; c = next_cand(g, m, c), k++) {
+        loc_result tmp;
+        memset(&tmp, 0, sizeof(tmp));
+        fill_result(g, c, &tmp);
+        sb_addf(&sb, "%s%s %s", k ? "; " : "", tmp.path, tmp.code);
+        loc_release(&tmp);
+    }
+    out->candidates = sb_detach(&sb, NULL);
+}
+
+static void resolve(const gazetteer *g, const char *title, size_t tlen, const char *body,
+                    size_t blen, const char *source, loc_result *out)
+{
+    mention_list l = { NULL, 0, 0 };
+    massrec *mv = NULL;
+    size_t nm = 0, malloc_ = 0;
+    uint32_t pick = NONE;
+    const mention *ambiguous = NULL;
+
+    memset(out, 0, sizeof(*out));
+    if (title)
+        scan(g, title, tlen, g->w_title, 1, &l);
+    if (body)
+        scan(g, body, blen, g->w_body, 0, &l);
+    if (source)
+        scan(g, source, strlen(source), g->w_source, 0, &l);
+    settle(g, &l);
+
+    /* the most specific place named in the title */
+    for (size_t i = 0; i < l.n; i++) {
+        const mention *m = &l.v[i];
+        if (!m->in_title || m->alias)
+            continue;
+        if (m->best == NONE) {
+            ambiguous = ambiguous ? ambiguous : m;
+            continue;
+        }
+        if (pick == NONE || g->n[m->best].level > g->n[pick].level)
+            pick = m->best;
+    }
+    if (pick == NONE) {
+        /* where the mentions concentrate: walk down while one child holds
+         * most of its parent's mass */
+        for (size_t i = 0; i < l.n; i++) {
+            const mention *m = &l.v[i];
+            if (m->best == NONE) {
+                if (!ambiguous && !m->alias)
+                    ambiguous = m;
+                continue;
+            }
+            {
+                size_t k = mass_index(&mv, &nm, &malloc_, m->best); /* may move mv */
+                mv[k].direct += m->weight;
+            }
+            for (uint32_t a = m->best; a != NONE; a = g->n[a].parent) {
+                size_t k = mass_index(&mv, &nm, &malloc_, a);
+                mv[k].mass += m->weight;
+            }
+        }
+        if (nm) {
+            size_t cur = 0;
+            for (size_t i = 0; i < nm; i++)
+                if (g->n[mv[i].node].parent == NONE && mv[i].mass > mv[cur].mass)
+                    cur = i;
+            if (g->n[mv[cur].node].parent != NONE) /* no province mentioned at all */
+                for (size_t i = 0; i < nm; i++)
+                    if (mv[i].mass > mv[cur].mass)
+                        cur = i;
+            for (;;) {
+                size_t best = (size_t)-1;
+                for (size_t i = 0; i < nm; i++)
+                    if (g->n[mv[i].node].parent == mv[cur].node &&
+                        (best == (size_t)-1 || mv[i].mass > mv[best].mass))
+                        best = i;
+                if (best == (size_t)-1 || mv[best].mass < g->descend * mv[cur].mass)
+                    break;
+                cur = best;
+            }
+            /* a place only inferred as a parent of short forms is too weak */
+            if (mv[cur].mass > 0)
+                pick = mv[cur].node;
+        }
+    }
+    if (pick != NONE) {
+        fill_result(g, pick, out);
+    } else {
+        out->name = xstrdup(g->unknown);
+        out->code = xstrdup("");
+        out->path = xstrdup("");
+        out->note = xstrdup(ambiguous ? "ambiguous place name" : "no place name found");
+    }
+    if (ambiguous && pick == NONE)
+        candidates_of(g, ambiguous, out);
+    free(mv);
+    free(l.v);
+}
+
+void loc_resolve(const gazetteer *g, const text_doc *doc, loc_result *out)
+{
+    const char *title = NULL;
+    size_t tlen = 0, bstart = 0;
+    for (size_t i = 0; i < doc->nlines; i++)
+        if (doc->lines[i].kind == LINE_TITLE) {
+            title = doc->s + doc->lines[i].start;
+            tlen = doc->lines[i].end - doc->lines[i].start;
+            bstart = doc->lines[i].end;
+            break;
+        }
+    resolve(g, title, tlen, doc->s + bstart, doc->len - bstart, doc->source, out);
+}
+
+void loc_resolve_text(const gazetteer *g, const char *title, const char *body, loc_result *out)
+{
+    resolve(g, title, title ? strlen(title) : 0, body, body ? strlen(body) : 0, NULL, out);
+}
+
+void loc_release(loc_result *r)
+{
+    free(r->name);
+    free(r->code);
+    free(r->path);
+    free(r->candidates);
+    free(r->note);
+    memset(r, 0, sizeof(*r));
+}

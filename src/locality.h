@@ -1,0 +1,45 @@
+/*
+ * locality.h - the gazetteer and the resolver of an article's locality.
+ *
+ * The gazetteer (templates/regions.tsv, GB/T 2260 codes down to urban
+ * communities) is loaded into hash tables keyed by name, by short form
+ * (templates/places.tsv) and by code. The resolver finds division names
+ * in an article in one pass (a hash lookup at each character that can end
+ * a name), settles ambiguous names by which of their ancestors the article
+ * also mentions, and picks the article's primary locality: the most
+ * specific place in the title, or else the place the mentions concentrate
+ * on.
+ */
+#ifndef LS_LOCALITY_H
+#define LS_LOCALITY_H
+
+#include "text.h"
+#include "util.h"
+
+typedef struct gazetteer gazetteer;
+
+/** Load regions.tsv and places.tsv. Prints its own message on failure. */
+ls_error gaz_load(gazetteer **out, const char *tdir);
+/** Free a gazetteer; accepts NULL and half-built ones. */
+void gaz_free(gazetteer *g);
+/** Number of divisions loaded. */
+size_t gaz_size(const gazetteer *g);
+
+/** An article's locality. Strings are owned by the result. */
+typedef struct {
+    int found;
+    char *name;       /**< 景园社区, or the unknown label */
+    char *code;       /**< 211103003001, or "" */
+    char *path;       /**< 辽宁省 盘锦市 兴隆台区 渤海街道 景园社区 */
+    int level;        /**< 1 province .. 5 community; 0 when not found */
+    char *candidates; /**< when ambiguous: "name code path; ..." else NULL */
+    char *note;       /**< why it needs a look, or NULL */
+} loc_result;
+
+/** Resolve the locality of @p doc into @p out (always filled). */
+void loc_resolve(const gazetteer *g, const text_doc *doc, loc_result *out);
+/** Resolve a locality from a bare text, e.g. a title (for tests). */
+void loc_resolve_text(const gazetteer *g, const char *title, const char *body, loc_result *out);
+void loc_release(loc_result *r);
+
+#endif
