@@ -1,0 +1,153 @@
+/* export.c - CSV and JSON writers of the same rows. */
+#include "export.h"
+
+#include <string.h>
+
+#include "outfile.h"
+
+/* RFC 4180: quote fields holding a comma, a quote or a line break. */
+static void csv_field(FILE *fp, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static void json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(fp, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", fp);
+        else if (c == '\t')
+            fputs("\\t", fp);
+        else if (c < 0x20)
+            fprintf(fp, "\\u%04x", c);
+        else
+            fputc(c, fp);
+    }
+    fputc('"', fp);
+}
+
+/* The columns of one figure, as strings, in contract order. */
+static void figure_fields(const run_article *a, const ls_figure *f, char val[][40],
+                          const char *out[14])
+{
+    format_decimal(f->value, val[0], sizeof(val[0]));
+    if (f->has_max)
+        format_decimal(f->value_max, val[1], sizeof(val[1]));
+    else
+        val[1][0] = '\0';
+    snprintf(val[2], sizeof(val[2]), "%zu", f->offset);
+    out[0] = a->name;
+    out[1] = a->loc.name;
+    out[2] = a->loc.code;
+    out[3] = ls_category_id(f->category);
+    out[4] = f->indicator;
+    out[5] = val[0];
+    out[6] = val[1];
+    out[7] = f->unit;
+    out[8] = ls_qualifier_id(f->qualifier);
+    out[9] = f->period;
+    out[10] = ls_status_id(f->status);
+    out[11] = f->surface;
+    out[12] = f->sentence;
+    out[13] = val[2];
+}
+
+static const char *const columns[14] = {
+    "article", "locality", "locality_code", "category", "indicator", "value", "value_max",
+    "unit", "qualifier", "period", "status", "surface", "sentence", "offset",
+};
+
+ls_error export_csv(const run_set *set, const char *path)
+{
+    outfile of;
+    ls_error err = outfile_open(&of, path, 1);
+    if (err)
+        return err;
+    fputs(EXPORT_CSV_HEADER "\n", of.fp);
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        for (size_t k = 0; k < a->figs.n; k++) {
+            char val[3][40];
+            const char *out[14];
+            figure_fields(a, &a->figs.v[k], val, out);
+            for (int c = 0; c < 14; c++) {
+                if (c)
+                    fputc(',', of.fp);
+                csv_field(of.fp, out[c]);
+            }
+            fputc('\n', of.fp);
+        }
+    }
+    return outfile_commit(&of);
+}
+
+ls_error export_json(const run_set *set, const char *path)
+{
+    outfile of;
+    ls_error err = outfile_open(&of, path, 1);
+    int first = 1;
+    if (err)
+        return err;
+    fputs("{\"figures\": [", of.fp);
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        for (size_t k = 0; k < a->figs.n; k++) {
+            char val[3][40];
+            const char *out[14];
+            figure_fields(a, &a->figs.v[k], val, out);
+            fputs(first ? "\n  {" : ",\n  {", of.fp);
+            first = 0;
+            for (int c = 0; c < 14; c++) {
+                fprintf(of.fp, "%s\"%s\": ", c ? ", " : "", columns[c]);
+                /* numbers stay numbers; empty value_max is null */
+                if (c == 5 || c == 13 || (c == 6 && out[c][0]))
+                    fputs(out[c], of.fp);
+                else if (c == 6)
+                    fputs("null", of.fp);
+                else
+                    json_string(of.fp, out[c]);
+            }
+            fputc('}', of.fp);
+        }
+    }
+    fputs("\n],\n\"articles\": [", of.fp);
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        fputs(i ? ",\n  {\"article\": " : "\n  {\"article\": ", of.fp);
+        json_string(of.fp, a->name);
+        fputs(", \"error\": ", of.fp);
+        if (a->err)
+            json_string(of.fp, a->why);
+        else
+            fputs("null", of.fp);
+        fputs(", \"title\": ", of.fp);
+        json_string(of.fp, a->title);
+        fputs(", \"source\": ", of.fp);
+        json_string(of.fp, a->source);
+        fputs(", \"encoding\": ", of.fp);
+        json_string(of.fp, a->encoding);
+        fputs(", \"locality\": ", of.fp);
+        json_string(of.fp, a->loc.name);
+        fputs(", \"locality_code\": ", of.fp);
+        json_string(of.fp, a->loc.code);
+        fputs(", \"locality_path\": ", of.fp);
+        json_string(of.fp, a->loc.path);
+        fprintf(of.fp, ", \"characters\": %zu, \"figures\": %zu}", a->chars, a->figs.n);
+    }
+    fputs("\n]}\n", of.fp);
+    return outfile_commit(&of);
+}

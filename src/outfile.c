@@ -1,0 +1,97 @@
+/* outfile.c - temporary file, fsync, rename. */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+ls_error outfile_open(outfile *of, const char *path, int open_stream)
+{
+    const char *slash = strrchr(path, '/');
+    int fd;
+
+    memset(of, 0, sizeof(*of));
+    of->path = xstrdup(path);
+    if (slash)
+        of->tmp = xstrfmt("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+    else
+        of->tmp = xstrfmt(".%s.XXXXXX", path);
+    fd = mkstemp(of->tmp);
+    if (fd < 0) {
+        error("cannot write '%s': %s", path, strerror(errno));
+        free(of->tmp);
+        of->tmp = NULL;
+        outfile_abort(of);
+        return LS_ERR_IO;
+    }
+    fchmod(fd, 0644);
+    if (open_stream) {
+        of->fp = fdopen(fd, "wb");
+        if (!of->fp) {
+            close(fd);
+            error("cannot write '%s': %s", path, strerror(errno));
+            outfile_abort(of);
+            return LS_ERR_IO;
+        }
+    } else {
+        close(fd);
+    }
+    return LS_OK;
+}
+
+ls_error outfile_commit(outfile *of)
+{
+    int fd, failed = 0, saved = 0;
+
+    if (of->fp) {
+        if (fflush(of->fp) || ferror(of->fp))
+            failed = 1, saved = errno;
+        if (!failed && fsync(fileno(of->fp)))
+            failed = 1, saved = errno;
+        if (fclose(of->fp) && !failed)
+            failed = 1, saved = errno;
+        of->fp = NULL;
+    } else {
+        fd = open(of->tmp, O_RDONLY);
+        if (fd < 0 || fsync(fd))
+            failed = 1, saved = errno;
+        if (fd >= 0)
+            close(fd);
+    }
+    if (!failed && rename(of->tmp, of->path))
+        failed = 1, saved = errno;
+    if (failed) {
+        error("cannot write '%s': %s", of->path, strerror(saved ? saved : EIO));
+        outfile_abort(of);
+        return LS_ERR_IO;
+    }
+    /* make the rename itself durable */
+    {
+        const char *slash = strrchr(of->path, '/');
+        char *dir = slash ? xstrndup(of->path, (size_t)(slash - of->path)) : xstrdup(".");
+        int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(dir);
+    }
+    free(of->tmp);
+    of->tmp = NULL;
+    outfile_abort(of);
+    return LS_OK;
+}
+
+void outfile_abort(outfile *of)
+{
+    if (of->fp)
+        fclose(of->fp);
+    if (of->tmp)
+        unlink(of->tmp);
+    free(of->tmp);
+    free(of->path);
+    memset(of, 0, sizeof(*of));
+}

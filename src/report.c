@@ -1,0 +1,686 @@
+/* report.c - the xlsx workbook, with libxlsxwriter. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "outfile.h"
+#include "tmpl.h"
+
+#define MAX_WIDTH 60.0
+#define EVIDENCE_WIDTH 60.0
+#define MAX_CHARTS 8
+/* A sheet holds 1,048,576 rows; a category sheet stops short of that and
+ * says so, pointing to the CSV, which always has every figure. */
+#define SHEET_ROW_LIMIT 1048000
+
+typedef struct {
+    char *key, *zh, *en;
+} label;
+
+typedef struct {
+    char *label;
+    char **units;
+    size_t nunits;
+    ls_category cat; /* CAT_MAX: any */
+    pcre2_code *re;  /* NULL: any indicator */
+} indicator_row;
+
+typedef struct {
+    const run_set *set;
+    const report_options *opt;
+    lxw_workbook *wb;
+    label *labels;
+    size_t nlabels;
+    indicator_row *ind;
+    size_t nind;
+    pcre2_match_data *md;
+    lxw_format *title, *head, *text, *wrap, *note, *dash, *link;
+    lxw_format *num[QUAL_MAX][2]; /* [qualifier][integer?] */
+    /* row of each figure on its category sheet: fig_row[article][figure] */
+    lxw_row_t **fig_row;
+    double width[32];
+} report;
+
+static const char *const cat_sheet_key[CAT_MAX] = {
+    "sheet.elderly", "sheet.children", "sheet.employment",
+    "sheet.health", "sheet.governance", "sheet.other",
+};
+
+static const char *L(const report *r, const char *key)
+{
+    for (size_t i = 0; i < r->nlabels; i++)
+        if (!strcmp(r->labels[i].key, key))
+            return r->opt->english ? r->labels[i].en : r->labels[i].zh;
+    return key;
+}
+
+static void free_report(report *r)
+{
+    for (size_t i = 0; i < r->nlabels; i++) {
+        free(r->labels[i].key);
+        free(r->labels[i].zh);
+        free(r->labels[i].en);
+    }
+    free(r->labels);
+    for (size_t i = 0; i < r->nind; i++) {
+        free(r->ind[i].label);
+        for (size_t k = 0; k < r->ind[i].nunits; k++)
+            free(r->ind[i].units[k]);
+        free(r->ind[i].units);
+        pcre2_code_free(r->ind[i].re);
+    }
+    free(r->ind);
+    pcre2_match_data_free(r->md);
+    if (r->fig_row) {
+        for (size_t i = 0; i < r->set->n; i++)
+            free(r->fig_row[i]);
+        free(r->fig_row);
+    }
+}
+
+static const char *sheet_name_chars = "[]:*?/\\";
+
+static ls_error load_labels(report *r, const char *tdir)
+{
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, "labels.tsv", 3);
+    if (err)
+        return tmpl_release(&tf), err;
+    r->labels = xcalloc(tf.nrows, sizeof(*r->labels));
+    for (size_t i = 0; i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        for (size_t k = 0; k < r->nlabels; k++)
+            if (!strcmp(r->labels[k].key, row->field[0])) {
+                err = tmpl_error(&tf, row, "label '%s' is defined twice", row->field[0]);
+                goto out;
+            }
+        if (!strncmp(row->field[0], "sheet.", 6))
+            for (int f = 1; f <= 2; f++)
+                if (strpbrk(row->field[f], sheet_name_chars) ||
+                    utf8_count(row->field[f], strlen(row->field[f])) > 31) {
+                    err = tmpl_error(&tf, row, "sheet name '%s' is over 31 characters or holds one of %s",
+                                     row->field[f], sheet_name_chars);
+                    goto out;
+                }
+        r->labels[r->nlabels].key = xstrdup(row->field[0]);
+        r->labels[r->nlabels].zh = xstrdup(row->field[1]);
+        r->labels[r->nlabels].en = xstrdup(row->field[2]);
+        r->nlabels++;
+    }
+out:
+    tmpl_release(&tf);
+    return err;
+}
+
+static ls_error load_indicators(report *r, const char *tdir)
+{
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, "indicators.tsv", 3);
+    if (err)
+        return tmpl_release(&tf), err;
+    r->ind = xcalloc(tf.nrows, sizeof(*r->ind));
+    for (size_t i = 0; i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        indicator_row *ir = &r->ind[r->nind];
+        char *u = row->field[1], *bar;
+        size_t ualloc = 0;
+        ir->label = xstrdup(row->field[0]);
+        r->nind++;
+        for (;;) {
+            bar = strchr(u, '|');
+            ALLOC_GROW(ir->units, ir->nunits + 1, ualloc);
+            ir->units[ir->nunits++] = bar ? xstrndup(u, (size_t)(bar - u)) : xstrdup(u);
+            if (!bar)
+                break;
+            u = bar + 1;
+        }
+        ir->cat = strcmp(row->field[2], "*") ? ls_category_parse(row->field[2]) : CAT_MAX;
+        if (strcmp(row->field[2], "*") && ir->cat == CAT_MAX) {
+            err = tmpl_error(&tf, row, "unknown category '%s'", row->field[2]);
+            break;
+        }
+        if (row->nfield > 3) {
+            ir->re = tmpl_regex(&tf, row, NULL, row->field[3], 0);
+            if (!ir->re) {
+                err = LS_ERR_REGEX;
+                break;
+            }
+        }
+    }
+    tmpl_release(&tf);
+    return err;
+}
+
+/* Which comparison row a figure belongs to, or -1. */
+static int indicator_of(const report *r, const ls_figure *f)
+{
+    for (size_t i = 0; i < r->nind; i++) {
+        const indicator_row *ir = &r->ind[i];
+        int unit_ok = 0;
+        for (size_t k = 0; k < ir->nunits && !unit_ok; k++)
+            unit_ok = !strcmp(ir->units[k], f->unit);
+        if (!unit_ok || (ir->cat != CAT_MAX && ir->cat != f->category))
+            continue;
+        if (ir->re && rx_match(ir->re, f->indicator, strlen(f->indicator), 0, 0, r->md) <= 0)
+            continue;
+        return (int)i;
+    }
+    return -1;
+}
+
+/* Column width for CJK text: a Han character is about two Latin ones. */
+static double text_width(const char *s)
+{
+    double w = 0;
+    for (size_t i = 0; s && s[i];) {
+        int n;
+        uint32_t cp = utf8_decode(s + i, &n);
+        w += cp >= 0x2E80 ? 2.1 : 1.1;
+        i += (size_t)n;
+    }
+    return w + 1.5;
+}
+
+static void fit(report *r, lxw_col_t col, const char *s, double cap)
+{
+    double w = text_width(s);
+    if (col < 32 && w > r->width[col])
+        r->width[col] = w > cap ? cap : w;
+}
+
+static void apply_widths(report *r, lxw_worksheet *ws, lxw_col_t ncols)
+{
+    for (lxw_col_t c = 0; c < ncols && c < 32; c++)
+        worksheet_set_column(ws, c, c, r->width[c] < 6 ? 6 : r->width[c],
+                             r->width[c] >= EVIDENCE_WIDTH ? r->wrap : NULL);
+    memset(r->width, 0, sizeof(r->width));
+}
+
+/* Write a string, never an empty one (1.1.4 writes a broken cell). */
+static void put(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+                lxw_format *fmt)
+{
+    if (!s || !*s)
+        return;
+    worksheet_write_string(ws, row, col, s, fmt);
+    fit(r, col, s, col == 0 ? 24 : MAX_WIDTH);
+}
+
+static void put_num(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v,
+                    ls_qualifier q)
+{
+    char buf[48];
+    int integer = v == (double)(long long)v;
+    worksheet_write_number(ws, row, col, v, r->num[q][integer]);
+    format_decimal(v, buf, sizeof(buf));
+    fit(r, col, buf, 20);
+}
+
+static void sheet_header(report *r, lxw_worksheet *ws, const char *title, const char *const *cols,
+                         lxw_col_t ncols)
+{
+    worksheet_merge_range(ws, 0, 0, 0, ncols - 1, title, r->title);
+    worksheet_set_row(ws, 0, 24, NULL);
+    for (lxw_col_t c = 0; c < ncols; c++)
+        put(r, ws, 1, c, L(r, cols[c]), r->head);
+    worksheet_freeze_panes(ws, 2, 0);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 0, 1);
+}
+
+static void sheet_footer(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t ncols,
+                         const char *note)
+{
+    strbuf sb = STRBUF_INIT;
+    if (note) {
+        sb_addf(&sb, "%s%s", L(r, "note.note"), note);
+        worksheet_merge_range(ws, row, 0, row, ncols - 1, sb.buf, r->note);
+        row++;
+        sb.len = 0;
+    }
+    sb_addf(&sb, "%s%zu%s (CSV: %s)", L(r, "note.source"), r->set->n, L(r, "note.articles"),
+            "locstat --csv");
+    worksheet_merge_range(ws, row, 0, row, ncols - 1, sb.buf, r->note);
+    sb_release(&sb);
+}
+
+static const char *loc_name(const report *r, const run_article *a)
+{
+    (void)r;
+    return a->loc.name;
+}
+
+static void write_overview(report *r, lxw_worksheet *ws)
+{
+    const run_set *set = r->set;
+    const char *cols[] = { "col.locality", "col.code", "col.path", "col.articles",
+                           "sheet.elderly", "sheet.children", "sheet.employment",
+                           "sheet.health", "sheet.governance", "sheet.other", "col.total" };
+    lxw_col_t nc = sizeof(cols) / sizeof(*cols);
+    char *title = xstrfmt("%s (%zu%s, %zu%s)", L(r, "title.overview"), set->nloc,
+                          L(r, "note.localities"), set->n - set->failed, L(r, "note.articles"));
+    lxw_row_t row = 2;
+
+    sheet_header(r, ws, title, cols, nc);
+    for (size_t i = 0; i < set->nloc; i++, row++) {
+        const run_locality *l = &set->loc[i];
+        size_t total = 0;
+        put(r, ws, row, 0, l->name, NULL);
+        put(r, ws, row, 1, l->code, NULL);
+        put(r, ws, row, 2, l->path, NULL);
+        put_num(r, ws, row, 3, (double)l->articles, QUAL_EXACT);
+        for (int c = 0; c < CAT_MAX; c++) {
+            put_num(r, ws, row, (lxw_col_t)(4 + c), (double)l->figures[c], QUAL_EXACT);
+            total += l->figures[c];
+        }
+        put_num(r, ws, row, 10, (double)total, QUAL_EXACT);
+    }
+    if (set->nloc)
+        worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
+    apply_widths(r, ws, nc);
+    sheet_footer(r, ws, row + 1, nc, NULL);
+
+    /* figures per category and locality */
+    if (set->nloc) {
+        lxw_chart *chart = workbook_add_chart(r->wb, LXW_CHART_COLUMN_STACKED);
+        lxw_chart_options co = { 0 };
+        const char *sheet = L(r, "sheet.overview");
+        for (int c = 0; c < CAT_MAX; c++) {
+            lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
+            chart_series_set_categories(s, sheet, 2, 0, (lxw_row_t)(1 + set->nloc), 0);
+            chart_series_set_values(s, sheet, 2, (lxw_col_t)(4 + c), (lxw_row_t)(1 + set->nloc),
+                                    (lxw_col_t)(4 + c));
+            chart_series_set_name_range(s, sheet, 1, (lxw_col_t)(4 + c));
+        }
+        chart_title_set_name(chart, L(r, "title.overview"));
+        chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+        co.x_scale = 1.5;
+        co.y_scale = 1.2;
+        worksheet_insert_chart_opt(ws, row + 4, 0, chart, &co);
+    }
+    free(title);
+}
+
+static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
+{
+    const run_set *set = r->set;
+    const char *cols[] = { "col.locality", "col.code", "col.indicator", "col.value",
+                           "col.value_max", "col.unit", "col.qualifier", "col.period",
+                           "col.status", "col.surface", "col.sentence", "col.article",
+                           "col.offset" };
+    lxw_col_t nc = sizeof(cols) / sizeof(*cols);
+    char *title = xstrfmt("%s: %s", L(r, cat_sheet_key[cat]), L(r, "title.category"));
+    lxw_row_t row = 2;
+    int capped = 0;
+
+    sheet_header(r, ws, title, cols, nc);
+    /* by locality (comparison order), then article and text order */
+    for (size_t li = 0; li < set->nloc; li++)
+        for (size_t i = 0; i < set->n; i++) {
+            const run_article *a = &set->v[i];
+            if (a->err || a->locality != (int)li)
+                continue;
+            for (size_t k = 0; k < a->figs.n; k++) {
+                const ls_figure *f = &a->figs.v[k];
+                char key[32];
+                if (f->category != cat)
+                    continue;
+                if (row >= SHEET_ROW_LIMIT) {
+                    capped = 1;
+                    continue;
+                }
+                r->fig_row[i][k] = row;
+                put(r, ws, row, 0, loc_name(r, a), NULL);
+                put(r, ws, row, 1, a->loc.code, NULL);
+                put(r, ws, row, 2, f->indicator, NULL);
+                put_num(r, ws, row, 3, f->value, f->qualifier);
+                if (f->has_max)
+                    put_num(r, ws, row, 4, f->value_max, QUAL_EXACT);
+                put(r, ws, row, 5, f->unit, NULL);
+                snprintf(key, sizeof(key), "qual.%s", ls_qualifier_id(f->qualifier));
+                if (f->qualifier != QUAL_EXACT)
+                    put(r, ws, row, 6, L(r, key), NULL);
+                put(r, ws, row, 7, f->period, NULL);
+                snprintf(key, sizeof(key), "status.%s", ls_status_id(f->status));
+                put(r, ws, row, 8, L(r, key), NULL);
+                put(r, ws, row, 9, f->surface, NULL);
+                put(r, ws, row, 10, f->sentence, r->wrap);
+                put(r, ws, row, 11, a->name, NULL);
+                put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
+                row++;
+            }
+        }
+    if (row > 2)
+        worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
+    apply_widths(r, ws, nc);
+    sheet_footer(r, ws, row + 1, nc, capped ? "sheet row limit reached; the CSV has every figure" : NULL);
+    free(title);
+}
+
+/* One comparison cell: the figures of a locality mapped to an indicator. */
+typedef struct {
+    double sum;
+    size_t n;
+    ls_qualifier q;
+    strbuf evidence;
+    size_t art, fig; /* first figure, for the link */
+} cell;
+
+static void write_compare(report *r, lxw_worksheet *ws)
+{
+    const run_set *set = r->set;
+    size_t nl = set->nloc, ni = r->nind;
+    cell *cells = xcalloc(nl * ni + 1, sizeof(*cells));
+    char *title = xstrfmt("%s (%zu%s)", L(r, "title.compare"), nl, L(r, "note.localities"));
+    lxw_col_t nc = (lxw_col_t)(2 + nl);
+    size_t ncharts = 0;
+
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        if (a->err)
+            continue;
+        for (size_t k = 0; k < a->figs.n; k++) {
+            const ls_figure *f = &a->figs.v[k];
+            int ir = indicator_of(r, f);
+            cell *c;
+            if (ir < 0)
+                continue;
+            c = &cells[(size_t)ir * nl + (size_t)a->locality];
+            if (c->n == 0) {
+                c->art = i;
+                c->fig = k;
+                c->q = f->qualifier;
+            } else if (c->q != f->qualifier) {
+                c->q = QUAL_OVER; /* a sum with an approximate part */
+            }
+            c->sum += f->value;
+            c->n++;
+            sb_addf(&c->evidence, "%s%s: %s (%s)", c->evidence.len ? "\n" : "", f->surface,
+                    f->sentence, a->name);
+        }
+    }
+
+    worksheet_merge_range(ws, 0, 0, 0, nc > 2 ? nc - 1 : 2, title, r->title);
+    worksheet_set_row(ws, 0, 24, NULL);
+    put(r, ws, 1, 0, L(r, "col.indicator"), r->head);
+    put(r, ws, 1, 1, L(r, "col.unit"), r->head);
+    put(r, ws, 2, 0, L(r, "col.code"), r->head);
+    for (size_t l = 0; l < nl; l++) {
+        put(r, ws, 1, (lxw_col_t)(2 + l), set->loc[l].name, r->head);
+        put(r, ws, 2, (lxw_col_t)(2 + l), set->loc[l].code, r->head);
+    }
+    worksheet_freeze_panes(ws, 3, 2);
+    for (size_t i = 0; i < ni; i++) {
+        lxw_row_t row = (lxw_row_t)(3 + i);
+        put(r, ws, row, 0, r->ind[i].label, NULL);
+        put(r, ws, row, 1, r->ind[i].units[0], NULL);
+        for (size_t l = 0; l < nl; l++) {
+            cell *c = &cells[i * nl + l];
+            lxw_col_t col = (lxw_col_t)(2 + l);
+            if (c->n == 0) {
+                worksheet_write_string(ws, row, col, "—", r->dash);
+                continue;
+            }
+            {
+                const ls_figure *f = &set->v[c->art].figs.v[c->fig];
+                lxw_row_t target = r->fig_row[c->art][c->fig];
+                if (target) {
+                    char *url = xstrfmt("internal:'%s'!A%u", L(r, cat_sheet_key[f->category]),
+                                        (unsigned)target + 1);
+                    worksheet_write_url(ws, row, col, url, r->link);
+                    free(url);
+                }
+            }
+            /* the number replaces the link's text but keeps the link */
+            put_num(r, ws, row, col, c->sum, c->q);
+            {
+                lxw_comment_options co = { 0 };
+                co.width = 420;
+                co.height = (uint16_t)(60 + 30 * (c->n > 8 ? 8 : c->n));
+                worksheet_write_comment_opt(ws, row, col, c->evidence.buf, &co);
+            }
+        }
+    }
+    apply_widths(r, ws, nc);
+    {
+        lxw_row_t frow = (lxw_row_t)(3 + ni + 1);
+        worksheet_merge_range(ws, frow, 0, frow, nc > 2 ? nc - 1 : 2, L(r, "note.rows"), r->note);
+    }
+    /* a column chart for each indicator at least two localities report */
+    for (size_t i = 0; i < ni && ncharts < MAX_CHARTS && nl >= 2; i++) {
+        size_t have = 0;
+        for (size_t l = 0; l < nl; l++)
+            have += cells[i * nl + l].n > 0;
+        if (have < 2)
+            continue;
+        {
+            lxw_chart *chart = workbook_add_chart(r->wb, LXW_CHART_COLUMN);
+            lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
+            const char *sheet = L(r, "sheet.compare");
+            chart_series_set_categories(s, sheet, 1, 2, 1, (lxw_col_t)(1 + nl));
+            chart_series_set_values(s, sheet, (lxw_row_t)(3 + i), 2, (lxw_row_t)(3 + i),
+                                    (lxw_col_t)(1 + nl));
+            chart_title_set_name(chart, r->ind[i].label);
+            chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+            worksheet_insert_chart(ws, (lxw_row_t)(3 + ni + 3 + 16 * (ncharts / 2)),
+                                   (lxw_col_t)(ncharts % 2 ? 4 : 0), chart);
+            ncharts++;
+        }
+    }
+    for (size_t i = 0; i < nl * ni; i++)
+        sb_release(&cells[i].evidence);
+    free(cells);
+    free(title);
+}
+
+static void write_sources(report *r, lxw_worksheet *ws)
+{
+    const run_set *set = r->set;
+    const char *cols[] = { "col.article", "col.title", "col.source", "col.reporter",
+                           "col.date", "col.locality", "col.code", "col.path",
+                           "col.encoding", "col.traditional", "col.chars", "col.figures",
+                           "col.warnings" };
+    lxw_col_t nc = sizeof(cols) / sizeof(*cols);
+    lxw_row_t row = 2;
+
+    sheet_header(r, ws, L(r, "title.sources"), cols, nc);
+    for (size_t i = 0; i < set->n; i++, row++) {
+        const run_article *a = &set->v[i];
+        put(r, ws, row, 0, a->name, NULL);
+        if (a->err) {
+            put(r, ws, row, 12, a->why, NULL);
+            continue;
+        }
+        put(r, ws, row, 1, a->title, NULL);
+        put(r, ws, row, 2, a->source, NULL);
+        put(r, ws, row, 3, a->reporter, NULL);
+        put(r, ws, row, 4, a->date, NULL);
+        put(r, ws, row, 5, a->loc.name, NULL);
+        put(r, ws, row, 6, a->loc.code, NULL);
+        put(r, ws, row, 7, a->loc.path, NULL);
+        put(r, ws, row, 8, a->encoding, NULL);
+        if (a->traditional)
+            put(r, ws, row, 9, L(r, "yes"), NULL);
+        put_num(r, ws, row, 10, (double)a->chars, QUAL_EXACT);
+        put_num(r, ws, row, 11, (double)a->figs.n, QUAL_EXACT);
+        put(r, ws, row, 12, a->warnings, NULL);
+    }
+    if (row > 2)
+        worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
+    apply_widths(r, ws, nc);
+}
+
+static void review_row(report *r, lxw_worksheet *ws, lxw_row_t *row, const char *kind,
+                       const char *article, const char *item, const char *detail)
+{
+    put(r, ws, *row, 0, L(r, kind), NULL);
+    put(r, ws, *row, 1, article, NULL);
+    put(r, ws, *row, 2, item, NULL);
+    put(r, ws, *row, 3, detail, r->wrap);
+    (*row)++;
+}
+
+static void write_review(report *r, lxw_worksheet *ws)
+{
+    const run_set *set = r->set;
+    const char *cols[] = { "col.kind", "col.article", "col.item", "col.detail" };
+    lxw_row_t row = 2;
+
+    sheet_header(r, ws, L(r, "title.review"), cols, 4);
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        if (a->err) {
+            review_row(r, ws, &row, "review.failed", a->name, ls_strerror(a->err), a->why);
+            continue;
+        }
+        if (!a->loc.found)
+            review_row(r, ws, &row, a->loc.candidates ? "review.ambiguous" : "review.locality",
+                       a->name, a->loc.note, a->loc.candidates);
+        if (a->warnings)
+            review_row(r, ws, &row, "review.warning", a->name, a->warnings, NULL);
+        for (size_t k = 0; k < a->figs.n; k++) {
+            const ls_figure *f = &a->figs.v[k];
+            if (f->category == CAT_OTHER)
+                review_row(r, ws, &row, "review.other", a->name, f->surface, f->sentence);
+        }
+    }
+    if (row > 2)
+        worksheet_autofilter(ws, 1, 0, row - 1, 3);
+    r->width[3] = EVIDENCE_WIDTH;
+    apply_widths(r, ws, 4);
+}
+
+static void write_notes(report *r, lxw_worksheet *ws)
+{
+    lxw_row_t row = 2;
+    const char *notes[] = { "note.method", "note.rows", "note.dash", "note.qualifier" };
+    worksheet_merge_range(ws, 0, 0, 0, 1, L(r, "title.notes"), r->title);
+    for (size_t i = 0; i < sizeof(notes) / sizeof(*notes); i++)
+        put(r, ws, row++, 0, L(r, notes[i]), r->wrap);
+    row++;
+    put(r, ws, row++, 0, L(r, "note.categories"), r->head);
+    for (int c = 0; c < CAT_MAX; c++, row++) {
+        put(r, ws, row, 0, L(r, cat_sheet_key[c]), NULL);
+        put(r, ws, row, 1, ls_category_id((ls_category)c), NULL);
+    }
+    row++;
+    put(r, ws, row, 0, L(r, "note.generated"), r->head);
+    put(r, ws, row, 1, "locstat " LOCSTAT_VERSION, NULL);
+    r->width[0] = MAX_WIDTH;
+    apply_widths(r, ws, 2);
+}
+
+static void make_formats(report *r)
+{
+    static const char *const pre[QUAL_MAX] = { "", "", "\"约\"", "\"近\"" };
+    static const char *const post[QUAL_MAX] = { "", "\"余\"", "", "" };
+    static const char *const pre_en[QUAL_MAX] = { "", "", "\"~\"", "\"<\"" };
+    static const char *const post_en[QUAL_MAX] = { "", "\"+\"", "", "" };
+
+    r->title = workbook_add_format(r->wb);
+    format_set_bold(r->title);
+    format_set_font_size(r->title, 14);
+    r->head = workbook_add_format(r->wb);
+    format_set_bold(r->head);
+    format_set_bg_color(r->head, 0xDDEBF7);
+    format_set_border(r->head, LXW_BORDER_THIN);
+    format_set_text_wrap(r->head);
+    r->wrap = workbook_add_format(r->wb);
+    format_set_text_wrap(r->wrap);
+    format_set_align(r->wrap, LXW_ALIGN_VERTICAL_TOP);
+    r->note = workbook_add_format(r->wb);
+    format_set_italic(r->note);
+    format_set_font_color(r->note, 0x595959);
+    r->dash = workbook_add_format(r->wb);
+    format_set_align(r->dash, LXW_ALIGN_CENTER);
+    format_set_font_color(r->dash, 0x808080);
+    r->link = workbook_add_format(r->wb);
+    format_set_font_color(r->link, LXW_COLOR_BLUE);
+    format_set_underline(r->link, LXW_UNDERLINE_SINGLE);
+    for (int q = 0; q < QUAL_MAX; q++)
+        for (int integer = 0; integer < 2; integer++) {
+            char buf[64];
+            snprintf(buf, sizeof(buf), "%s%s%s", r->opt->english ? pre_en[q] : pre[q],
+                     integer ? "#,##0" : "#,##0.0##", r->opt->english ? post_en[q] : post[q]);
+            r->num[q][integer] = workbook_add_format(r->wb);
+            format_set_num_format(r->num[q][integer], buf);
+        }
+}
+
+ls_error report_write(const run_set *set, const char *tdir, const char *path,
+                      const report_options *opt)
+{
+    report r;
+    outfile of;
+    lxw_workbook_options wo = { 0 };
+    lxw_doc_properties props = { 0 };
+    lxw_worksheet *sheets[11];
+    lxw_error lerr;
+    ls_error err;
+    strbuf subject = STRBUF_INIT;
+
+    memset(&r, 0, sizeof(r));
+    r.set = set;
+    r.opt = opt;
+    if ((err = load_labels(&r, tdir)) || (err = load_indicators(&r, tdir))) {
+        free_report(&r);
+        return err;
+    }
+    r.md = pcre2_match_data_create(1, NULL);
+    r.fig_row = xcalloc(set->n + 1, sizeof(*r.fig_row));
+    for (size_t i = 0; i < set->n; i++)
+        r.fig_row[i] = xcalloc(set->v[i].figs.n + 1, sizeof(lxw_row_t));
+
+    if ((err = outfile_open(&of, path, 0))) {
+        free_report(&r);
+        return err;
+    }
+    r.wb = workbook_new_opt(of.tmp, &wo);
+    if (!r.wb) {
+        error("cannot write '%s': libxlsxwriter could not create the workbook", path);
+        outfile_abort(&of);
+        free_report(&r);
+        return LS_ERR_XLSX;
+    }
+    make_formats(&r);
+    {
+        const char *keys[] = { "sheet.overview", "sheet.compare", "sheet.elderly",
+                               "sheet.children", "sheet.employment", "sheet.health",
+                               "sheet.governance", "sheet.other", "sheet.sources",
+                               "sheet.review", "sheet.notes" };
+        for (int i = 0; i < 11; i++)
+            sheets[i] = workbook_add_worksheet(r.wb, L(&r, keys[i]));
+    }
+    for (int c = 0; c < CAT_MAX; c++)
+        write_category(&r, sheets[2 + c], (ls_category)c);
+    write_overview(&r, sheets[0]);
+    write_compare(&r, sheets[1]);
+    write_sources(&r, sheets[8]);
+    write_review(&r, sheets[9]);
+    write_notes(&r, sheets[10]);
+
+    for (size_t i = 0; i < set->nloc && i < 8; i++)
+        sb_addf(&subject, "%s%s", i ? "、" : "", set->loc[i].name);
+    if (set->nloc > 8)
+        sb_addstr(&subject, "…");
+    props.title = (char *)L(&r, "title.compare");
+    props.subject = subject.buf ? subject.buf : (char *)"-";
+    props.author = (char *)"locstat";
+    props.comments = (char *)"locstat " LOCSTAT_VERSION;
+    props.created = opt->created;
+    workbook_set_properties(r.wb, &props);
+
+    lerr = workbook_close(r.wb);
+    sb_release(&subject);
+    free_report(&r);
+    if (lerr != LXW_NO_ERROR) {
+        error("cannot write '%s': %s", path, lxw_strerror(lerr));
+        outfile_abort(&of);
+        return LS_ERR_XLSX;
+    }
+    return outfile_commit(&of);
+}

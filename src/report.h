@@ -1,0 +1,34 @@
+/*
+ * report.h - the workbook policy staff open.
+ *
+ * Sheets, in order: overview (one row per locality), comparison (canonical
+ * indicators x localities, each filled cell with its evidence as a comment
+ * and a link to its row), one sheet per category, sources, review, notes.
+ * Labels come from templates/labels.tsv, comparison rows from
+ * templates/indicators.tsv. The same input gives the same bytes: the
+ * document's created time is pinned (SOURCE_DATE_EPOCH, else the newest
+ * article's modification time) and everything is written in a fixed order.
+ * The file is written atomically (outfile.h).
+ */
+#ifndef LS_REPORT_H
+#define LS_REPORT_H
+
+#include <time.h>
+
+#include "run.h"
+
+typedef struct {
+    int english;      /**< --lang en */
+    time_t created;   /**< document created time */
+} report_options;
+
+/**
+ * Write the workbook for @p set to @p path, reading labels and indicators
+ * from @p tdir. Prints its own message; returns LS_OK, LS_ERR_TEMPLATE,
+ * LS_ERR_IO or LS_ERR_XLSX. An existing file at @p path is replaced only
+ * when the new one is complete.
+ */
+ls_error report_write(const run_set *set, const char *tdir, const char *path,
+                      const report_options *opt);
+
+#endif

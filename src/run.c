@@ -1,0 +1,165 @@
+/* run.c - the pipeline over a corpus. */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+ls_error run_rules_load(run_rules *rr, const char *tdir)
+{
+    ls_error err;
+    memset(rr, 0, sizeof(*rr));
+    rr->tdir = xstrdup(tdir);
+    if ((err = num_table_load(&rr->nt, tdir)) || (err = text_rules_load(&rr->text, tdir)) ||
+        (err = extract_rules_load(&rr->extract, tdir, rr->nt)) ||
+        (err = classify_rules_load(&rr->classify, tdir)) || (err = gaz_load(&rr->gaz, tdir)))
+        return err;
+    return LS_OK;
+}
+
+void run_rules_release(run_rules *rr)
+{
+    extract_rules_free(rr->extract);
+    classify_rules_free(rr->classify);
+    text_rules_free(rr->text);
+    num_table_free(rr->nt);
+    gaz_free(rr->gaz);
+    free(rr->tdir);
+    memset(rr, 0, sizeof(*rr));
+}
+
+static run_article *new_article(run_set *set, const char *name, const char *path)
+{
+    run_article *a;
+    ALLOC_GROW(set->v, set->n + 1, set->alloc);
+    a = &set->v[set->n++];
+    memset(a, 0, sizeof(*a));
+    a->name = xstrdup(name);
+    a->path = xstrdup(path);
+    a->locality = -1;
+    return a;
+}
+
+static void fail(run_set *set, run_article *a, ls_error err, const strbuf *why)
+{
+    a->err = err;
+    a->why = xstrdup(why->len ? why->buf : ls_strerror(err));
+    set->failed++;
+    error("cannot read '%s': %s", a->path, a->why);
+}
+
+static void process(run_set *set, const run_rules *rr, run_article *a, const char *data, size_t len)
+{
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    ls_error err;
+
+    a->bytes = len;
+    err = text_read(&doc, rr->text, data, len, &why);
+    if (err) {
+        fail(set, a, err, &why);
+        text_release(&doc);
+        sb_release(&why);
+        return;
+    }
+    a->encoding = doc.encoding;
+    a->traditional = doc.traditional;
+    a->chars = doc.chars;
+    a->title = doc.title ? xstrdup(doc.title) : NULL;
+    a->source = doc.source ? xstrdup(doc.source) : NULL;
+    a->reporter = doc.reporter ? xstrdup(doc.reporter) : NULL;
+    a->date = doc.date ? xstrdup(doc.date) : NULL;
+    a->warnings = doc.warnings ? xstrdup(doc.warnings) : NULL;
+    if (a->warnings)
+        warning("'%s': %s", a->path, a->warnings);
+
+    loc_resolve(rr->gaz, &doc, &a->loc);
+    extract_figures(rr->extract, &doc, &a->figs);
+    classify_figures(rr->classify, &doc, a->figs.v, a->figs.n);
+    info("%s: %s, %s (%s), %zu figures", a->name, doc.encoding, a->loc.name, a->loc.code,
+         a->figs.n);
+    text_release(&doc);
+    sb_release(&why);
+}
+
+void run_article_add(run_set *set, const run_rules *rr, const corpus_entry *e, size_t max_bytes)
+{
+    run_article *a = new_article(set, e->name, e->path);
+    strbuf why = STRBUF_INIT;
+    char *data = NULL;
+    size_t len = 0;
+    ls_error err = corpus_read(e, max_bytes, &data, &len, &why);
+
+    if (err)
+        fail(set, a, err, &why);
+    else
+        process(set, rr, a, data, len);
+    free(data);
+    sb_release(&why);
+}
+
+void run_article_from_memory(run_set *set, const run_rules *rr, const char *name,
+                             const char *data, size_t len)
+{
+    run_article *a = new_article(set, name, name);
+    process(set, rr, a, data, len);
+}
+
+void run_group_localities(run_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        run_article *a = &set->v[i];
+        size_t k;
+        if (a->err)
+            continue;
+        for (k = 0; k < set->nloc; k++)
+            if (!strcmp(set->loc[k].code, a->loc.code) && !strcmp(set->loc[k].name, a->loc.name))
+                break;
+        if (k == set->nloc) {
+            run_locality *l;
+            ALLOC_GROW(set->loc, set->nloc + 1, set->loc_alloc);
+            l = &set->loc[set->nloc++];
+            memset(l, 0, sizeof(*l));
+            l->name = xstrdup(a->loc.name);
+            l->code = xstrdup(a->loc.code);
+            l->path = xstrdup(a->loc.path);
+            l->found = a->loc.found;
+        }
+        a->locality = (int)k;
+        set->loc[k].articles++;
+        for (size_t f = 0; f < a->figs.n; f++)
+            set->loc[k].figures[a->figs.v[f].category]++;
+    }
+}
+
+size_t run_figure_count(const run_set *set)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++)
+        n += set->v[i].figs.n;
+    return n;
+}
+
+void run_set_release(run_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        run_article *a = &set->v[i];
+        free(a->name);
+        free(a->path);
+        free(a->why);
+        free(a->title);
+        free(a->source);
+        free(a->reporter);
+        free(a->date);
+        free(a->warnings);
+        loc_release(&a->loc);
+        figure_list_release(&a->figs);
+    }
+    free(set->v);
+    for (size_t i = 0; i < set->nloc; i++) {
+        free(set->loc[i].name);
+        free(set->loc[i].code);
+        free(set->loc[i].path);
+    }
+    free(set->loc);
+    memset(set, 0, sizeof(*set));
+}

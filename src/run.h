@@ -1,0 +1,87 @@
+/*
+ * run.h - one run of the pipeline over a corpus, and what it collected.
+ *
+ * run_init() loads every template once; run_article() takes one article
+ * through text -> locality -> extract -> classify and keeps only what the
+ * outputs need (metadata, locality, figures), so memory grows with the
+ * figures, not with the text. The outputs (export.c, report.c) read a
+ * run_set; they never change it.
+ */
+#ifndef LS_RUN_H
+#define LS_RUN_H
+
+#include "classify.h"
+#include "corpus.h"
+#include "extract.h"
+#include "locality.h"
+#include "number.h"
+#include "text.h"
+
+/** What a run keeps of one article. */
+typedef struct {
+    char *name;      /**< file name */
+    char *path;
+    ls_error err;    /**< LS_OK, or why it was not processed */
+    char *why;       /**< the message for err, or NULL */
+    /* metadata for the sources sheet */
+    char *title, *source, *reporter, *date, *warnings;
+    const char *encoding;
+    int traditional;
+    size_t chars;
+    size_t bytes;
+    loc_result loc;
+    figure_list figs;
+    int locality;    /**< index into run_set.localities, -1 if failed */
+} run_article;
+
+/** A locality as a column of the comparison: articles about it merge. */
+typedef struct {
+    char *name, *code, *path;
+    int found;
+    size_t articles;
+    size_t figures[6];
+} run_locality;
+
+/** The rules a run loads once from the templates directory. */
+typedef struct {
+    char *tdir;
+    num_table *nt;
+    text_rules *text;
+    extract_rules *extract;
+    classify_rules *classify;
+    gazetteer *gaz;
+} run_rules;
+
+typedef struct {
+    run_article *v;
+    size_t n, alloc;
+    run_locality *loc;
+    size_t nloc, loc_alloc;
+    size_t failed;
+} run_set;
+
+/** Load all templates from @p tdir. Prints its own message on failure. */
+ls_error run_rules_load(run_rules *rr, const char *tdir);
+/** Free the rules; accepts zeroed or half-loaded rules. */
+void run_rules_release(run_rules *rr);
+
+/**
+ * Process corpus entry @p e and append it to @p set. A bad article is
+ * recorded with its error and reported once on stderr ("cannot read
+ * 'seeds/x.txt': ..."); the run goes on.
+ */
+void run_article_add(run_set *set, const run_rules *rr, const corpus_entry *e, size_t max_bytes);
+
+/** Process one article from memory (for tests and the fuzz target). */
+void run_article_from_memory(run_set *set, const run_rules *rr, const char *name,
+                             const char *data, size_t len);
+
+/** Group articles into localities (comparison columns), in first-seen order. */
+void run_group_localities(run_set *set);
+
+/** Total figures over all articles. */
+size_t run_figure_count(const run_set *set);
+
+void run_set_release(run_set *set);
+
+#endif
