@@ -1,0 +1,87 @@
+# locstat - Chinese local news reports to a comparative statistics workbook.
+#
+#   make report    install missing dependencies, build, write report.xlsx from seeds/
+#   make test      unit tests, end-to-end test and the seeds score
+#   make SANITIZE=address,undefined test   the same under ASan and UBSan
+#   make WERROR=1  warnings are errors (CI)
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+SHARE     = $(PREFIX)/share/locstat
+SHARED   ?= ../shared
+PYTHON   ?= /usr/bin/python3
+PKGS      = xlsxwriter libpcre2-8 opencc libxxhash
+
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wformat=2 -Wvla
+ifdef WERROR
+WARN     += -Werror
+endif
+ifdef SANITIZE
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
+LIBS      = $(PC_LIBS) -lm
+
+SRC  = src/util.c src/tmpl.c src/locstat.c src/corpus.c src/text.c src/number.c \
+       src/extract.c src/classify.c src/locality.c src/run.c src/outfile.c \
+       src/export.c src/report.c
+OBJ  = $(SRC:src/%.c=build/%.o)
+LIB  = build/liblocstat.a
+BIN  = build/locstat
+UNIT = number extract classify text locality
+UNIT_BIN = $(UNIT:%=build/test_%)
+
+.PHONY: all deps report test unit e2e score clean install valgrind
+
+all: $(BIN)
+
+deps:
+	@.ci/deps
+
+build:
+	@mkdir -p build
+
+build/%.o: src/%.c src/*.h | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(OBJ)
+	$(AR) rcs $@ $^
+
+$(BIN): build/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+report: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	$(BIN) -o report.xlsx seeds
+
+build/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB)
+	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) \
+	    $(LIBS) $(shell pkg-config --libs cmocka)
+
+test: deps
+	@$(MAKE) --no-print-directory unit e2e score
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
+
+e2e: $(BIN)
+	$(PYTHON) tests/e2e.py --bin $(BIN) --shared $(SHARED)
+
+score: $(BIN)
+	$(PYTHON) tests/score.py --bin $(BIN) --shared $(SHARED)
+
+valgrind: $(BIN)
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    $(BIN) -q -o build/valgrind.xlsx --csv build/valgrind.csv seeds
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHARE)/templates
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/locstat
+	install -m 644 templates/*.tsv $(DESTDIR)$(SHARE)/templates/
+
+clean:
+	rm -rf build
