@@ -23,6 +23,7 @@ typedef struct {
 typedef struct {
     char *word;
     char *value;
+    char *guard; /* qualifiers: characters it must not follow */
 } word_map;
 
 typedef struct {
@@ -54,6 +55,7 @@ static void free_words(word_map *w, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(w[i].word);
         free(w[i].value);
+        free(w[i].guard);
     }
     free(w);
 }
@@ -150,6 +152,8 @@ static ls_error load_words(const char *tdir, const char *name, word_map **out, s
         (*out)[*n].value = tf.rows[i].nfield > 2
                                ? xstrfmt("%s:%s", tf.rows[i].field[1], tf.rows[i].field[2])
                                : xstrdup(tf.rows[i].field[1]);
+        if (tf.rows[i].nfield > 3)
+            (*out)[*n].guard = xstrdup(tf.rows[i].field[3]);
         (*n)++;
     }
     tmpl_release(&tf);
@@ -197,12 +201,31 @@ out:
 
 static void qual_alternation(const extract_rules *r, strbuf *sb, const char *pos)
 {
+    size_t pl = strlen(pos);
+    int first = 1;
     char **w = xcalloc(r->nquals + 1, sizeof(*w));
-    size_t n = 0, pl = strlen(pos);
+    size_t n = 0;
+
     for (size_t i = 0; i < r->nquals; i++)
         if (!strncmp(r->quals[i].value, pos, pl) && r->quals[i].value[pl] == ':')
             w[n++] = r->quals[i].word;
-    alternation(sb, w, NULL, n);
+    qsort(w, n, sizeof(*w), by_length_desc);
+    sb_addstr(sb, "(?:");
+    for (size_t i = 0; i < n; i++) {
+        const char *guard = NULL;
+        for (size_t k = 0; k < r->nquals; k++)
+            if (r->quals[k].word == w[i])
+                guard = r->quals[k].guard;
+        sb_addstr(sb, first ? "" : "|");
+        first = 0;
+        if (guard && *guard) {
+            sb_addstr(sb, "(?<![");
+            rx_quote(sb, guard);
+            sb_addstr(sb, "])");
+        }
+        rx_quote(sb, w[i]);
+    }
+    sb_addch(sb, ')');
     free(w);
 }
 
@@ -444,28 +467,58 @@ static int starts_with(const char *s, size_t len, const char *w)
     return n <= len && !memcmp(s, w, n);
 }
 
+static int is_quote(const char *s, size_t i)
+{
+    static const char *const q[] = { "“", "”", "‘", "’", "「", "」", "\"" };
+    for (size_t k = 0; k < sizeof(q) / sizeof(*q); k++)
+        if (!strncmp(s + i, q[k], strlen(q[k])))
+            return (int)strlen(q[k]);
+    return 0;
+}
+
 static int is_delim(const char *s, size_t i)
 {
-    static const char *const d[] = { "、", "。", "“", "”", "‘", "’", "《", "》", "(", ")",
-                                     ",", ";", ":", "!", "?", " ", "\"", "…", "—", "「", "」" };
+    static const char *const d[] = { "、", "。", "《", "》", "(", ")", ",", ";", ":",
+                                     "!", "?", " ", "…", "—" };
     for (size_t k = 0; k < sizeof(d) / sizeof(*d); k++)
         if (!strncmp(s + i, d[k], strlen(d[k])))
             return 1;
     return 0;
 }
 
+/* s[a..b) without quotation marks: names keep their words, not their quotes. */
+static char *unquoted(const char *s, size_t a, size_t b)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = a; i < b;) {
+        int q = is_quote(s, i);
+        int n = q ? q : utf8_len((unsigned char)s[i]);
+        if (!q)
+            sb_add(&sb, s + i, (size_t)n);
+        i += (size_t)n;
+    }
+    return sb_detach(&sb, NULL);
+}
+
 /* What the figure counts: the phrase after the measure word, or, when the
- * figure closes its clause, the phrase before it. */
+ * figure closes its clause, the phrase before it, back to the clause start
+ * or the previous figure (@p from). */
 static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstart, size_t fend,
-                       size_t cstart, size_t cend)
+                       size_t from, size_t cend)
 {
     size_t a = fend, b = fend, n = 0;
     const char *s = doc->s;
 
     if (starts_with(s + a, cend - a, "的"))
         a = b = a + 3;
-    while (b < cend && n < INDICATOR_MAX && !is_delim(s, b)) {
-        int stop = 0;
+    while (b < cend && n < INDICATOR_MAX) {
+        int stop = 0, q = is_quote(s, b);
+        if (q) {
+            b += (size_t)q;
+            continue;
+        }
+        if (is_delim(s, b))
+            break;
         for (size_t k = 0; k < r->nstop && !stop; k++)
             stop = starts_with(s + b, cend - b, r->stop[k]);
         if (stop || (s[b] >= '0' && s[b] <= '9'))
@@ -474,17 +527,19 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
         n++;
     }
     if (n >= 2)
-        return xstrndup(s + a, b - a);
+        return unquoted(s, a, b);
 
     /* before: from the last delimiter in the clause up to the figure */
     a = fstart;
     b = fstart;
-    while (a > cstart) {
+    while (a > from) {
         size_t p = utf8_prev(s, a);
         if (is_delim(s, p) && strncmp(s + p, "、", 3))
             break;
         a = p;
     }
+    while (a < b && (!strncmp(s + a, "、", 3) || is_quote(s, a)))
+        a += 3;
     for (int trimmed = 1; trimmed;) {
         trimmed = 0;
         for (size_t k = 0; k < r->nlead; k++)
@@ -494,18 +549,18 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
                 break;
             }
     }
-    /* keep the last part of a long list: 送春联、包粽子…等文化活动 */
-    while (utf8_count(s + a, b - a) > INDICATOR_MAX)
-        a += (size_t)utf8_len((unsigned char)s[a]);
+    /* keep the end of a long list: 送春联、包粽子…等文化活动 -> 文化活动 */
     {
-        const char *deng = NULL;
+        size_t deng = 0;
         for (size_t i = a; i + 3 <= b; i += (size_t)utf8_len((unsigned char)s[i]))
             if (!memcmp(s + i, "等", 3))
-                deng = s + i;
-        if (deng && (size_t)(s + b - (deng + 3)) >= 6)
-            a = (size_t)(deng + 3 - s);
+                deng = i + 3;
+        if (deng && b - deng >= 6)
+            a = deng;
     }
-    return xstrndup(s + a, b - a);
+    while (utf8_count(s + a, b - a) > INDICATOR_MAX)
+        a += (size_t)utf8_len((unsigned char)s[a]);
+    return unquoted(s, a, b);
 }
 
 static void detect_period(const extract_rules *r, const text_doc *doc, size_t cstart, size_t fstart,
@@ -539,6 +594,7 @@ static ls_status detect_status(const extract_rules *r, const text_doc *doc, size
 void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out)
 {
     span_list excl = { NULL, 0, 0 };
+    size_t first = out->n; /* figures before this are another article's */
 
     find_exclusions(r, doc, &excl);
     for (size_t li = 0; li < doc->nlines; li++) {
@@ -602,7 +658,16 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             text_span(doc, fa, 0, &sa, &sb);
             detect_period(r, doc, ca, fa, f.period, sizeof(f.period));
             f.status = detect_status(r, doc, ca, fa);
-            f.indicator = indicator(r, doc, fa, fb, ca, cb);
+            {
+                /* a list (310户、650人) shares the noun of its first figure */
+                const ls_figure *prev = out->n ? &out->v[out->n - 1] : NULL;
+                int same = prev && prev->start >= ca && prev->end <= fa && out->n > first;
+                f.indicator = indicator(r, doc, fa, fb, same ? prev->end : ca, cb);
+                if (!*f.indicator && same) {
+                    free(f.indicator);
+                    f.indicator = xstrdup(prev->indicator);
+                }
+            }
             f.category = CAT_OTHER;
             f.start = fa;
             f.end = fb;
