@@ -1,14 +1,19 @@
 /* classify.c - categories from weighted keywords in nested context. */
 #include "classify.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tmpl.h"
 
-enum level { LV_INDICATOR, LV_CLAUSE, LV_SENTENCE, LV_PARAGRAPH, LV_HEADING, LV_TITLE, LV_ARTICLE, LV_MAX };
+enum level {
+    LV_INDICATOR, LV_CLAUSE, LV_EXAMPLES, LV_SENTENCE, LV_PARAGRAPH, LV_SECTION, LV_HEADING,
+    LV_TITLE, LV_ARTICLE, LV_MAX
+};
 static const char *const level_names[LV_MAX] = {
-    "indicator", "clause", "sentence", "paragraph", "heading", "title", "article",
+    "indicator", "clause", "examples", "sentence", "paragraph", "section", "heading", "title",
+    "article",
 };
 
 typedef struct {
@@ -45,13 +50,15 @@ void classify_rules_free(classify_rules *r)
 
 static int kw_cmp(const void *a, const void *b)
 {
-    return strcmp(((const keyword *)a)->word, ((const keyword *)b)->word);
+    const keyword *x = a, *y = b;
+    int c = strcmp(x->word, y->word);
+    return c ? c : (int)x->cat - (int)y->cat;
 }
 
-static int kw_len_desc(const void *a, const void *b)
+static int kw_len_desc_then_alpha(const void *a, const void *b)
 {
     size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
-    return la < lb ? 1 : la > lb ? -1 : 0;
+    return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 ls_error classify_rules_load(classify_rules **out, const char *tdir)
@@ -82,8 +89,9 @@ ls_error classify_rules_load(classify_rules **out, const char *tdir)
             goto fail;
         }
         for (size_t j = 0; j < r->nkw; j++)
-            if (!strcmp(r->kw[j].word, row->field[1])) {
-                err = tmpl_error(&cat, row, "keyword '%s' is listed twice", row->field[1]);
+            if (!strcmp(r->kw[j].word, row->field[1]) && r->kw[j].cat == k->cat) {
+                err = tmpl_error(&cat, row, "keyword '%s' is listed twice for %s", row->field[1],
+                                 row->field[0]);
                 goto fail;
             }
         k->word = xstrdup(row->field[1]);
@@ -114,9 +122,11 @@ ls_error classify_rules_load(classify_rules **out, const char *tdir)
     words = xcalloc(r->nkw + 1, sizeof(*words));
     for (size_t i = 0; i < r->nkw; i++)
         words[i] = r->kw[i].word;
-    qsort(words, r->nkw, sizeof(*words), kw_len_desc);
+    qsort(words, r->nkw, sizeof(*words), kw_len_desc_then_alpha);
     for (size_t i = 0; i < r->nkw; i++) {
-        if (i)
+        if (i && !strcmp(words[i], words[i - 1]))
+            continue; /* same word, another category */
+        if (pat.len)
             sb_addch(&pat, '|');
         rx_quote(&pat, words[i]);
     }
@@ -150,8 +160,11 @@ static size_t find_kw(const classify_rules *r, const char *s, size_t len)
         int c = strncmp(r->kw[mid].word, s, len);
         if (c == 0 && r->kw[mid].word[len] != '\0')
             c = 1;
-        if (c == 0)
+        if (c == 0) {
+            while (mid > 0 && !strcmp(r->kw[mid - 1].word, r->kw[mid].word))
+                mid--;
             return mid;
+        }
         if (c < 0)
             lo = mid + 1;
         else
@@ -167,7 +180,10 @@ static size_t find_hits(const classify_rules *r, const char *s, size_t len, hit 
     while (pos < len && rx_match(r->re, s, len, pos, 0, r->md) > 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
         size_t k = find_kw(r, s + ov[0], ov[1] - ov[0]);
-        if (k != (size_t)-1) {
+        /* one hit per category the word belongs to */
+        for (; k < r->nkw && strlen(r->kw[k].word) == ov[1] - ov[0] &&
+               !memcmp(r->kw[k].word, s + ov[0], ov[1] - ov[0]);
+             k++) {
             ALLOC_GROW(*out, n + 1, alloc);
             (*out)[n++] = (hit){ ov[0], ov[1], k };
         }
@@ -176,10 +192,13 @@ static size_t find_hits(const classify_rules *r, const char *s, size_t len, hit 
     return n;
 }
 
-/* Add the weight of each distinct keyword in [a, b) to score. */
+/* Add to score @p w times each category's share of the weight of the
+ * distinct keywords in [a, b): every level counts at most its weight, so a
+ * long sentence full of keywords cannot drown the figure's own clause. */
 static void score_span(const classify_rules *r, const hit *h, size_t nh, size_t a, size_t b,
                        double w, double *score, unsigned char *seen)
 {
+    double part[CAT_MAX] = { 0 }, total = 0;
     if (w == 0 || a >= b)
         return;
     memset(seen, 0, r->nkw);
@@ -187,11 +206,17 @@ static void score_span(const classify_rules *r, const hit *h, size_t nh, size_t 
         if (h[i].a < a || h[i].b > b || seen[h[i].kw])
             continue;
         seen[h[i].kw] = 1;
-        score[r->kw[h[i].kw].cat] += w * r->kw[h[i].kw].weight;
+        part[r->kw[h[i].kw].cat] += r->kw[h[i].kw].weight;
+        total += r->kw[h[i].kw].weight;
     }
+    /* a single weak hint is not a whole level's worth of evidence */
+    if (total > 0 && total < r->threshold)
+        total = r->threshold;
+    for (int c = 0; c < CAT_MAX && total > 0; c++)
+        score[c] += w * part[c] / total;
 }
 
-static ls_category decide(const classify_rules *r, const double *score)
+static ls_category decide(const double *score)
 {
     int best = CAT_OTHER;
     double bs = 0;
@@ -200,7 +225,7 @@ static ls_category decide(const classify_rules *r, const double *score)
             bs = score[c];
             best = c;
         }
-    if (bs < r->threshold)
+    if (bs <= 0)
         return CAT_OTHER;
     /* old and young alike, nothing else to decide: other */
     if ((best == CAT_ELDERLY || best == CAT_CHILDREN) && score[CAT_ELDERLY] == score[CAT_CHILDREN])
@@ -216,10 +241,21 @@ ls_category classify_phrase(const classify_rules *r, const char *text)
     size_t nh = find_hits(r, text, strlen(text), &h);
     ls_category c;
     score_span(r, h, nh, 0, strlen(text), 1, score, seen);
-    c = decide(r, score);
+    c = decide(score);
     free(h);
     free(seen);
     return c;
+}
+
+/* Where a clause lists examples before 等 (义诊、讲座等志愿服务活动), what
+ * follows 等 is what the figure counts; return the end of the examples. */
+static size_t examples_end(const text_doc *doc, size_t ca, size_t fa)
+{
+    size_t end = ca;
+    for (size_t i = ca; i + 3 <= fa; i += (size_t)utf8_len((unsigned char)doc->s[i]))
+        if (!memcmp(doc->s + i, "等", 3))
+            end = i;
+    return end;
 }
 
 void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v, size_t n)
@@ -227,36 +263,60 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
     hit *h = NULL;
     size_t nh = find_hits(r, doc->s, doc->len, &h);
     unsigned char *seen = xcalloc(r->nkw + 1, 1);
-    double article[CAT_MAX] = { 0 }, title[CAT_MAX] = { 0 };
+    double prior[CAT_MAX] = { 0 }, total = 0;
 
-    score_span(r, h, nh, 0, doc->len, r->level_weight[LV_ARTICLE], article, seen);
+    /* the article's topic: each category's share of all keyword weight */
+    for (size_t i = 0; i < nh; i++) {
+        prior[r->kw[h[i].kw].cat] += r->kw[h[i].kw].weight;
+        total += r->kw[h[i].kw].weight;
+    }
+    for (int c = 0; c < CAT_MAX; c++)
+        prior[c] = total > 0 ? r->level_weight[LV_ARTICLE] * prior[c] / total : 0;
     for (size_t i = 0; i < doc->nlines; i++)
         if (doc->lines[i].kind == LINE_TITLE)
             score_span(r, h, nh, doc->lines[i].start, doc->lines[i].end,
-                       r->level_weight[LV_TITLE], title, seen);
+                       r->level_weight[LV_TITLE], prior, seen);
 
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
         double score[CAT_MAX];
-        const text_line *l = &doc->lines[text_line_at(doc, f->start)];
-        size_t ca, cb, sa, sb;
+        size_t li = text_line_at(doc, f->start);
+        const text_line *l = &doc->lines[li];
+        size_t ca, cb, sa, sb, ex, sec_a, sec_b;
         hit *ih;
         size_t nih;
 
-        for (int c = 0; c < CAT_MAX; c++)
-            score[c] = article[c] + title[c];
+        memcpy(score, prior, sizeof(score));
         text_span(doc, f->start, 1, &ca, &cb);
         text_span(doc, f->start, 0, &sa, &sb);
-        score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], score, seen);
+        ex = examples_end(doc, ca, f->start);
+        score_span(r, h, nh, ca, ex, r->level_weight[LV_EXAMPLES], score, seen);
+        score_span(r, h, nh, ex, cb, r->level_weight[LV_CLAUSE], score, seen);
         score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], score, seen);
         score_span(r, h, nh, l->start, l->end, r->level_weight[LV_PARAGRAPH], score, seen);
+        /* the section: from the heading above to the next heading */
+        sec_a = l->heading >= 0 ? doc->lines[l->heading].end : 0;
+        sec_b = doc->len;
+        for (size_t k = li + 1; k < doc->nlines; k++)
+            if (doc->lines[k].kind == LINE_HEADING) {
+                sec_b = doc->lines[k].start;
+                break;
+            }
+        score_span(r, h, nh, sec_a, sec_b, r->level_weight[LV_SECTION], score, seen);
         if (l->heading >= 0)
             score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
                        r->level_weight[LV_HEADING], score, seen);
         nih = find_hits(r, f->indicator, strlen(f->indicator), &ih);
         score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], score, seen);
         free(ih);
-        f->category = decide(r, score);
+        f->category = decide(score);
+        if (ls_verbosity >= 3) {
+            fprintf(stderr, "locstat: classify %s:", f->surface);
+            for (int c = 0; c < CAT_MAX; c++)
+                if (score[c] > 0)
+                    fprintf(stderr, " %s=%.2f", ls_category_id((ls_category)c), score[c]);
+            fprintf(stderr, " -> %s\n", ls_category_id(f->category));
+        }
     }
     free(seen);
     free(h);

@@ -36,7 +36,7 @@ static void usage(FILE *fp)
           "      --lang LANG  workbook labels: zh (default) or en\n"
           "      --max-size N skip articles larger than N bytes (default 16 MiB)\n"
           "  -q               only errors on stderr\n"
-          "  -v               say what happens to each article\n"
+          "  -v               say what happens to each article (-vv: category scores)\n"
           "  -h, --help       this text\n"
           "      --version    print the version\n"
           "\n"
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
         case 'J': json = optarg; break;
         case 't': tdir = optarg; break;
         case 'q': ls_verbosity = 0; break;
-        case 'v': ls_verbosity = 2; break;
+        case 'v': ls_verbosity = ls_verbosity < 2 ? 2 : ls_verbosity + 1; break;
         case 'L':
             if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
                 error("--lang takes zh or en, not '%s'", optarg);
