@@ -1,0 +1,133 @@
+/* test_classify.c - categories from context, on articles not in the seeds. */
+#include "testlib.h"
+
+#include "classify.h"
+#include "extract.h"
+#include "text.h"
+
+static num_table *nt;
+static text_rules *tr;
+static extract_rules *er;
+static classify_rules *cr;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (num_table_load(&nt, test_templates()) || text_rules_load(&tr, test_templates()) ||
+        extract_rules_load(&er, test_templates(), nt) ||
+        classify_rules_load(&cr, test_templates()))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    classify_rules_free(cr);
+    extract_rules_free(er);
+    text_rules_free(tr);
+    num_table_free(nt);
+    return 0;
+}
+
+/* Categories of the figures of @p text, as "id,id,...". */
+static char *categories(const char *text)
+{
+    text_doc doc;
+    strbuf why = STRBUF_INIT, out = STRBUF_INIT;
+    figure_list figs = { NULL, 0, 0 };
+
+    assert_int_equal(text_read(&doc, tr, text, strlen(text), &why), LS_OK);
+    extract_figures(er, &doc, &figs);
+    classify_figures(cr, &doc, figs.v, figs.n);
+    for (size_t i = 0; i < figs.n; i++)
+        sb_addf(&out, "%s%s", i ? "," : "", ls_category_id(figs.v[i].category));
+    figure_list_release(&figs);
+    text_release(&doc);
+    sb_release(&why);
+    return sb_detach(&out, NULL);
+}
+
+static const struct {
+    const char *text, *expect;
+} cases[] = {
+    { "标题\n为辖区80岁以上老人发放高龄补贴12万元。\n", "elderly" },
+    { "标题\n新建老年助餐点6个，日均服务老人300余人次。\n", "elderly,elderly" },
+    { "标题\n开设四点钟课堂，辅导小学生1200人次。\n", "children" },
+    { "标题\n为留守儿童发放学习用品500份。\n", "children" },
+    { "标题\n举办专场招聘会8场，提供岗位1500个，达成就业意向260人。\n",
+      "employment,employment,employment" },
+    { "标题\n开展家政技能培训12期，培训失业人员400人次。\n", "employment,employment" },
+    { "标题\n家庭医生签约服务覆盖居民3.2万人，签约率达68%。\n", "health,health" },
+    { "标题\n组织医务人员开展义诊16次，为群众免费体检2000余人次。\n", "health,health" },
+    { "标题\n新成立小区党支部15个，选聘楼栋长120名。\n", "governance,governance" },
+    { "标题\n通过居民议事会收集群众诉求230件，解决210件。\n", "governance,governance" },
+    /* the group served decides, not who does the work */
+    { "标题\n组织200名在职党员与独居老人结对帮扶。\n", "elderly" },
+    { "标题\n动员网格员86名为困境儿童上门送学。\n", "children" },
+    /* a heading sets the default for what follows it */
+    { "标题\n\n守护夕阳 情暖老人心\n\n社区联合医院开展健康讲座9场，服务1100人次。\n", "elderly,elderly" },
+    { "标题\n\n就业帮扶 稳岗增收\n\n今年以来共走访企业38家，推送信息600条。\n", "employment,employment" },
+    /* ...unless the sentence clearly serves another group */
+    { "标题\n\n银龄关爱\n\n社区还为辖区青少年开设暑期托管班3个。\n", "children" },
+    /* a whole population goes to other */
+    { "标题\n全村常住人口1860人，共520户。\n", "other,other" },
+};
+
+static void test_categories(void **state)
+{
+    int failures = 0;
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char *got = categories(cases[i].text);
+        if (strcmp(got, cases[i].expect)) {
+            print_error("case %zu: got %s, want %s\n%s", i, got, cases[i].expect, cases[i].text);
+            failures++;
+        }
+        free(got);
+    }
+    if (failures)
+        fail_msg("%d cases wrong", failures);
+}
+
+static void test_phrase(void **state)
+{
+    (void)state;
+    assert_int_equal(classify_phrase(cr, "为空巢老人上门送餐"), CAT_ELDERLY);
+    assert_int_equal(classify_phrase(cr, "课后托管学生"), CAT_CHILDREN);
+    assert_int_equal(classify_phrase(cr, "招聘岗位"), CAT_EMPLOYMENT);
+    assert_int_equal(classify_phrase(cr, "免费体检"), CAT_HEALTH);
+    assert_int_equal(classify_phrase(cr, "业主委员会"), CAT_GOVERNANCE);
+    assert_int_equal(classify_phrase(cr, "道路硬化"), CAT_OTHER);
+    /* old and young alike, nothing else: other */
+    assert_int_equal(classify_phrase(cr, "一老一小"), CAT_OTHER);
+}
+
+static void test_bad_template(void **state)
+{
+    classify_rules *r = NULL;
+    char dir[] = "/tmp/locstat-test-XXXXXX";
+    char *path;
+    FILE *fp;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    path = xstrfmt("%s/categories.tsv", dir);
+    fp = fopen(path, "w");
+    fputs("# comment\nelderly\t老人\t3\nyoung\t儿童\t3\n", fp);
+    fclose(fp);
+    assert_int_equal(classify_rules_load(&r, dir), LS_ERR_TEMPLATE);
+    assert_null(r);
+    remove(path);
+    rmdir(dir);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_categories),
+        cmocka_unit_test(test_phrase),
+        cmocka_unit_test(test_bad_template),
+    };
+    return cmocka_run_group_tests_name("classify", tests, setup, teardown);
+}
