@@ -14,8 +14,7 @@
 #define HEADING_MAX_CHARS 40
 #define CAPTION_MAX_CHARS 40
 #define TITLE_MAX_CHARS 80
-/* Share of Han characters t2s must change before we call a text traditional:
- * simplified text loses a few (乾 -> 干) we must not touch. */
+/* Share of Han characters t2s must change before we call a text traditional. */
 #define TRADITIONAL_MIN_SHARE 0.03
 
 enum rule_kind { R_PINYIN, R_END, R_META, R_CAPTION, R_SOURCE, R_REPORTER, R_DATE, R_GARBLED, R_MAX };
@@ -31,7 +30,8 @@ typedef struct {
 struct text_rules {
     text_rule *rules;
     size_t nrules;
-    opencc_t cc;
+    opencc_t cc;  /* t2s */
+    opencc_t s2t; /* only to tell which script a text is in */
     pcre2_match_data *md;
 };
 
@@ -44,6 +44,8 @@ void text_rules_free(text_rules *r)
     free(r->rules);
     if (r->cc && r->cc != (opencc_t)-1)
         opencc_close(r->cc);
+    if (r->s2t && r->s2t != (opencc_t)-1)
+        opencc_close(r->s2t);
     pcre2_match_data_free(r->md);
     free(r);
 }
@@ -79,6 +81,12 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
     r->cc = opencc_open("t2s.json");
     if (r->cc == (opencc_t)-1) {
         error("cannot open OpenCC configuration 't2s.json': %s", opencc_error());
+        err = LS_ERR_OPENCC;
+        goto fail;
+    }
+    r->s2t = opencc_open("s2t.json");
+    if (r->s2t == (opencc_t)-1) {
+        error("cannot open OpenCC configuration 's2t.json': %s", opencc_error());
         err = LS_ERR_OPENCC;
         goto fail;
     }
@@ -472,6 +480,31 @@ static void t2s_piece(opencc_t cc, const char *in, const uint32_t *map, size_t f
     opencc_convert_utf8_free(out);
 }
 
+/* How many code points @p cc changes in s[0..len), line by line. */
+static size_t count_changes(opencc_t cc, const char *s, size_t len)
+{
+    size_t changed = 0, start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char *out;
+        if (i < len && s[i] != '\n')
+            continue;
+        out = i > start ? opencc_convert_utf8(cc, s + start, i - start) : NULL;
+        if (out) {
+            size_t a = start, o = 0, olen = strlen(out);
+            while (a < i && o < olen) {
+                int x = utf8_len((unsigned char)s[a]), y = utf8_len((unsigned char)out[o]);
+                if (x != y || memcmp(s + a, out + o, (size_t)x))
+                    changed++;
+                a += (size_t)x;
+                o += (size_t)y;
+            }
+            opencc_convert_utf8_free(out);
+        }
+        start = i + 1;
+    }
+    return changed;
+}
+
 static void pass_t2s(opencc_t cc, const char *in, const uint32_t *map, size_t len, mapped *m,
                      size_t *changed)
 {
@@ -598,7 +631,8 @@ static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const
                 title = (int)k;
             }
         } else if (title >= 0 && (size_t)title + 1 == k && repeats_title(in, &pl[title], p)) {
-            p->kind = LINE_META; /* a title repeated at the top counts once */
+            p->kind = LINE_META;
+            p->done = 1; /* a title repeated at the top counts once: drop it */
         }
         if (p->kind == LINE_BODY && !ends_sentence(in, p->start, p->end)) {
             if (p->chars > HEADING_MAX_CHARS || has_comma(in, p->start, p->end))
@@ -737,7 +771,11 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
     pass_t2s(r->cc, s2, map2, l2, &m3, &changed);
     s3 = m_finish(&m3, (uint32_t)doc->raw_len, &map3, &l3);
     han = count_han(s2, l2);
-    if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE) {
+    /* Traditional text changes much under t2s and little under s2t;
+     * simplified text the other way round. A share alone would call a
+     * short simplified article about 乾安县 traditional (乾 -> 干). */
+    if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE &&
+        changed > count_changes(r->s2t, s2, l2)) {
         doc->traditional = 1;
         pass_lines(doc, r, s3, map3, l3, (uint32_t)doc->raw_len);
     } else {

@@ -1,0 +1,202 @@
+/* test_text.c - decoding, normalisation, body boundaries and offsets. */
+#include "testlib.h"
+
+#include <iconv.h>
+
+#include "text.h"
+
+static text_rules *tr;
+
+static int setup(void **state)
+{
+    (void)state;
+    return text_rules_load(&tr, test_templates()) == LS_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    text_rules_free(tr);
+    return 0;
+}
+
+/* Convert UTF-8 to @p code with iconv; the caller frees. */
+static char *encode(const char *code, const char *utf8, size_t *len)
+{
+    iconv_t cd = iconv_open(code, "UTF-8");
+    size_t il = strlen(utf8), ol = il * 4 + 8;
+    char *out = xmalloc(ol), *op = out, *ip = (char *)utf8;
+    assert_true(cd != (iconv_t)-1);
+    assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+    iconv_close(cd);
+    *len = (size_t)(op - out);
+    return out;
+}
+
+static ls_error read_text(text_doc *doc, const char *data, size_t len, strbuf *why)
+{
+    sb_release(why);
+    return text_read(doc, tr, data, len, why);
+}
+
+static const char *sample = "某县开展活动\n全县新建食堂12个，服务老人3000人次。\n";
+
+static void test_encodings(void **state)
+{
+    static const char *const codes[] = { "GB18030", "UTF-16LE", "UTF-16BE" };
+    text_doc ref, doc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+
+    assert_int_equal(read_text(&ref, sample, strlen(sample), &why), LS_OK);
+    assert_string_equal(ref.encoding, "UTF-8");
+    assert_string_equal(ref.title, "某县开展活动");
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        char *enc = encode(codes[i], sample, &len);
+        char *data = enc;
+        if (i > 0) { /* UTF-16 with its BOM */
+            data = xmalloc(len + 2);
+            memcpy(data, i == 1 ? "\xFF\xFE" : "\xFE\xFF", 2);
+            memcpy(data + 2, enc, len);
+            len += 2;
+        }
+        assert_int_equal(read_text(&doc, data, len, &why), LS_OK);
+        assert_true(!strncmp(doc.encoding, codes[i], strlen(codes[i])));
+        assert_string_equal(doc.s, ref.s);
+        /* offsets point at the same character in the encoded bytes */
+        {
+            size_t pos = (size_t)(strstr(doc.s, "12") - doc.s);
+            size_t off = text_file_offset(&doc, pos);
+            if (i == 0)
+                assert_memory_equal(data + off, "12", 2);
+            else
+                assert_memory_equal(data + off, i == 1 ? "1\0" : "\0001", 2);
+        }
+        text_release(&doc);
+        if (data != enc)
+            free(data);
+        free(enc);
+    }
+    text_release(&ref);
+    sb_release(&why);
+}
+
+static void test_utf8_bom_crlf(void **state)
+{
+    const char *in = "\xEF\xBB\xBF标题\r\n正文有１２个食堂。\r\n";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+    assert_int_equal(read_text(&doc, in, strlen(in), &why), LS_OK);
+    assert_string_equal(doc.encoding, "UTF-8 (BOM)");
+    assert_null(strchr(doc.s, '\r'));
+    assert_non_null(strstr(doc.s, "正文有12个食堂。"));
+    /* the full-width digits map back to their own bytes */
+    assert_int_equal(text_file_offset(&doc, (size_t)(strstr(doc.s, "12") - doc.s)),
+                     (size_t)(strstr(in, "１２") - in));
+    text_release(&doc);
+    sb_release(&why);
+}
+
+static void test_pinyin_and_t2s(void **state)
+{
+    const char *trad = "標題\n社區(qū)組織(zhī)誌願者開展服務(wù)，兩個(gè)項目。(套)不動\n";
+    const char *simp = "乾安县新闻\n乾安县组织志愿者开展服务，两个项目。\n";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+    assert_int_equal(read_text(&doc, trad, strlen(trad), &why), LS_OK);
+    assert_true(doc.traditional);
+    assert_non_null(strstr(doc.s, "社区组织志愿者开展服务,两个项目。(套)不动"));
+    text_release(&doc);
+    /* simplified text is left alone: t2s would turn 乾安县 into 干安县 */
+    assert_int_equal(read_text(&doc, simp, strlen(simp), &why), LS_OK);
+    assert_false(doc.traditional);
+    assert_non_null(strstr(doc.s, "乾安县组织"));
+    text_release(&doc);
+    sb_release(&why);
+}
+
+static void test_body_end_and_title(void **state)
+{
+    const char *in = "好消息\n好消息好消息\n正文第一段有5个站点。\n来源:某某日报\n版权声明:转载请注明\n相关推荐\n阅读123次\n";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+    assert_int_equal(read_text(&doc, in, strlen(in), &why), LS_OK);
+    assert_string_equal(doc.title, "好消息");
+    assert_null(strstr(doc.s, "版权"));
+    assert_null(strstr(doc.s, "123"));
+    assert_null(strstr(doc.s, "好消息好消息"));
+    assert_string_equal(doc.source, "某某日报");
+    text_release(&doc);
+    sb_release(&why);
+}
+
+static void test_broken_paragraph(void **state)
+{
+    const char *in = "标题\n\n社区依托服务中心开展了多种活动，丰富了居民的文化\n\n社区开展活动。\n\n生活，累计服务500人次。\n";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+    assert_int_equal(read_text(&doc, in, strlen(in), &why), LS_OK);
+    /* the caption that broke the paragraph moves after it */
+    assert_non_null(strstr(doc.s, "居民的文化生活,累计服务500人次。\n社区开展活动。"));
+    text_release(&doc);
+    sb_release(&why);
+}
+
+static void test_bad_input(void **state)
+{
+    static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+    const char *trunc = "标题\n正文有12个\xE9\xA3";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+
+    assert_int_equal(read_text(&doc, "", 0, &why), LS_ERR_EMPTY);
+    text_release(&doc);
+    assert_int_equal(read_text(&doc, png, sizeof(png) - 1, &why), LS_ERR_BINARY);
+    assert_non_null(strstr(why.buf, "binary"));
+    text_release(&doc);
+    assert_int_equal(read_text(&doc, "\n \n\t\n", 5, &why), LS_ERR_EMPTY);
+    text_release(&doc);
+    /* truncated UTF-8: the whole characters are kept, with a warning */
+    assert_int_equal(read_text(&doc, trunc, strlen(trunc), &why), LS_OK);
+    assert_non_null(doc.warnings);
+    assert_non_null(strstr(doc.warnings, "truncated UTF-8"));
+    text_release(&doc);
+    sb_release(&why);
+}
+
+static void test_spans(void **state)
+{
+    const char *in = "标题\n第一句有3个,第二句有4个。第三句!\n";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    size_t a, b, pos;
+    (void)state;
+    assert_int_equal(read_text(&doc, in, strlen(in), &why), LS_OK);
+    pos = (size_t)(strstr(doc.s, "4个") - doc.s);
+    text_span(&doc, pos, 0, &a, &b);
+    assert_memory_equal(doc.s + a, "第一句有3个,第二句有4个。", b - a);
+    text_span(&doc, pos, 1, &a, &b);
+    assert_memory_equal(doc.s + a, "第二句有4个。", b - a);
+    text_release(&doc);
+    sb_release(&why);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_utf8_bom_crlf),
+        cmocka_unit_test(test_pinyin_and_t2s),
+        cmocka_unit_test(test_body_end_and_title),
+        cmocka_unit_test(test_broken_paragraph),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_spans),
+    };
+    return cmocka_run_group_tests_name("text", tests, setup, teardown);
+}
