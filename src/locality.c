@@ -532,7 +532,13 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
                     if (g->n[mv[i].node].parent == mv[cur].node &&
                         (best == (size_t)-1 || mv[i].mass > mv[best].mass))
                         best = i;
-                if (best == (size_t)-1 || mv[best].mass < g->descend * mv[cur].mass)
+                /* the child must hold most of what is mentioned below its
+                 * parent, and at least as much as the parent itself: a
+                 * county named eight times is not about the one community
+                 * it names once */
+                if (best == (size_t)-1 ||
+                    mv[best].mass < g->descend * (mv[cur].mass - mv[cur].direct) ||
+                    mv[best].mass < mv[cur].direct)
                     break;
                 cur = best;
             }

@@ -7,7 +7,8 @@
 # Keeps provinces, prefecture cities, counties, streets/towns and urban
 # communities (社区/居委会); rural 村委会 are left out to keep the file small.
 # Placeholder levels (市辖区, 县, 省直辖县级行政区划) are dropped and their
-# children attached to the level above. Needs npm, tar and awk.
+# children attached to the level above; a community called just 社区 is
+# dropped, as it would match the common word. Needs npm, tar and awk.
 set -eu
 version=${1:-2.7.0}
 work=$(mktemp -d)
@@ -37,5 +38,6 @@ file == 5 {
     if (n !~ /(社区|居委会|居民委员会)$/) next
     sub(/(居委会|居民委员会)$/, "", n)
     if (n !~ /社区$/) n = n "社区"
+    if (n == "社区") next   # a bare 社区居委会 names nothing
     print $1 "\t" n "\t5\t" $3
 }' "$dist/provinces.csv" "$dist/cities.csv" "$dist/areas.csv" "$dist/streets.csv" "$dist/villages.csv"

@@ -1,0 +1,123 @@
+/* test_locality.c - resolving an article's locality with the real gazetteer. */
+#include "testlib.h"
+
+#include "locality.h"
+
+static gazetteer *gaz;
+
+static int setup(void **state)
+{
+    (void)state;
+    return gaz_load(&gaz, test_templates()) == LS_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    gaz_free(gaz);
+    return 0;
+}
+
+static void expect(const char *title, const char *body, const char *code, const char *name)
+{
+    loc_result r;
+    loc_resolve_text(gaz, title, body, &r);
+    if (strcmp(r.code, code) || (name && strcmp(r.name, name)))
+        fail_msg("'%s' / '%s': got %s %s (%s), want %s %s", title ? title : "",
+                 body ? body : "", r.name, r.code, r.note ? r.note : "", name ? name : "", code);
+    loc_release(&r);
+}
+
+static void test_loaded(void **state)
+{
+    (void)state;
+    assert_true(gaz_size(gaz) > 150000);
+}
+
+/* 渤海街道 exists in three counties: the ancestors mentioned decide. */
+static void test_ambiguous_street(void **state)
+{
+    loc_result r;
+    (void)state;
+    expect("渤海街道开展敬老活动", "兴隆台区渤海街道组织志愿者入户走访。", "211103003", "渤海街道");
+    expect("渤海街道开展敬老活动", "葫芦岛市南票区渤海街道组织志愿者入户走访。", "211402003",
+           "渤海街道");
+    /* with nothing to choose by, no guess: review with the candidates */
+    loc_resolve_text(gaz, "渤海街道开展敬老活动", "街道组织志愿者入户走访。", &r);
+    assert_false(r.found);
+    assert_string_equal(r.code, "");
+    assert_string_equal(r.name, "未识别");
+    assert_non_null(r.candidates);
+    assert_non_null(strstr(r.candidates, "211103003"));
+    assert_non_null(strstr(r.candidates, "211402003"));
+    assert_non_null(strstr(r.candidates, "222403001"));
+    loc_release(&r);
+}
+
+static void test_short_forms(void **state)
+{
+    (void)state;
+    expect("汉中：老旧小区改造提速", "今年以来，汉中持续推进城市更新。", "6107", "汉中市");
+    expect(NULL, "乾安持续推进居家养老服务，乾安县民政局介绍。", "220723", "乾安县");
+    /* the short form of a county inside a longer name is not a mention */
+    expect(NULL, "黑龙江省哈尔滨市南岗区开展活动。", "230103", "南岗区");
+}
+
+/* An article may name only its community. */
+static void test_community_only(void **state)
+{
+    (void)state;
+    expect("杨桃墩社区：邻里互助暖人心", "社区组织志愿者为老人理发。", "441402006007",
+           "杨桃墩社区");
+    /* a common community name settled by its street and district */
+    expect("景园社区：为民办实事", "兴隆台区渤海街道景园社区开展活动。", "211103003001",
+           "景园社区");
+}
+
+/* Two counties: the title decides; without a title, their common city. */
+static void test_two_counties(void **state)
+{
+    (void)state;
+    expect("乾安县：打造幸福食堂", "乾安县与前郭尔罗斯蒙古族自治县联合开展培训。", "220723",
+           "乾安县");
+    expect(NULL, "吉林省松原市乾安县与前郭尔罗斯蒙古族自治县联合开展培训，乾安县和前郭尔罗斯蒙古族自治县共派出100人。",
+           "2207", "松原市");
+}
+
+static void test_no_locality(void **state)
+{
+    loc_result r;
+    (void)state;
+    loc_resolve_text(gaz, "社区开展活动", "志愿者为老人送去温暖。", &r);
+    assert_false(r.found);
+    assert_string_equal(r.name, "未识别");
+    assert_string_equal(r.code, "");
+    assert_non_null(r.note);
+    assert_null(r.candidates);
+    loc_release(&r);
+}
+
+static void test_path(void **state)
+{
+    loc_result r;
+    (void)state;
+    loc_resolve_text(gaz, "兴隆台区渤海街道景园社区", NULL, &r);
+    assert_true(r.found);
+    assert_string_equal(r.path, "辽宁省 盘锦市 兴隆台区 渤海街道 景园社区");
+    assert_int_equal(r.level, 5);
+    loc_release(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loaded),
+        cmocka_unit_test(test_ambiguous_street),
+        cmocka_unit_test(test_short_forms),
+        cmocka_unit_test(test_community_only),
+        cmocka_unit_test(test_two_counties),
+        cmocka_unit_test(test_no_locality),
+        cmocka_unit_test(test_path),
+    };
+    return cmocka_run_group_tests_name("locality", tests, setup, teardown);
+}
