@@ -586,6 +586,27 @@ static void add_line(text_doc *doc, size_t *alloc, size_t start, size_t end, tex
     doc->nlines++;
 }
 
+/* An article without a title line is named by its first sentence,
+ * shortened to TITLE_FALLBACK_CHARS with an ellipsis. */
+#define TITLE_FALLBACK_CHARS 30
+static char *first_sentence(const text_doc *doc)
+{
+    for (size_t k = 0; k < doc->nlines; k++) {
+        const text_line *l = &doc->lines[k];
+        size_t i = l->start, n = 0;
+        if (l->kind != LINE_BODY)
+            continue;
+        while (i < l->end && n < TITLE_FALLBACK_CHARS && memcmp(doc->s + i, "。", 3) &&
+               doc->s[i] != '!' && doc->s[i] != '?') {
+            i += (size_t)utf8_len((unsigned char)doc->s[i]);
+            n++;
+        }
+        return xstrfmt("%.*s%s", (int)(i - l->start), doc->s + l->start,
+                       i < l->end && n == TITLE_FALLBACK_CHARS ? "…" : "");
+    }
+    return NULL;
+}
+
 /* Split into lines, find title, body end, captions and headings, and emit
  * the final text with broken paragraphs joined. */
 static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const uint32_t *map,
@@ -694,6 +715,8 @@ static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const
             doc->chars += utf8_count(doc->s + l->start, l->end - l->start);
     }
     free(pl);
+    if (!doc->title)
+        doc->title = first_sentence(doc);
 }
 
 static char *capture(const text_rules *r, enum rule_kind kind, const char *s, size_t len)

@@ -321,7 +321,7 @@ static void test_table(void **state)
 /* Surface as written, offset into the bytes, sentence as evidence. */
 static void test_evidence(void **state)
 {
-    const char *text = "标题\n全镇共有養老院3所(suǒ)，床位120張。\n";
+    const char *text = "標題\n全鎮共有養老院3所(suǒ)，床位120張。\n";
     text_doc doc;
     strbuf why = STRBUF_INIT;
     figure_list figs = { NULL, 0, 0 };

@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""End-to-end tests: run build/locstat on the seeds and on variants of them,
+read the workbook back with openpyxl and check what staff would check.
+
+usage: tests/e2e.py [--bin build/locstat] [--shared ../shared]
+Prints one line per check and closes with "N passed, N failed".
+"""
+import argparse
+import csv
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import openpyxl
+
+SHEETS = ["概览", "对比", "养老服务", "儿童关爱", "就业服务", "医疗健康", "党建治理", "其他",
+          "来源", "待核", "说明"]
+CATEGORY_SHEETS = dict(zip(["elderly", "children", "employment", "health", "governance", "other"],
+                           SHEETS[2:8]))
+HEADER = ("article,locality,locality_code,category,indicator,value,value_max,unit,qualifier,"
+          "period,status,surface,sentence,offset")
+
+passed, failed = 0, 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   %s" % name)
+    else:
+        failed += 1
+        print("FAIL %s%s" % (name, (": " + str(detail)) if detail else ""))
+
+
+def run(binary, args, cwd=None, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([binary] + args, cwd=cwd, env=e, capture_output=True, text=True)
+    return p.returncode, p.stderr
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        head = f.readline().rstrip("\r\n")
+        f.seek(0)
+        return head, list(csv.DictReader(f))
+
+
+def gold_localities(shared):
+    with open(os.path.join(shared, "gold", "localities.tsv"), encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def test_seeds(binary, shared, tmp):
+    out, csv_path, json_path = (os.path.join(tmp, n) for n in ("r.xlsx", "r.csv", "r.json"))
+    rc, err = run(binary, ["-q", "-o", out, "--csv", csv_path, "--json", json_path, "seeds"])
+    check("seeds: exit status 0", rc == 0, err)
+    head, rows = read_csv(csv_path)
+    check("csv: header is the contract", head == HEADER, head)
+    check("csv: figures found", len(rows) > 100, len(rows))
+    check("csv: articles in name order", [r["article"] for r in rows] == sorted(r["article"] for r in rows))
+    wb = openpyxl.load_workbook(out)
+    check("workbook: sheet order", wb.sheetnames == SHEETS, wb.sheetnames)
+
+    # the comparison: five localities as columns, named and coded as in gold
+    ws = wb["对比"]
+    names = [c.value for c in ws[2][2:]]
+    codes = [c.value for c in ws[3][2:]]
+    gold = gold_localities(shared)
+    want = {g["code"]: (g["community"] or g["street"] or g["county"]) for g in gold}
+    check("compare: five locality columns", len(names) == 5, names)
+    check("compare: localities named and coded as in gold",
+          sorted(zip(codes, names)) == sorted(want.items()), list(zip(codes, names)))
+    check("compare: title row", "对比" in str(ws["A1"].value), ws["A1"].value)
+
+    # filled matrix cells: value = sum of the CSV figures in their comment,
+    # each carries a comment and a link to a row of its category sheet
+    by_key = {}
+    for r in rows:
+        by_key.setdefault((r["article"], r["surface"], r["sentence"]), []).append(float(r["value"]))
+    filled = dashes = linked = 0
+    bad = []
+    for row in ws.iter_rows(min_row=4):
+        for c in row[2:]:
+            if c.value is None:
+                continue
+            if c.value == "—":
+                dashes += 1
+                continue
+            if not isinstance(c.value, (int, float)):
+                continue
+            filled += 1
+            if not c.comment:
+                bad.append((c.coordinate, "no comment"))
+                continue
+            total = 0.0
+            for line in c.comment.text.split("\n"):
+                m = re.match(r"^(.*?): (.*) \((\S+\.txt)\)$", line)
+                if not m or (m.group(3), m.group(1), m.group(2)) not in by_key:
+                    bad.append((c.coordinate, "comment line not in CSV: " + line))
+                    break
+                total += by_key[(m.group(3), m.group(1), m.group(2))][0]
+            else:
+                if abs(total - c.value) > 1e-6:
+                    bad.append((c.coordinate, "value %s != CSV sum %s" % (c.value, total)))
+            if c.hyperlink and c.hyperlink.location:
+                m = re.match(r"^'(.+)'!A(\d+)$", c.hyperlink.location)
+                if m and m.group(1) in wb.sheetnames:
+                    target = wb[m.group(1)]
+                    vals = [target.cell(int(m.group(2)), 4).value]
+                    if vals[0] is not None:
+                        linked += 1
+    check("compare: filled cells", filled >= 10, filled)
+    check("compare: '—' where a locality reports nothing", dashes > 0)
+    check("compare: cells match the CSV and carry comments", not bad, bad[:3])
+    check("compare: every filled cell links to its row", linked == filled, (linked, filled))
+
+    # category sheets hold exactly the CSV's figures of that category
+    for cat, sheet in CATEGORY_SHEETS.items():
+        ws = wb[sheet]
+        values = sorted(float(r[3].value) for r in ws.iter_rows(min_row=3) if isinstance(r[3].value, (int, float)))
+        want_vals = sorted(float(r["value"]) for r in rows if r["category"] == cat)
+        check("sheet %s: same figures as the CSV" % sheet, values == want_vals, (len(values), len(want_vals)))
+
+    # overview totals per locality agree with the CSV
+    ws = wb["概览"]
+    ok = True
+    for r in ws.iter_rows(min_row=3, values_only=True):
+        if not r[0] or not isinstance(r[10], (int, float)):
+            continue
+        n = sum(1 for x in rows if x["locality"] == r[0])
+        ok = ok and n == r[10]
+    check("overview: totals agree with the CSV", ok)
+    check("overview: full division paths", any("辽宁省 盘锦市 兴隆台区 渤海街道 景园社区" == r[2]
+                                                 for r in ws.iter_rows(min_row=3, values_only=True)))
+
+    # sources: title and encoding for every article
+    ws = wb["来源"]
+    src = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
+    check("sources: one row per article", len(src) == 5, len(src))
+    check("sources: title and encoding for all", all(r[1] and r[8] for r in src), src)
+    check("sources: traditional seeds marked", sum(1 for r in src if r[9]) == 2)
+    # 002's page lost the character 報 itself (盤錦日?qǐng)?bào)): what is left is kept
+    check("sources: source publication found",
+          {"西部法制报", "吕梁晚报"} <= {r[2] for r in src} and any((r[2] or "").startswith("盘锦日") for r in src),
+          [r[2] for r in src])
+    check("sources: a lost character is flagged", "garbled" in (src[2][12] or ""), src[2][12])
+
+    # charts exist in the package
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    check("workbook: charts", len(charts) >= 2, charts)
+
+    # seed 003 yields nothing from after its copyright notice
+    raw = open("seeds/003_859534e24dff6cc3.txt", "rb").read()
+    cut = raw.find("版权声明".encode())
+    late = [r for r in rows if r["article"].startswith("003_") and int(r["offset"]) >= cut]
+    check("seed 003: no figure after the copyright notice", cut > 0 and not late, late[:3])
+
+    # offsets point at the surface in the file
+    bad = []
+    for r in rows:
+        data = open(os.path.join("seeds", r["article"]), "rb").read()
+        if not data[int(r["offset"]):].startswith(r["surface"].encode()):
+            bad.append(r["surface"])
+    check("csv: offsets point at the surface as written", not bad, bad[:5])
+    return rows
+
+
+def test_rerun_identical(binary, tmp):
+    a, b = os.path.join(tmp, "a.xlsx"), os.path.join(tmp, "b.xlsx")
+    run(binary, ["-q", "-o", a, "seeds"])
+    run(binary, ["-q", "-o", b, "seeds"])
+    ha = hashlib.sha256(open(a, "rb").read()).hexdigest()
+    hb = hashlib.sha256(open(b, "rb").read()).hexdigest()
+    check("rerun: byte-identical workbook", ha == hb)
+    c = os.path.join(tmp, "c.xlsx")
+    run(binary, ["-q", "-o", c, "seeds"], env={"SOURCE_DATE_EPOCH": "1700000000"})
+    check("rerun: SOURCE_DATE_EPOCH pins the created time",
+          b"2023-11-14T22:13:20Z" in zipfile.ZipFile(c).read("docProps/core.xml"))
+
+
+def fullwidth(text):
+    return "".join(chr(ord(ch) - 0x30 + 0xFF10) if "0" <= ch <= "9" else ch for ch in text)
+
+
+def test_encodings(binary, tmp, rows):
+    """GB18030, UTF-16LE with BOM, CRLF and full-width-digit copies of every
+    seed give the same figures as the originals."""
+    variants = {
+        "gb18030": lambda t: t.encode("gb18030"),
+        "utf16": lambda t: b"\xff\xfe" + t.encode("utf-16-le"),
+        "crlf": lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+        "fullwidth": lambda t: fullwidth(t).encode("utf-8"),
+    }
+    base = {}
+    for r in rows:
+        base.setdefault(r["article"], []).append(r)
+    for name, enc in variants.items():
+        d = os.path.join(tmp, name)
+        os.makedirs(d)
+        for f in sorted(os.listdir("seeds")):
+            text = open(os.path.join("seeds", f), encoding="utf-8").read()
+            open(os.path.join(d, f), "wb").write(enc(text))
+        out = os.path.join(tmp, name + ".csv")
+        rc, err = run(binary, ["-q", "-o", os.path.join(tmp, name + ".xlsx"), "--csv", out, d])
+        _, got = read_csv(out)
+        keys = ["locality", "locality_code", "category", "indicator", "value", "value_max", "unit",
+                "qualifier", "period", "status", "sentence"]
+        fold = (lambda s: s) if name != "fullwidth" else (lambda s: "".join(
+            chr(ord(c) - 0xFF10 + 0x30) if "０" <= c <= "９" else c for c in s))
+        same = len(got) == len(rows) and all(
+            [g[k] for k in keys] == [r[k] for k in keys] and fold(g["surface"]) == r["surface"]
+            for g, r in zip(got, rows))
+        diff = next(((g["surface"], r["surface"]) for g, r in zip(got, rows)
+                     if [g[k] for k in keys] != [r[k] for k in keys]), None)
+        check("encoding %s: exit 0 and the same figures" % name, rc == 0 and same,
+              (rc, len(got), len(rows), diff, err[-200:]))
+
+
+def test_bad_input(binary, tmp):
+    d = os.path.join(tmp, "bad")
+    shutil.copytree("seeds", d)
+    open(os.path.join(d, "empty.txt"), "wb").close()
+    open(os.path.join(d, "image.txt"), "wb").write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06")
+    os.symlink("loop.txt", os.path.join(d, "loop.txt"))  # unreadable: a link to itself
+    os.mkdir(os.path.join(d, "folder.txt"))
+    open(os.path.join(d, "cut.txt"), "wb").write("标题\n正文有12个食堂".encode()[:-2])
+    out = os.path.join(tmp, "bad.xlsx")
+    rc, err = run(binary, ["-o", out, "--csv", out + ".csv", d])
+    check("bad input: exit status 2", rc == 2, (rc, err))
+    for name, words in [("empty.txt", "empty"), ("image.txt", "binary"), ("loop.txt", "symbolic links"),
+                        ("folder.txt", "directory")]:
+        lines = [l for l in err.splitlines() if ("'%s'" % os.path.join(d, name)) in l]
+        check("bad input: one clear message for %s" % name,
+              len(lines) == 1 and words in lines[0] and "error" in lines[0], lines or err)
+    cut = [l for l in err.splitlines() if "cut.txt" in l]
+    check("bad input: truncated UTF-8 named in a warning", len(cut) == 1 and "truncated" in cut[0], cut)
+    wb = openpyxl.load_workbook(out)
+    names = [c.value for c in wb["对比"][2][2:]]
+    check("bad input: the report of the others is written", len(names) >= 5, names)
+    review = [r for r in wb["待核"].iter_rows(min_row=3, values_only=True) if r[0]]
+    check("bad input: failures listed for review",
+          sum(1 for r in review if r[0] == "文章未能读取") == 4, review[:6])
+
+
+def test_atomic(binary, tmp):
+    out = os.path.join(tmp, "keep.xlsx")
+    run(binary, ["-q", "-o", out, "seeds"])
+    before = open(out, "rb").read()
+    bad = os.path.join(tmp, "badtemplates")
+    shutil.copytree("templates", bad)
+    with open(os.path.join(bad, "exclude.tsv"), "a", encoding="utf-8") as f:
+        f.write("span\t(unclosed\n")
+    rc, err = run(binary, ["-o", out, "-t", bad, "seeds"])
+    check("bad template: exit 3 and file:line:offset", rc == 3 and re.search(r"exclude\.tsv:\d+:\d+: ", err), err)
+    check("bad template: the existing report is untouched", open(out, "rb").read() == before)
+    leftovers = [f for f in os.listdir(tmp) if f.startswith(".keep.xlsx")]
+    check("no temporary files left behind", not leftovers, leftovers)
+    rc, err = run(binary, ["-o", os.path.join(tmp, "no", "such", "dir", "r.xlsx"), "seeds"])
+    check("output in a missing directory: exit 3 with the path", rc == 3 and "no/such/dir" in err, err)
+    rc, err = run(binary, ["--frobnicate"])
+    check("usage error: exit 1", rc == 1)
+
+
+def test_english(binary, tmp):
+    out = os.path.join(tmp, "en.xlsx")
+    rc, _ = run(binary, ["-q", "--lang", "en", "-o", out, "seeds"])
+    wb = openpyxl.load_workbook(out)
+    check("--lang en: English sheet names", rc == 0 and wb.sheetnames[:2] == ["Overview", "Comparison"],
+          wb.sheetnames)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/locstat")
+    ap.add_argument("--shared", default="../shared")
+    a = ap.parse_args()
+    binary = os.path.abspath(a.bin)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = test_seeds(binary, a.shared, tmp)
+        test_rerun_identical(binary, tmp)
+        test_encodings(binary, tmp, rows)
+        test_bad_input(binary, tmp)
+        test_atomic(binary, tmp)
+        test_english(binary, tmp)
+    print("e2e: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
