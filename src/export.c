@@ -121,6 +121,11 @@ ls_error export_json(const run_set *set, const char *path)
                 else
                     json_string(of.fp, out[c]);
             }
+            fputs(", \"place\": ", of.fp);
+            if (a->figs.v[k].place)
+                json_string(of.fp, a->figs.v[k].place);
+            else
+                fputs("null", of.fp);
             fputc('}', of.fp);
         }
     }

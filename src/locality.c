@@ -2,6 +2,10 @@
 #include "locality.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -12,14 +16,18 @@
 #define MAX_MENTIONS 4096
 #define NONE ((uint32_t)-1)
 
+/* 20 bytes: start-up time on a cold machine is mostly page faults, so the
+ * 171k nodes hold offsets into the mapped file, not pointers. */
 typedef struct {
-    const char *code;
-    const char *name;
+    uint32_t line;       /* offset of the line (its code) in the mapping */
     uint32_t parent;
-    uint32_t next_same; /* next node with the same name (or alias) */
-    uint32_t next_alias;
-    uint8_t level;
+    uint32_t next_same;  /* next node with the same name */
+    uint32_t next_alias; /* next node with the same short form */
+    uint8_t code_len, name_len, level;
 } node;
+
+#define NODE_CODE(g, i) ((g)->map + (g)->n[i].line)
+#define NODE_NAME(g, i) ((g)->map + (g)->n[i].line + (g)->n[i].code_len + 1)
 
 /* Open addressing: slot -> first node index, keyed by a string. */
 typedef struct {
@@ -28,7 +36,8 @@ typedef struct {
 } strtab;
 
 struct gazetteer {
-    char *data;
+    const char *map; /* regions.tsv, mapped read-only */
+    size_t map_len;
     node *n;
     size_t nn;
     strtab by_name, by_code, by_alias;
@@ -41,9 +50,13 @@ struct gazetteer {
     char *unknown;
 };
 
-static const char *st_key(const gazetteer *g, int kind, uint32_t i)
+static const char *st_key(const gazetteer *g, int kind, uint32_t i, size_t *len)
 {
-    return kind == 0 ? g->n[i].name : kind == 1 ? g->n[i].code : g->aliases[i];
+    if (kind == 0)
+        return *len = g->n[i].name_len, NODE_NAME(g, i);
+    if (kind == 1)
+        return *len = g->n[i].code_len, NODE_CODE(g, i);
+    return *len = strlen(g->aliases[i]), g->aliases[i];
 }
 
 /* The slot holding key s (kind 0 names, 1 codes, 2 aliases), or the empty
@@ -54,33 +67,41 @@ static size_t st_find(const strtab *t, const gazetteer *g, int kind, const char 
     for (;; h = (h + 1) & t->mask) {
         uint32_t i = t->slot[h];
         const char *k;
+        size_t klen;
         if (i == NONE)
             return h;
-        k = st_key(g, kind, i);
-        if (strlen(k) == len && !memcmp(k, s, len))
+        k = st_key(g, kind, i, &klen);
+        if (klen == len && !memcmp(k, s, len))
             return h;
     }
 }
 
+/* A table for @p n keys at most 2/3 full. */
 static void st_init(strtab *t, size_t n)
 {
     size_t size = 16;
-    while (size < n * 2)
+    while (size * 2 < n * 3)
         size *= 2;
     t->slot = xmalloc(size * sizeof(uint32_t));
     memset(t->slot, 0xFF, size * sizeof(uint32_t));
     t->mask = size - 1;
 }
 
+static void st_free(strtab *t)
+{
+    free(t->slot);
+}
+
 void gaz_free(gazetteer *g)
 {
     if (!g)
         return;
-    free(g->data);
+    if (g->map)
+        munmap((void *)g->map, g->map_len);
     free(g->n);
-    free(g->by_name.slot);
-    free(g->by_code.slot);
-    free(g->by_alias.slot);
+    st_free(&g->by_name);
+    st_free(&g->by_code);
+    st_free(&g->by_alias);
     for (size_t i = 0; i < g->naliases; i++)
         free(g->aliases[i]);
     free(g->aliases);
@@ -101,68 +122,104 @@ static int u32cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The gazetteer is mapped read-only and parsed in place: names and codes
+ * are (pointer, length) pairs into the mapping, so loading 171k lines
+ * copies nothing and writes nothing into them. */
 static ls_error load_regions(gazetteer *g, const char *tdir)
 {
     char *path = xstrfmt("%s/regions.tsv", tdir);
-    size_t len, alloc = 0;
-    char *p, *end;
-    int line = 0;
+    size_t alloc = 0, nparents = 0;
+    const char *p, *end;
+    int line = 0, fd = open(path, O_RDONLY);
+    struct stat st;
 
-    if (read_file(path, &g->data, &len) != LS_OK) {
+    if (fd < 0 || fstat(fd, &st) < 0) {
         error("cannot read gazetteer '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         free(path);
         return LS_ERR_IO;
     }
-    for (p = g->data, end = g->data + len; p < end;) {
-        char *eol = memchr(p, '\n', (size_t)(end - p));
-        char *f[4];
+    g->map_len = (size_t)st.st_size;
+    g->map = g->map_len ? mmap(NULL, g->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+                        : NULL;
+    close(fd);
+    if (g->map == MAP_FAILED) {
+        g->map = NULL;
+        error("cannot map gazetteer '%s': %s", path, strerror(errno));
+        free(path);
+        return LS_ERR_IO;
+    }
+    /* a line is at least 16 bytes: reserve once, touch only what is used */
+    alloc = g->map_len / 16 + 16;
+    g->n = xmalloc(alloc * sizeof(*g->n));
+    for (p = g->map, end = g->map + g->map_len; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *f[4], *fe[4];
         int nf = 0;
         line++;
         if (!eol)
             eol = end;
-        *eol = '\0';
-        if (*p && *p != '#') {
-            char *q = p;
+        if (p < eol && *p != '#') {
+            const char *q = p;
             while (nf < 4) {
-                f[nf++] = q;
-                q = strchr(q, '\t');
-                if (!q)
+                const char *tab = memchr(q, '\t', (size_t)(eol - q));
+                f[nf] = q;
+                fe[nf] = tab ? tab : eol;
+                nf++;
+                if (!tab)
                     break;
-                *q++ = '\0';
+                q = tab + 1;
             }
-            if (nf < 3 || f[2][0] < '1' || f[2][0] > '5') {
+            if (nf < 3 || fe[2] - f[2] != 1 || f[2][0] < '1' || f[2][0] > '5' ||
+                fe[0] - f[0] > 32 || fe[1] - f[1] > 255 || f[0] - g->map > (ptrdiff_t)UINT32_MAX - 1) {
                 error("%s:%d: expected code, name, level (1-5) and parent code", path, line);
                 free(path);
                 return LS_ERR_TEMPLATE;
             }
             ALLOC_GROW(g->n, g->nn + 1, alloc);
-            g->n[g->nn] = (node){ f[0], f[1], NONE, NONE, NONE, (uint8_t)(f[2][0] - '0') };
+            g->n[g->nn] = (node){ (uint32_t)(f[0] - g->map), NONE, NONE, NONE,
+                                  (uint8_t)(fe[0] - f[0]), (uint8_t)(fe[1] - f[1]),
+                                  (uint8_t)(f[2][0] - '0') };
+            if (f[1] != fe[0] + 1) {
+                error("%s:%d: fields must be separated by one TAB", path, line);
+                free(path);
+                return LS_ERR_TEMPLATE;
+            }
+            if (g->n[g->nn].level < 5)
+                nparents++;
             /* until every code is known, parent holds the parent code's
-             * offset in the buffer; it becomes a node index below */
-            if (nf > 3 && f[3][0])
-                g->n[g->nn].parent = (uint32_t)(f[3] - g->data);
+             * offset in the mapping, and next_same its length */
+            if (nf > 3 && fe[3] > f[3]) {
+                g->n[g->nn].parent = (uint32_t)(f[3] - g->map);
+                g->n[g->nn].next_same = (uint32_t)(fe[3] - f[3]);
+            }
             g->nn++;
         }
         p = eol + 1;
     }
     free(path);
 
-    st_init(&g->by_code, g->nn);
+    /* communities are nobody's parent: only levels 1-4 need a code table */
+    st_init(&g->by_code, nparents);
     st_init(&g->by_name, g->nn);
     for (size_t i = 0; i < g->nn; i++) {
-        size_t h = st_find(&g->by_code, g, 1, g->n[i].code, strlen(g->n[i].code));
+        size_t h;
+        if (g->n[i].level == 5)
+            continue;
+        h = st_find(&g->by_code, g, 1, NODE_CODE(g, i), g->n[i].code_len);
         if (g->by_code.slot[h] == NONE)
             g->by_code.slot[h] = (uint32_t)i;
-        h = st_find(&g->by_name, g, 0, g->n[i].name, strlen(g->n[i].name));
-        g->n[i].next_same = g->by_name.slot[h];
-        g->by_name.slot[h] = (uint32_t)i;
     }
     for (size_t i = 0; i < g->nn; i++) {
+        size_t h;
         if (g->n[i].parent != NONE) {
-            const char *pc = g->data + g->n[i].parent;
-            size_t h = st_find(&g->by_code, g, 1, pc, strlen(pc));
+            h = st_find(&g->by_code, g, 1, g->map + g->n[i].parent, g->n[i].next_same);
             g->n[i].parent = g->by_code.slot[h];
         }
+        h = st_find(&g->by_name, g, 0, NODE_NAME(g, i), g->n[i].name_len);
+        g->n[i].next_same = g->by_name.slot[h];
+        g->by_name.slot[h] = (uint32_t)i;
     }
     return LS_OK;
 }
@@ -208,20 +265,20 @@ static ls_error load_places(gazetteer *g, const char *tdir)
                 PCRE2_SIZE *ov;
                 size_t h;
                 if (nd->level != level ||
-                    rx_match(re, nd->name, strlen(nd->name), 0, 0, md) < 2)
+                    rx_match(re, NODE_NAME(g, k), nd->name_len, 0, 0, md) < 2)
                     continue;
                 ov = pcre2_get_ovector_pointer(md);
                 ALLOC_GROW(g->aliases, g->naliases + 1, aalloc);
                 ALLOC_GROW(g->alias_head, g->naliases + 1, falloc);
                 if (!g->by_alias.slot)
                     st_init(&g->by_alias, 8192);
-                h = st_find(&g->by_alias, g, 2, nd->name + ov[2], ov[3] - ov[2]);
+                h = st_find(&g->by_alias, g, 2, NODE_NAME(g, k) + ov[2], ov[3] - ov[2]);
                 if (g->by_alias.slot[h] == NONE) {
                     if (g->naliases * 2 >= g->by_alias.mask) {
                         err = tmpl_error(&tf, row, "more short forms than the table holds");
                         break;
                     }
-                    g->aliases[g->naliases] = xstrndup(nd->name + ov[2], ov[3] - ov[2]);
+                    g->aliases[g->naliases] = xstrndup(NODE_NAME(g, k) + ov[2], ov[3] - ov[2]);
                     g->alias_head[g->naliases] = NONE;
                     g->by_alias.slot[h] = (uint32_t)g->naliases++;
                 }
@@ -249,21 +306,24 @@ ls_error gaz_load(gazetteer **out, const char *tdir)
 
     if ((err = load_regions(g, tdir)) || (err = load_places(g, tdir)))
         goto fail;
+    /* the characters names end with (区, 县, 道 ...): a few dozen */
     for (size_t i = 0; i < g->nn; i++) {
-        const char *nm = g->n[i].name;
-        size_t l = strlen(nm);
+        const char *nm = NODE_NAME(g, i);
+        size_t l = g->n[i].name_len, at;
+        uint32_t cp;
         if (!l)
             continue;
+        cp = utf8_decode(nm + utf8_prev(nm, l), NULL);
+        if (g->nenders && g->enders[g->nenders - 1] == cp)
+            continue; /* names of one level mostly end alike */
+        for (at = 0; at < g->nenders && g->enders[at] < cp; at++)
+            ;
+        if (at < g->nenders && g->enders[at] == cp)
+            continue;
         ALLOC_GROW(g->enders, g->nenders + 1, ealloc);
-        g->enders[g->nenders++] = utf8_decode(nm + utf8_prev(nm, l), NULL);
-    }
-    if (g->nenders) {
-        size_t k = 0;
-        qsort(g->enders, g->nenders, sizeof(uint32_t), u32cmp);
-        for (size_t i = 0; i < g->nenders; i++)
-            if (!k || g->enders[k - 1] != g->enders[i])
-                g->enders[k++] = g->enders[i];
-        g->nenders = k;
+        memmove(g->enders + at + 1, g->enders + at, (g->nenders - at) * sizeof(uint32_t));
+        g->enders[at] = cp;
+        g->nenders++;
     }
     *out = g;
     return LS_OK;
@@ -441,13 +501,14 @@ static void fill_result(const gazetteer *g, uint32_t nd, loc_result *out)
     strbuf sb = STRBUF_INIT;
 
     out->found = 1;
-    out->name = xstrdup(g->n[nd].name);
-    out->code = xstrdup(g->n[nd].code);
+    out->node = nd;
+    out->name = xstrndup(NODE_NAME(g, nd), g->n[nd].name_len);
+    out->code = xstrndup(NODE_CODE(g, nd), g->n[nd].code_len);
     out->level = g->n[nd].level;
     for (uint32_t a = nd; a != NONE && depth < 8; a = g->n[a].parent)
         chain[depth++] = a;
     while (depth-- > 0) {
-        sb_addstr(&sb, g->n[chain[depth]].name);
+        sb_add(&sb, NODE_NAME(g, chain[depth]), g->n[chain[depth]].name_len);
         if (depth)
             sb_addch(&sb, ' ');
     }
@@ -588,4 +649,27 @@ void loc_release(loc_result *r)
     free(r->candidates);
     free(r->note);
     memset(r, 0, sizeof(*r));
+}
+
+char *loc_place(const gazetteer *g, const loc_result *within, const char *s, size_t len)
+{
+    mention_list l = { NULL, 0, 0 };
+    uint32_t best = NONE;
+
+    if (!within->found)
+        return NULL;
+    scan(g, s, len, 1, 0, &l);
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.v[i].alias)
+            continue;
+        for (uint32_t c = l.v[i].first; c != NONE; c = g->n[c].next_same) {
+            uint32_t a = g->n[c].parent;
+            while (a != NONE && a != within->node)
+                a = g->n[a].parent;
+            if (a == within->node && (best == NONE || g->n[c].level > g->n[best].level))
+                best = c;
+        }
+    }
+    free(l.v);
+    return best == NONE ? NULL : xstrndup(NODE_NAME(g, best), g->n[best].name_len);
 }

@@ -34,6 +34,7 @@ typedef struct {
     int level;        /**< 1 province .. 5 community; 0 when not found */
     char *candidates; /**< when ambiguous: "name code path; ..." else NULL */
     char *note;       /**< why it needs a look, or NULL */
+    uint32_t node;    /**< the gazetteer entry; meaningful only when found */
 } loc_result;
 
 /** Resolve the locality of @p doc into @p out (always filled). */
@@ -41,5 +42,12 @@ void loc_resolve(const gazetteer *g, const text_doc *doc, loc_result *out);
 /** Resolve a locality from a bare text, e.g. a title (for tests). */
 void loc_resolve_text(const gazetteer *g, const char *title, const char *body, loc_result *out);
 void loc_release(loc_result *r);
+
+/**
+ * The most specific place inside @p within (a resolved locality) that
+ * s[0..len) names, e.g. 德建社区 in a sentence of an article about 乾安县;
+ * NULL when there is none. The caller frees the result.
+ */
+char *loc_place(const gazetteer *g, const loc_result *within, const char *s, size_t len);
 
 #endif

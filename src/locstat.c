@@ -45,5 +45,6 @@ void ls_figure_release(ls_figure *f)
     free(f->indicator);
     free(f->surface);
     free(f->sentence);
+    free(f->place);
     memset(f, 0, sizeof(*f));
 }

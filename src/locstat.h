@@ -49,6 +49,7 @@ typedef struct {
     char *indicator;      /**< what is counted, short noun phrase */
     char *surface;        /**< the figure as written in the article */
     char *sentence;       /**< its sentence, normalised */
+    char *place;          /**< a place inside the locality its sentence names, or NULL */
     size_t start, end;    /**< byte span in the normalised text */
     size_t offset;        /**< byte offset of the figure in the article file */
 } ls_figure;

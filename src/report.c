@@ -311,7 +311,7 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
     const char *cols[] = { "col.locality", "col.code", "col.indicator", "col.value",
                            "col.value_max", "col.unit", "col.qualifier", "col.period",
                            "col.status", "col.surface", "col.sentence", "col.article",
-                           "col.offset" };
+                           "col.offset", "col.place" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
     char *title = xstrfmt("%s: %s", L(r, cat_sheet_key[cat]), L(r, "title.category"));
     lxw_row_t row = 2;
@@ -351,6 +351,7 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
                 put(r, ws, row, 10, f->sentence, r->wrap);
                 put(r, ws, row, 11, a->name, NULL);
                 put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
+                put(r, ws, row, 13, f->place, NULL);
                 row++;
             }
         }

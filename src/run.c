@@ -75,6 +75,10 @@ static void process(run_set *set, const run_rules *rr, run_article *a, const cha
     loc_resolve(rr->gaz, &doc, &a->loc);
     extract_figures(rr->extract, &doc, &a->figs);
     classify_figures(rr->classify, &doc, a->figs.v, a->figs.n);
+    for (size_t i = 0; i < a->figs.n; i++) {
+        ls_figure *f = &a->figs.v[i];
+        f->place = loc_place(rr->gaz, &a->loc, f->sentence, strlen(f->sentence));
+    }
     info("%s: %s, %s (%s), %zu figures", a->name, doc.encoding, a->loc.name, a->loc.code,
          a->figs.n);
     text_release(&doc);

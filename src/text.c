@@ -31,7 +31,13 @@ struct text_rules {
     text_rule *rules;
     size_t nrules;
     opencc_t cc;  /* t2s */
-    opencc_t s2t; /* only to tell which script a text is in */
+    /* s2t only tells which script a text is in, and only for texts t2s
+     * changes noticeably: opened on first need (its dictionaries take as
+     * long to load as the whole gazetteer). */
+    struct {
+        opencc_t cc;
+        int failed;
+    } *s2t;
     pcre2_match_data *md;
 };
 
@@ -44,8 +50,9 @@ void text_rules_free(text_rules *r)
     free(r->rules);
     if (r->cc && r->cc != (opencc_t)-1)
         opencc_close(r->cc);
-    if (r->s2t && r->s2t != (opencc_t)-1)
-        opencc_close(r->s2t);
+    if (r->s2t && r->s2t->cc && r->s2t->cc != (opencc_t)-1)
+        opencc_close(r->s2t->cc);
+    free(r->s2t);
     pcre2_match_data_free(r->md);
     free(r);
 }
@@ -84,12 +91,7 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
         err = LS_ERR_OPENCC;
         goto fail;
     }
-    r->s2t = opencc_open("s2t.json");
-    if (r->s2t == (opencc_t)-1) {
-        error("cannot open OpenCC configuration 's2t.json': %s", opencc_error());
-        err = LS_ERR_OPENCC;
-        goto fail;
-    }
+    r->s2t = xcalloc(1, sizeof(*r->s2t));
     tmpl_release(&tf);
     *out = r;
     return LS_OK;
@@ -505,6 +507,20 @@ static size_t count_changes(opencc_t cc, const char *s, size_t len)
     return changed;
 }
 
+/* Open s2t on first need; without it, the share alone decides. */
+static int s2t_open(const text_rules *r)
+{
+    if (!r->s2t->cc && !r->s2t->failed) {
+        r->s2t->cc = opencc_open("s2t.json");
+        if (r->s2t->cc == (opencc_t)-1) {
+            r->s2t->cc = NULL;
+            r->s2t->failed = 1;
+            warning("cannot open OpenCC configuration 's2t.json': %s", opencc_error());
+        }
+    }
+    return r->s2t->cc != NULL;
+}
+
 static void pass_t2s(opencc_t cc, const char *in, const uint32_t *map, size_t len, mapped *m,
                      size_t *changed)
 {
@@ -798,7 +814,7 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
      * simplified text the other way round. A share alone would call a
      * short simplified article about 乾安县 traditional (乾 -> 干). */
     if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE &&
-        changed > count_changes(r->s2t, s2, l2)) {
+        (!s2t_open(r) || changed > count_changes(r->s2t->cc, s2, l2))) {
         doc->traditional = 1;
         pass_lines(doc, r, s3, map3, l3, (uint32_t)doc->raw_len);
     } else {

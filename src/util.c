@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int ls_verbosity = 1;
 
@@ -214,13 +215,22 @@ ls_error read_file(const char *path, char **data, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     strbuf sb = STRBUF_INIT;
-    char chunk[65536];
+    struct stat st;
     size_t n;
 
     if (!f)
         return LS_ERR_IO;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sb_add(&sb, chunk, n);
+    /* one allocation of the right size for regular files; grow otherwise */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        sb_grow(&sb, (size_t)st.st_size);
+    for (;;) {
+        sb_grow(&sb, 65536);
+        n = fread(sb.buf + sb.len, 1, sb.alloc - sb.len - 1, f);
+        if (n == 0)
+            break;
+        sb.len += n;
+    }
+    sb.buf[sb.len] = '\0';
     if (ferror(f)) {
         int saved = errno;
         fclose(f);

@@ -269,6 +269,21 @@ def test_atomic(binary, tmp):
     check("usage error: exit 1", rc == 1)
 
 
+def test_no_locality(binary, tmp):
+    d = os.path.join(tmp, "noplace")
+    os.mkdir(d)
+    open(os.path.join(d, "a.txt"), "w", encoding="utf-8").write(
+        "社区开展暖心活动\n社区志愿者为老人送去温暖，全年开展义诊12次。\n")
+    out = os.path.join(tmp, "noplace.xlsx")
+    rc, err = run(binary, ["-q", "-o", out, "--csv", out + ".csv", d])
+    _, rows = read_csv(out + ".csv")
+    check("no locality: figures still reported under 未识别",
+          rc == 0 and len(rows) == 1 and rows[0]["locality"] == "未识别" and rows[0]["locality_code"] == "",
+          rows)
+    review = [r for r in openpyxl.load_workbook(out)["待核"].iter_rows(min_row=3, values_only=True) if r[0]]
+    check("no locality: listed on the review sheet", any(r[0] == "地区未识别" for r in review), review)
+
+
 def test_english(binary, tmp):
     out = os.path.join(tmp, "en.xlsx")
     rc, _ = run(binary, ["-q", "--lang", "en", "-o", out, "seeds"])
@@ -289,6 +304,7 @@ def main():
         test_encodings(binary, tmp, rows)
         test_bad_input(binary, tmp)
         test_atomic(binary, tmp)
+        test_no_locality(binary, tmp)
         test_english(binary, tmp)
     print("e2e: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
