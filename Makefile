@@ -35,7 +35,7 @@ BIN  = build/locstat
 UNIT = number extract classify text locality
 UNIT_BIN = $(UNIT:%=build/test_%)
 
-.PHONY: all deps report test unit e2e score clean install valgrind
+.PHONY: all deps report test unit e2e score clean install valgrind preview
 
 all: $(BIN)
 
@@ -79,6 +79,14 @@ score: $(BIN)
 valgrind: $(BIN)
 	LOCSTAT_NO_JIT=1 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(BIN) -q -o build/valgrind.xlsx --csv build/valgrind.csv seeds
+
+# the workbook as a person sees it: LibreOffice -> PDF -> PNG pages in preview/
+preview: report
+	rm -rf preview && mkdir -p preview
+	soffice --headless -env:UserInstallation=file://$(CURDIR)/build/lo-profile \
+	    --convert-to pdf --outdir preview report.xlsx >/dev/null
+	pdftoppm -png -r 70 preview/report.pdf preview/page
+	@ls preview/*.png | wc -l | xargs echo "pages in preview/:"
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHARE)/templates

@@ -41,6 +41,7 @@ typedef struct {
     /* row of each figure on its category sheet: fig_row[article][figure] */
     lxw_row_t **fig_row;
     double width[32];
+    char asof[32]; /* "截至2026-11-23": the newest article's date */
 } report;
 
 static const char *const cat_sheet_key[CAT_MAX] = {
@@ -208,6 +209,16 @@ static void put(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, cons
     fit(r, col, s, col == 0 ? 24 : MAX_WIDTH);
 }
 
+/* 1.1.4 cannot autofit and LibreOffice does not on load: give a row with
+ * wrapped text in a column @p width wide the lines it needs. */
+static void fit_row(lxw_worksheet *ws, lxw_row_t row, const char *s, double width)
+{
+    double lines = s ? text_width(s) / width : 1;
+    int n = (int)lines + (lines > (int)lines);
+    if (n > 1)
+        worksheet_set_row(ws, row, 15.0 * (n > 12 ? 12 : n), NULL);
+}
+
 static void put_num(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v,
                     ls_qualifier q)
 {
@@ -261,8 +272,9 @@ static void write_overview(report *r, lxw_worksheet *ws)
                            "sheet.elderly", "sheet.children", "sheet.employment",
                            "sheet.health", "sheet.governance", "sheet.other", "col.total" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
-    char *title = xstrfmt("%s (%zu%s, %zu%s)", L(r, "title.overview"), set->nloc,
-                          L(r, "note.localities"), set->n - set->failed, L(r, "note.articles"));
+    char *title = xstrfmt("%s (%zu%s, %zu%s, %s)", L(r, "title.overview"), set->nloc,
+                          L(r, "note.localities"), set->n - set->failed, L(r, "note.articles"),
+                          r->asof);
     lxw_row_t row = 2;
 
     sheet_header(r, ws, title, cols, nc);
@@ -349,6 +361,7 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
                 put(r, ws, row, 8, L(r, key), NULL);
                 put(r, ws, row, 9, f->surface, NULL);
                 put(r, ws, row, 10, f->sentence, r->wrap);
+                fit_row(ws, row, f->sentence, EVIDENCE_WIDTH);
                 put(r, ws, row, 11, a->name, NULL);
                 put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
                 put(r, ws, row, 13, f->place, NULL);
@@ -376,7 +389,8 @@ static void write_compare(report *r, lxw_worksheet *ws)
     const run_set *set = r->set;
     size_t nl = set->nloc, ni = r->nind;
     cell *cells = xcalloc(nl * ni + 1, sizeof(*cells));
-    char *title = xstrfmt("%s (%zu%s)", L(r, "title.compare"), nl, L(r, "note.localities"));
+    char *title = xstrfmt("%s (%zu%s, %s)", L(r, "title.compare"), nl, L(r, "note.localities"),
+                          r->asof);
     lxw_col_t nc = (lxw_col_t)(2 + nl);
     size_t ncharts = 0;
 
@@ -415,6 +429,11 @@ static void write_compare(report *r, lxw_worksheet *ws)
         put(r, ws, 2, (lxw_col_t)(2 + l), set->loc[l].code, r->head);
     }
     worksheet_freeze_panes(ws, 3, 2);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 0, 2);
+    worksheet_repeat_columns(ws, 0, 1);
     for (size_t i = 0; i < ni; i++) {
         lxw_row_t row = (lxw_row_t)(3 + i);
         put(r, ws, row, 0, r->ind[i].label, NULL);
@@ -449,7 +468,10 @@ static void write_compare(report *r, lxw_worksheet *ws)
     apply_widths(r, ws, nc);
     {
         lxw_row_t frow = (lxw_row_t)(3 + ni + 1);
-        worksheet_merge_range(ws, frow, 0, frow, nc > 2 ? nc - 1 : 2, L(r, "note.rows"), r->note);
+        char *note = xstrfmt("%s%s", L(r, "note.note"), L(r, "note.rows"));
+        worksheet_merge_range(ws, frow, 0, frow, nc > 2 ? nc - 1 : 2, note, r->note);
+        free(note);
+        sheet_footer(r, ws, frow + 1, nc > 2 ? nc : 3, NULL);
     }
     /* a column chart for each indicator at least two localities report */
     for (size_t i = 0; i < ni && ncharts < MAX_CHARTS && nl >= 2; i++) {
@@ -467,8 +489,12 @@ static void write_compare(report *r, lxw_worksheet *ws)
                                     (lxw_col_t)(1 + nl));
             chart_title_set_name(chart, r->ind[i].label);
             chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-            worksheet_insert_chart(ws, (lxw_row_t)(3 + ni + 3 + 16 * (ncharts / 2)),
-                                   (lxw_col_t)(ncharts % 2 ? 4 : 0), chart);
+            {
+                lxw_chart_options co = { 0 };
+                co.x_offset = ncharts % 2 ? 500 : 0; /* charts are 480 px wide */
+                worksheet_insert_chart_opt(ws, (lxw_row_t)(3 + ni + 4 + 16 * (ncharts / 2)), 0,
+                                           chart, &co);
+            }
             ncharts++;
         }
     }
@@ -476,6 +502,19 @@ static void write_compare(report *r, lxw_worksheet *ws)
         sb_release(&cells[i].evidence);
     free(cells);
     free(title);
+}
+
+/* The text warnings of an article in the workbook's language, or NULL. */
+static char *warnings_text(const report *r, const run_article *a)
+{
+    strbuf sb = STRBUF_INIT;
+    if (a->truncated)
+        sb_addf(&sb, "%s", L(r, "warn.truncated"));
+    if (a->n_fffd)
+        sb_addf(&sb, "%s%s %zu", sb.len ? "; " : "", L(r, "warn.fffd"), a->n_fffd);
+    if (a->n_garbled)
+        sb_addf(&sb, "%s%s %zu", sb.len ? "; " : "", L(r, "warn.garbled"), a->n_garbled);
+    return sb.len ? sb_detach(&sb, NULL) : (sb_release(&sb), NULL);
 }
 
 static void write_sources(report *r, lxw_worksheet *ws)
@@ -508,7 +547,11 @@ static void write_sources(report *r, lxw_worksheet *ws)
             put(r, ws, row, 9, L(r, "yes"), NULL);
         put_num(r, ws, row, 10, (double)a->chars, QUAL_EXACT);
         put_num(r, ws, row, 11, (double)a->figs.n, QUAL_EXACT);
-        put(r, ws, row, 12, a->warnings, NULL);
+        {
+            char *w = warnings_text(r, a);
+            put(r, ws, row, 12, w, NULL);
+            free(w);
+        }
     }
     if (row > 2)
         worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
@@ -522,6 +565,7 @@ static void review_row(report *r, lxw_worksheet *ws, lxw_row_t *row, const char 
     put(r, ws, *row, 1, article, NULL);
     put(r, ws, *row, 2, item, NULL);
     put(r, ws, *row, 3, detail, r->wrap);
+    fit_row(ws, *row, detail, EVIDENCE_WIDTH);
     (*row)++;
 }
 
@@ -541,8 +585,12 @@ static void write_review(report *r, lxw_worksheet *ws)
         if (!a->loc.found)
             review_row(r, ws, &row, a->loc.candidates ? "review.ambiguous" : "review.locality",
                        a->name, a->loc.note, a->loc.candidates);
-        if (a->warnings)
-            review_row(r, ws, &row, "review.warning", a->name, a->warnings, NULL);
+        {
+            char *w = warnings_text(r, a);
+            if (w)
+                review_row(r, ws, &row, "review.warning", a->name, w, a->garbled_sample);
+            free(w);
+        }
         for (size_t k = 0; k < a->figs.n; k++) {
             const ls_figure *f = &a->figs.v[k];
             if (f->category == CAT_OTHER)
@@ -560,8 +608,10 @@ static void write_notes(report *r, lxw_worksheet *ws)
     lxw_row_t row = 2;
     const char *notes[] = { "note.method", "note.rows", "note.dash", "note.qualifier" };
     worksheet_merge_range(ws, 0, 0, 0, 1, L(r, "title.notes"), r->title);
-    for (size_t i = 0; i < sizeof(notes) / sizeof(*notes); i++)
+    for (size_t i = 0; i < sizeof(notes) / sizeof(*notes); i++) {
+        fit_row(ws, row, L(r, notes[i]), MAX_WIDTH);
         put(r, ws, row++, 0, L(r, notes[i]), r->wrap);
+    }
     row++;
     put(r, ws, row++, 0, L(r, "note.categories"), r->head);
     for (int c = 0; c < CAT_MAX; c++, row++) {
@@ -571,6 +621,9 @@ static void write_notes(report *r, lxw_worksheet *ws)
     row++;
     put(r, ws, row, 0, L(r, "note.generated"), r->head);
     put(r, ws, row, 1, "locstat " LOCSTAT_VERSION, NULL);
+    row++;
+    put(r, ws, row, 0, L(r, "note.range"), r->head);
+    put(r, ws, row, 1, r->asof, NULL);
     r->width[0] = MAX_WIDTH;
     apply_widths(r, ws, 2);
 }
@@ -630,6 +683,13 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
     if ((err = load_labels(&r, tdir)) || (err = load_indicators(&r, tdir))) {
         free_report(&r);
         return err;
+    }
+    {
+        struct tm tm;
+        char day[16];
+        gmtime_r(&opt->created, &tm);
+        strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+        snprintf(r.asof, sizeof(r.asof), "%s%s", L(&r, "note.asof"), day);
     }
     r.md = pcre2_match_data_create(1, NULL);
     r.fig_row = xcalloc(set->n + 1, sizeof(*r.fig_row));

@@ -69,6 +69,10 @@ static void process(run_set *set, const run_rules *rr, run_article *a, const cha
     a->reporter = doc.reporter ? xstrdup(doc.reporter) : NULL;
     a->date = doc.date ? xstrdup(doc.date) : NULL;
     a->warnings = doc.warnings ? xstrdup(doc.warnings) : NULL;
+    a->n_fffd = doc.n_fffd;
+    a->n_garbled = doc.n_garbled;
+    a->truncated = doc.truncated;
+    a->garbled_sample = doc.garbled_sample ? xstrdup(doc.garbled_sample) : NULL;
     if (a->warnings)
         warning("'%s': %s", a->path, a->warnings);
 
@@ -155,6 +159,7 @@ void run_set_release(run_set *set)
         free(a->reporter);
         free(a->date);
         free(a->warnings);
+        free(a->garbled_sample);
         loc_release(&a->loc);
         figure_list_release(&a->figs);
     }

@@ -25,6 +25,9 @@ typedef struct {
     char *why;       /**< the message for err, or NULL */
     /* metadata for the sources sheet */
     char *title, *source, *reporter, *date, *warnings;
+    size_t n_fffd, n_garbled;
+    int truncated;
+    char *garbled_sample;
     const char *encoding;
     int traditional;
     size_t chars;

@@ -116,6 +116,7 @@ void text_release(text_doc *doc)
     free(doc->reporter);
     free(doc->date);
     free(doc->warnings);
+    free(doc->garbled_sample);
     memset(doc, 0, sizeof(*doc));
 }
 
@@ -753,9 +754,12 @@ static char *capture(const text_rules *r, enum rule_kind kind, const char *s, si
     return NULL;
 }
 
-static size_t count_matches(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
+/* Count matches of @p kind; *first gets the earliest match's start. */
+static size_t count_matches(const text_rules *r, enum rule_kind kind, const char *s, size_t len,
+                            size_t *first)
 {
     size_t n = 0;
+    *first = len;
     for (size_t k = 0; k < r->nrules; k++) {
         size_t pos = 0;
         if (r->rules[k].kind != kind)
@@ -763,6 +767,8 @@ static size_t count_matches(const text_rules *r, enum rule_kind kind, const char
         while (pos < len && rx_match(r->rules[k].re, s, len, pos, 0, r->md) > 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
             n++;
+            if (ov[0] < *first)
+                *first = ov[0];
             pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         }
     }
@@ -788,6 +794,7 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
     if (err)
         return err;
     if (why->len) { /* decoded, with a note (e.g. truncated) */
+        doc->truncated = 1;
         sb_addf(&warn, "%s", why->buf);
         why->len = 0;
         why->buf[0] = '\0';
@@ -824,15 +831,26 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
     {
         const char *full = doc->traditional ? s3 : s2;
         size_t flen = doc->traditional ? l3 : l2;
-        size_t garbled;
+        size_t first;
         doc->source = capture(r, R_SOURCE, full, flen);
         doc->reporter = capture(r, R_REPORTER, full, flen);
         doc->date = capture(r, R_DATE, full, flen);
-        garbled = count_matches(r, R_GARBLED, doc->s, doc->len);
+        doc->n_fffd = fffd;
+        doc->n_garbled = count_matches(r, R_GARBLED, doc->s, doc->len, &first);
+        if (doc->n_garbled) {
+            /* what a person needs to find it: a few characters either side */
+            size_t a = first, b = first;
+            for (int k = 0; k < 8 && a > 0; k++)
+                a = utf8_prev(doc->s, a);
+            for (int k = 0; k < 12 && b < doc->len && doc->s[b] != '\n'; k++)
+                b += (size_t)utf8_len((unsigned char)doc->s[b]);
+            doc->garbled_sample = xstrfmt("…%.*s…", (int)(b - a), doc->s + a);
+        }
         if (fffd)
             sb_addf(&warn, "%s%zu replacement character(s) U+FFFD", warn.len ? "; " : "", fffd);
-        if (garbled)
-            sb_addf(&warn, "%s%zu garbled run(s)", warn.len ? "; " : "", garbled);
+        if (doc->n_garbled)
+            sb_addf(&warn, "%s%zu garbled run(s), first at %s", warn.len ? "; " : "",
+                    doc->n_garbled, doc->garbled_sample);
     }
     if (warn.len)
         doc->warnings = sb_detach(&warn, NULL);

@@ -52,7 +52,11 @@ typedef struct {
     int traditional;      /**< converted from traditional script */
     size_t chars;         /**< code points in title and body */
     char *title, *source, *reporter, *date; /**< metadata, or NULL */
-    char *warnings;       /**< "; "-separated notes for the sources sheet, or NULL */
+    char *warnings;       /**< "; "-separated notes in English for stderr, or NULL */
+    size_t n_fffd;        /**< U+FFFD replacement characters */
+    size_t n_garbled;     /**< matches of the garbled patterns */
+    int truncated;        /**< the file ended inside a character */
+    char *garbled_sample; /**< the text around the first garbled run, or NULL */
 } text_doc;
 
 typedef struct text_rules text_rules;
