@@ -28,14 +28,14 @@ LIBS      = $(PC_LIBS) -lm
 
 SRC  = src/util.c src/tmpl.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/locality.c src/run.c src/outfile.c \
-       src/export.c src/report.c
+       src/export.c src/report.c src/state.c src/correct.c
 OBJ  = $(SRC:src/%.c=build/%.o)
 LIB  = build/liblocstat.a
 BIN  = build/locstat
 UNIT = number extract classify text locality
 UNIT_BIN = $(UNIT:%=build/test_%)
 
-.PHONY: all deps report test unit e2e score clean install valgrind preview
+.PHONY: FORCE all deps report test unit e2e rerun score clean install valgrind preview
 
 all: $(BIN)
 
@@ -45,7 +45,12 @@ deps:
 build:
 	@mkdir -p build
 
-build/%.o: src/%.c src/*.h | build
+# Objects depend on the flags they were built with (as git's GIT-CFLAGS):
+# changing PREFIX or SANITIZE rebuilds what it must.
+build/flags: FORCE | build
+	@echo '$(ALL_CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(LDFLAGS)' > $@
+
+build/%.o: src/%.c src/*.h build/flags | build
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(OBJ)
@@ -58,18 +63,21 @@ report: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) -o report.xlsx seeds
 
-build/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB)
+build/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB) build/flags
 	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) \
 	    $(LIBS) $(shell pkg-config --libs cmocka)
 
 test: deps
-	@$(MAKE) --no-print-directory unit e2e score
+	@$(MAKE) --no-print-directory unit e2e rerun score
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
 
 e2e: $(BIN)
 	$(PYTHON) tests/e2e.py --bin $(BIN) --shared $(SHARED)
+
+rerun: $(BIN)
+	$(PYTHON) tests/rerun.py --bin $(BIN)
 
 score: $(BIN)
 	$(PYTHON) tests/score.py --bin $(BIN) --shared $(SHARED)
@@ -89,9 +97,10 @@ preview: report
 	@ls preview/*.png | wc -l | xargs echo "pages in preview/:"
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHARE)/templates
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHARE)/templates $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/locstat
-	install -m 644 templates/*.tsv $(DESTDIR)$(SHARE)/templates/
+	install -m 644 templates/*.tsv templates/regions.sh $(DESTDIR)$(SHARE)/templates/
+	install -m 644 doc/locstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/locstat.1
 
 clean:
 	rm -rf build

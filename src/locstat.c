@@ -46,5 +46,6 @@ void ls_figure_release(ls_figure *f)
     free(f->surface);
     free(f->sentence);
     free(f->place);
+    free(f->correction);
     memset(f, 0, sizeof(*f));
 }

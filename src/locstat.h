@@ -50,6 +50,8 @@ typedef struct {
     char *surface;        /**< the figure as written in the article */
     char *sentence;       /**< its sentence, normalised */
     char *place;          /**< a place inside the locality its sentence names, or NULL */
+    int change;           /**< new or changed since the previous run (run.h) */
+    char *correction;     /**< the staff correction applied to it, or NULL */
     size_t start, end;    /**< byte span in the normalised text */
     size_t offset;        /**< byte offset of the figure in the article file */
 } ls_figure;

@@ -36,7 +36,7 @@ typedef struct {
     indicator_row *ind;
     size_t nind;
     pcre2_match_data *md;
-    lxw_format *title, *head, *text, *wrap, *note, *dash, *link;
+    lxw_format *title, *head, *text, *wrap, *note, *dash, *link, *mark;
     lxw_format *num[QUAL_MAX][2]; /* [qualifier][integer?] */
     /* row of each figure on its category sheet: fig_row[article][figure] */
     lxw_row_t **fig_row;
@@ -323,7 +323,7 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
     const char *cols[] = { "col.locality", "col.code", "col.indicator", "col.value",
                            "col.value_max", "col.unit", "col.qualifier", "col.period",
                            "col.status", "col.surface", "col.sentence", "col.article",
-                           "col.offset", "col.place" };
+                           "col.offset", "col.place", "col.change", "col.correction" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
     char *title = xstrfmt("%s: %s", L(r, cat_sheet_key[cat]), L(r, "title.category"));
     lxw_row_t row = 2;
@@ -365,6 +365,10 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
                 put(r, ws, row, 11, a->name, NULL);
                 put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
                 put(r, ws, row, 13, f->place, NULL);
+                if (f->change)
+                    put(r, ws, row, 14, L(r, f->change == CHANGE_NEW ? "change.new" : "change.changed"),
+                        r->mark);
+                put(r, ws, row, 15, f->correction, NULL);
                 row++;
             }
         }
@@ -517,13 +521,25 @@ static char *warnings_text(const report *r, const run_article *a)
     return sb.len ? sb_detach(&sb, NULL) : (sb_release(&sb), NULL);
 }
 
+static void put_time(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, long long t)
+{
+    char buf[32];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (t <= 0)
+        return;
+    localtime_r(&tt, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm);
+    put(r, ws, row, col, buf, NULL);
+}
+
 static void write_sources(report *r, lxw_worksheet *ws)
 {
     const run_set *set = r->set;
     const char *cols[] = { "col.article", "col.title", "col.source", "col.reporter",
                            "col.date", "col.locality", "col.code", "col.path",
                            "col.encoding", "col.traditional", "col.chars", "col.figures",
-                           "col.warnings" };
+                           "col.warnings", "col.change", "col.first_seen", "col.last_changed" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
     lxw_row_t row = 2;
 
@@ -552,6 +568,11 @@ static void write_sources(report *r, lxw_worksheet *ws)
             put(r, ws, row, 12, w, NULL);
             free(w);
         }
+        if (a->change)
+            put(r, ws, row, 13, L(r, a->change == CHANGE_NEW ? "change.new" : "change.changed"),
+                r->mark);
+        put_time(r, ws, row, 14, a->first_seen);
+        put_time(r, ws, row, 15, a->last_changed);
     }
     if (row > 2)
         worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
@@ -597,10 +618,89 @@ static void write_review(report *r, lxw_worksheet *ws)
                 review_row(r, ws, &row, "review.other", a->name, f->surface, f->sentence);
         }
     }
+    if (r->opt->fixes) {
+        const corrections *c = r->opt->fixes;
+        for (size_t i = 0; i < c->n; i++) {
+            const correction *x = &c->v[i];
+            char *item, *where;
+            if (x->applied)
+                continue;
+            item = xstrfmt("%s #%d", x->surface, x->occurrence);
+            where = xstrfmt("%s:%d", c->path, x->line);
+            review_row(r, ws, &row, "review.correction", x->article, item, where);
+            free(item);
+            free(where);
+        }
+        for (size_t i = 0; i < c->nbad; i++)
+            review_row(r, ws, &row, "review.badcorrection", NULL, c->bad[i], NULL);
+    }
     if (row > 2)
         worksheet_autofilter(ws, 1, 0, row - 1, 3);
     r->width[3] = EVIDENCE_WIDTH;
     apply_widths(r, ws, 4);
+}
+
+/* What is new, changed and removed since the previous run. */
+static void write_updates(report *r, lxw_worksheet *ws)
+{
+    const run_set *set = r->set;
+    const char *cols[] = { "col.change", "col.article", "col.item", "col.detail" };
+    lxw_row_t row = 2;
+    char when[32] = "";
+    char *title;
+
+    if (set->generation_time > 0) {
+        time_t t = (time_t)set->generation_time;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+    }
+    title = xstrfmt("%s (%s%s)", L(r, "title.updates"), L(r, "note.since"), when);
+    sheet_header(r, ws, title, cols, 4);
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        size_t nf = 0;
+        char *item;
+        if (a->err || !a->change)
+            continue;
+        for (size_t k = 0; k < a->figs.n; k++)
+            nf += a->figs.v[k].change != CHANGE_NONE;
+        item = xstrfmt("%s %s", a->loc.name, a->title ? a->title : "");
+        put(r, ws, row, 0, L(r, a->change == CHANGE_NEW ? "change.new" : "change.changed"), r->mark);
+        put(r, ws, row, 1, a->name, NULL);
+        put(r, ws, row, 2, item, NULL);
+        {
+            char *d = xstrfmt("%zu %s", nf, L(r, "note.figures_marked"));
+            put(r, ws, row, 3, d, NULL);
+            free(d);
+        }
+        free(item);
+        row++;
+    }
+    /* figures changed in articles that did not (templates or corrections) */
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        if (a->err || a->change)
+            continue;
+        for (size_t k = 0; k < a->figs.n; k++) {
+            const ls_figure *f = &a->figs.v[k];
+            if (!f->change)
+                continue;
+            put(r, ws, row, 0, L(r, f->change == CHANGE_NEW ? "change.new" : "change.changed"), r->mark);
+            put(r, ws, row, 1, a->name, NULL);
+            put(r, ws, row, 2, f->surface, NULL);
+            put(r, ws, row, 3, f->correction ? f->correction : f->indicator, NULL);
+            row++;
+        }
+    }
+    for (size_t i = 0; i < set->nremoved; i++, row++) {
+        put(r, ws, row, 0, L(r, "change.removed"), r->mark);
+        put(r, ws, row, 1, set->removed[i], NULL);
+    }
+    if (row > 2)
+        worksheet_autofilter(ws, 1, 0, row - 1, 3);
+    apply_widths(r, ws, 4);
+    free(title);
 }
 
 static void write_notes(report *r, lxw_worksheet *ws)
@@ -652,6 +752,9 @@ static void make_formats(report *r)
     r->dash = workbook_add_format(r->wb);
     format_set_align(r->dash, LXW_ALIGN_CENTER);
     format_set_font_color(r->dash, 0x808080);
+    r->mark = workbook_add_format(r->wb);
+    format_set_bold(r->mark);
+    format_set_font_color(r->mark, 0xC00000);
     r->link = workbook_add_format(r->wb);
     format_set_font_color(r->link, LXW_COLOR_BLUE);
     format_set_underline(r->link, LXW_UNDERLINE_SINGLE);
@@ -672,7 +775,7 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
     outfile of;
     lxw_workbook_options wo = { 0 };
     lxw_doc_properties props = { 0 };
-    lxw_worksheet *sheets[11];
+    lxw_worksheet *sheets[12];
     lxw_error lerr;
     ls_error err;
     strbuf subject = STRBUF_INIT;
@@ -712,8 +815,8 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
         const char *keys[] = { "sheet.overview", "sheet.compare", "sheet.elderly",
                                "sheet.children", "sheet.employment", "sheet.health",
                                "sheet.governance", "sheet.other", "sheet.sources",
-                               "sheet.review", "sheet.notes" };
-        for (int i = 0; i < 11; i++)
+                               "sheet.review", "sheet.updates", "sheet.notes" };
+        for (int i = 0; i < 12; i++)
             sheets[i] = workbook_add_worksheet(r.wb, L(&r, keys[i]));
     }
     for (int c = 0; c < CAT_MAX; c++)
@@ -722,7 +825,8 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
     write_compare(&r, sheets[1]);
     write_sources(&r, sheets[8]);
     write_review(&r, sheets[9]);
-    write_notes(&r, sheets[10]);
+    write_updates(&r, sheets[10]);
+    write_notes(&r, sheets[11]);
 
     for (size_t i = 0; i < set->nloc && i < 8; i++)
         sb_addf(&subject, "%s%s", i ? "、" : "", set->loc[i].name);

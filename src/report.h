@@ -15,11 +15,13 @@
 
 #include <time.h>
 
+#include "correct.h"
 #include "run.h"
 
 typedef struct {
     int english;      /**< --lang en */
     time_t created;   /**< document created time */
+    const corrections *fixes; /**< staff corrections, for the review sheet; may be NULL */
 } report_options;
 
 /**

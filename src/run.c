@@ -1,8 +1,10 @@
 /* run.c - the pipeline over a corpus. */
 #include "run.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 ls_error run_rules_load(run_rules *rr, const char *tdir)
 {
@@ -54,6 +56,11 @@ static void process(run_set *set, const run_rules *rr, run_article *a, const cha
     ls_error err;
 
     a->bytes = len;
+    {
+        XXH128_hash_t h = XXH3_128bits(data, len);
+        snprintf(a->hash, sizeof(a->hash), "%016llx%016llx", (unsigned long long)h.high64,
+                 (unsigned long long)h.low64);
+    }
     err = text_read(&doc, rr->text, data, len, &why);
     if (err) {
         fail(set, a, err, &why);
@@ -170,5 +177,8 @@ void run_set_release(run_set *set)
         free(set->loc[i].path);
     }
     free(set->loc);
+    for (size_t i = 0; i < set->nremoved; i++)
+        free(set->removed[i]);
+    free(set->removed);
     memset(set, 0, sizeof(*set));
 }

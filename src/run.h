@@ -17,6 +17,9 @@
 #include "number.h"
 #include "text.h"
 
+/** Since the previous run: nothing, new, changed (state.c). */
+enum { CHANGE_NONE, CHANGE_NEW, CHANGE_CHANGED };
+
 /** What a run keeps of one article. */
 typedef struct {
     char *name;      /**< file name */
@@ -35,6 +38,9 @@ typedef struct {
     loc_result loc;
     figure_list figs;
     int locality;    /**< index into run_set.localities, -1 if failed */
+    char hash[33];   /**< hex XXH3-128 of the file's bytes */
+    int change;      /**< CHANGE_* since the previous run */
+    long long first_seen, last_changed;
 } run_article;
 
 /** A locality as a column of the comparison: articles about it merge. */
@@ -61,6 +67,11 @@ typedef struct {
     run_locality *loc;
     size_t nloc, loc_alloc;
     size_t failed;
+    /* from the state of previous runs */
+    char **removed;  /**< articles gone in this generation */
+    size_t nremoved, removed_alloc;
+    int generation;
+    long long generation_time;
 } run_set;
 
 /** Load all templates from @p tdir. Prints its own message on failure. */

@@ -19,7 +19,7 @@ import zipfile
 import openpyxl
 
 SHEETS = ["概览", "对比", "养老服务", "儿童关爱", "就业服务", "医疗健康", "党建治理", "其他",
-          "来源", "待核", "说明"]
+          "来源", "待核", "更新", "说明"]
 CATEGORY_SHEETS = dict(zip(["elderly", "children", "employment", "health", "governance", "other"],
                            SHEETS[2:8]))
 HEADER = ("article,locality,locality_code,category,indicator,value,value_max,unit,qualifier,"

@@ -1,0 +1,310 @@
+/* state.c - the manifest of articles and figures between runs. */
+#include "state.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "outfile.h"
+
+#define STATE_MAGIC "# locstat state 1"
+
+char *state_path_for(const char *report)
+{
+    size_t n = strlen(report);
+    if (n > 5 && !strcmp(report + n - 5, ".xlsx"))
+        n -= 5;
+    return xstrfmt("%.*s.state.tsv", (int)n, report);
+}
+
+static void article_release(state_article *a)
+{
+    free(a->name);
+    free(a->figs);
+    free(a->vals);
+    free(a->fgen);
+    free(a->fkind);
+}
+
+static void add_figure(state_article *a, uint64_t where, uint64_t what, int gen, char kind)
+{
+    if (a->nfigs + 1 > a->falloc) {
+        a->falloc = a->falloc ? a->falloc * 2 : 16;
+        a->figs = xrealloc(a->figs, a->falloc * sizeof(*a->figs));
+        a->vals = xrealloc(a->vals, a->falloc * sizeof(*a->vals));
+        a->fgen = xrealloc(a->fgen, a->falloc * sizeof(*a->fgen));
+        a->fkind = xrealloc(a->fkind, a->falloc);
+    }
+    a->figs[a->nfigs] = where;
+    a->vals[a->nfigs] = what;
+    a->fgen[a->nfigs] = gen;
+    a->fkind[a->nfigs] = kind;
+    a->nfigs++;
+}
+
+void state_release(state *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        article_release(&st->v[i]);
+    free(st->v);
+    memset(st, 0, sizeof(*st));
+}
+
+static state_article *find(state *st, const char *name)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (!strcmp(st->v[i].name, name))
+            return &st->v[i];
+    return NULL;
+}
+
+/*
+ * Format, one record per line, TAB-separated:
+ *   # locstat state 1
+ *   G  generation  time
+ *   A  name  hash  first_seen  last_changed  added  changed  removed
+ *   F  figure-key  value-key  generation  N|C|-   (figures of the article above)
+ */
+void state_load(state *st, const char *path)
+{
+    char *data = NULL, *p, *end;
+    size_t len, alloc = 0;
+    int line = 0;
+    state_article *cur = NULL;
+
+    memset(st, 0, sizeof(*st));
+    if (read_file(path, &data, &len) != LS_OK) {
+        if (errno != ENOENT)
+            warning("cannot read state '%s': %s; starting afresh", path, strerror(errno));
+        return;
+    }
+    for (p = data, end = data + len; p < end;) {
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        char *f[8];
+        int nf = 0;
+        line++;
+        if (!eol)
+            eol = end;
+        *eol = '\0';
+        if (line == 1 && strcmp(p, STATE_MAGIC))
+            goto bad;
+        if (*p && *p != '#') {
+            for (char *q = p; nf < 8;) {
+                f[nf++] = q;
+                q = strchr(q, '\t');
+                if (!q)
+                    break;
+                *q++ = '\0';
+            }
+            if (!strcmp(f[0], "G") && nf == 3) {
+                st->generation = atoi(f[1]);
+                st->generation_time = strtoll(f[2], NULL, 10);
+            } else if (!strcmp(f[0], "A") && nf == 8 && strlen(f[2]) == 32) {
+                ALLOC_GROW(st->v, st->n + 1, alloc);
+                cur = &st->v[st->n++];
+                memset(cur, 0, sizeof(*cur));
+                cur->name = xstrdup(f[1]);
+                memcpy(cur->hash, f[2], 33);
+                cur->first_seen = strtoll(f[3], NULL, 10);
+                cur->last_changed = strtoll(f[4], NULL, 10);
+                cur->gen_added = atoi(f[5]);
+                cur->gen_changed = atoi(f[6]);
+                cur->gen_removed = atoi(f[7]);
+            } else if (!strcmp(f[0], "F") && nf == 5 && cur) {
+                add_figure(cur, strtoull(f[1], NULL, 16), strtoull(f[2], NULL, 16), atoi(f[3]),
+                           f[4][0]);
+            } else {
+                goto bad;
+            }
+        }
+        p = eol + 1;
+    }
+    free(data);
+    return;
+bad:
+    warning("%s:%d: not a locstat state line; starting afresh", path, line);
+    free(data);
+    state_release(st);
+}
+
+/* Keys of a figure: which it is (its surface and how many figures with
+ * that surface come before it, as corrections name figures; an edit to
+ * the sentence around it does not make it another figure) and what it
+ * says (value, unit, qualifier, category, indicator …). */
+static void figure_keys(const run_article *a, size_t k, uint64_t *where, uint64_t *what)
+{
+    const ls_figure *f = &a->figs.v[k];
+    strbuf sb = STRBUF_INIT;
+    size_t nth = 0;
+    char v[48], vm[48];
+
+    for (size_t j = 0; j < k; j++)
+        nth += !strcmp(a->figs.v[j].surface, f->surface);
+    sb_addf(&sb, "%s\x1f%zu", f->surface, nth);
+    *where = XXH3_64bits(sb.buf, sb.len);
+    sb.len = 0;
+    format_decimal(f->value, v, sizeof(v));
+    format_decimal(f->has_max ? f->value_max : 0, vm, sizeof(vm));
+    sb_addf(&sb, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", v, vm, f->unit,
+            ls_qualifier_id(f->qualifier), f->period, ls_status_id(f->status),
+            ls_category_id(f->category), f->indicator);
+    *what = XXH3_64bits(sb.buf, sb.len);
+    sb_release(&sb);
+}
+
+int state_update(state *st, run_set *set, time_t now)
+{
+    int changed = 0, gen = st->generation + 1;
+    unsigned char *seen = xcalloc(st->n + 1, 1);
+
+    /* first pass: has anything changed at all? */
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        state_article *old = find(st, a->name);
+        if (old)
+            seen[old - st->v] = 1; /* an unreadable article is not removed */
+        if (a->err)
+            continue;
+        if (!old || old->gen_removed || strcmp(old->hash, a->hash))
+            changed = 1;
+    }
+    for (size_t i = 0; i < st->n; i++)
+        if (!seen[i] && !st->v[i].gen_removed)
+            changed = 1; /* removed since the last run */
+    /* Figures can change without their article: new templates, corrections. */
+    for (size_t i = 0; i < set->n && !changed; i++) {
+        const run_article *a = &set->v[i];
+        state_article *old = find(st, a->name);
+        if (a->err || !old)
+            continue;
+        if (old->nfigs != a->figs.n)
+            changed = 1;
+        for (size_t k = 0; k < a->figs.n && !changed; k++) {
+            uint64_t where, what;
+            figure_keys(a, k, &where, &what);
+            changed = old->figs[k] != where || old->vals[k] != what;
+        }
+    }
+    if (changed) {
+        st->generation = gen;
+        st->generation_time = (long long)now;
+    }
+    gen = st->generation;
+
+    /* second pass: marks for the workbook, and the new state */
+    for (size_t i = 0; i < set->n; i++) {
+        run_article *a = &set->v[i];
+        state_article *old = find(st, a->name);
+        if (a->err)
+            continue;
+        if (!old) {
+            ALLOC_GROW(st->v, st->n + 1, st->alloc);
+            old = &st->v[st->n++];
+            memset(old, 0, sizeof(*old));
+            old->name = xstrdup(a->name);
+            memcpy(old->hash, a->hash, 33);
+            old->first_seen = old->last_changed = (long long)now;
+            old->gen_added = gen;
+        } else if (old->gen_removed) { /* back again */
+            old->gen_removed = 0;
+            old->gen_added = gen;
+            old->first_seen = old->last_changed = (long long)now;
+            memcpy(old->hash, a->hash, 33);
+        } else if (strcmp(old->hash, a->hash)) {
+            memcpy(old->hash, a->hash, 33);
+            old->last_changed = (long long)now;
+            old->gen_changed = gen;
+        }
+        a->change = old->gen_added == gen ? CHANGE_NEW : old->gen_changed == gen ? CHANGE_CHANGED
+                                                                                  : CHANGE_NONE;
+        a->first_seen = old->first_seen;
+        a->last_changed = old->last_changed;
+
+        /* figures: new where their key is unknown, changed where it says
+         * something else; each remembers the generation of its last mark,
+         * so an unchanged rerun shows the same marks */
+        {
+            state_article next;
+            memset(&next, 0, sizeof(next));
+            for (size_t k = 0; k < a->figs.n; k++) {
+                ls_figure *f = &a->figs.v[k];
+                uint64_t where, what;
+                size_t j;
+                int fg;
+                char kind;
+                figure_keys(a, k, &where, &what);
+                for (j = 0; j < old->nfigs && old->figs[j] != where; j++)
+                    ;
+                if (j == old->nfigs || a->change == CHANGE_NEW)
+                    fg = gen, kind = 'N';
+                else if (old->vals[j] != what)
+                    fg = gen, kind = 'C';
+                else
+                    fg = old->fgen[j], kind = old->fkind[j];
+                add_figure(&next, where, what, fg, kind);
+                f->change = fg != gen ? CHANGE_NONE : kind == 'N' ? CHANGE_NEW
+                                                    : kind == 'C' ? CHANGE_CHANGED : CHANGE_NONE;
+            }
+            free(old->figs);
+            free(old->vals);
+            free(old->fgen);
+            free(old->fkind);
+            old->figs = next.figs;
+            old->vals = next.vals;
+            old->fgen = next.fgen;
+            old->fkind = next.fkind;
+            old->nfigs = next.nfigs;
+            old->falloc = next.falloc;
+        }
+    }
+    /* what was removed in this generation is listed until the next one */
+    for (size_t i = 0; i < st->n; i++) {
+        state_article *old = &st->v[i];
+        int present = 0;
+        for (size_t k = 0; k < set->n && !present; k++)
+            present = !strcmp(set->v[k].name, old->name);
+        if (!present && !old->gen_removed)
+            old->gen_removed = gen;
+        if (old->gen_removed == gen) {
+            ALLOC_GROW(set->removed, set->nremoved + 1, set->removed_alloc);
+            set->removed[set->nremoved++] = xstrdup(old->name);
+        }
+    }
+    /* forget what was removed before this generation */
+    {
+        size_t k = 0;
+        for (size_t i = 0; i < st->n; i++) {
+            if (st->v[i].gen_removed && st->v[i].gen_removed != gen)
+                article_release(&st->v[i]);
+            else
+                st->v[k++] = st->v[i];
+        }
+        st->n = k;
+    }
+    set->generation = gen;
+    set->generation_time = st->generation_time;
+    free(seen);
+    return changed;
+}
+
+ls_error state_save(const state *st, const char *path)
+{
+    outfile of;
+    ls_error err = outfile_open(&of, path, 1);
+    if (err)
+        return err;
+    fprintf(of.fp, STATE_MAGIC "\n# written by locstat; do not edit (corrections go in corrections.tsv)\n");
+    fprintf(of.fp, "G\t%d\t%lld\n", st->generation, st->generation_time);
+    for (size_t i = 0; i < st->n; i++) {
+        const state_article *a = &st->v[i];
+        fprintf(of.fp, "A\t%s\t%s\t%lld\t%lld\t%d\t%d\t%d\n", a->name, a->hash, a->first_seen,
+                a->last_changed, a->gen_added, a->gen_changed, a->gen_removed);
+        for (size_t k = 0; k < a->nfigs; k++)
+            fprintf(of.fp, "F\t%016" PRIx64 "\t%016" PRIx64 "\t%d\t%c\n", a->figs[k], a->vals[k],
+                    a->fgen[k], a->fkind[k]);
+    }
+    return outfile_commit(&of);
+}

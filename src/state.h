@@ -1,0 +1,63 @@
+/*
+ * state.h - what a run remembers for the next one: the manifest.
+ *
+ * The manifest (report.state.tsv beside the report) records each article's
+ * content hash (XXH3-128), when it was first seen and last changed, and a
+ * key per figure. Changes are counted in generations: a run that finds an
+ * article added, changed or removed starts a new generation, and the
+ * workbook marks what belongs to the current one. A rerun that finds
+ * nothing changed keeps the generation, so it writes the same workbook
+ * and leaves the manifest alone.
+ */
+#ifndef LS_STATE_H
+#define LS_STATE_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "run.h"
+#include "util.h"
+
+typedef struct {
+    char *name;
+    char hash[33];        /**< hex XXH3-128 of the file's bytes */
+    long long first_seen;  /**< unix time */
+    long long last_changed;
+    int gen_added, gen_changed, gen_removed; /**< 0: never */
+    uint64_t *figs;       /**< figure keys (surface and sentence) */
+    uint64_t *vals;       /**< what each figure says (value, unit, category …) */
+    int *fgen;            /**< generation a figure last became new or changed */
+    char *fkind;          /**< 'N' new, 'C' changed, '-' neither */
+    size_t nfigs, falloc;
+} state_article;
+
+typedef struct {
+    int generation;
+    long long generation_time;
+    state_article *v;
+    size_t n, alloc;
+} state;
+
+/** The manifest path for a report path: report.xlsx -> report.state.tsv. */
+char *state_path_for(const char *report);
+
+/**
+ * Load @p path into @p st. A missing file is an empty state (first run).
+ * A malformed one is reported as file:line and treated as empty, so a run
+ * never fails for its memory.
+ */
+void state_load(state *st, const char *path);
+
+/**
+ * Compare @p set with @p st: mark each article and figure of @p set (its
+ * change fields) and update @p st to describe @p set. Returns 1 when
+ * anything changed (a new generation began), else 0.
+ */
+int state_update(state *st, run_set *set, time_t now);
+
+/** Write @p st to @p path atomically. Prints its own message. */
+ls_error state_save(const state *st, const char *path);
+
+void state_release(state *st);
+
+#endif

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Scheduled reruns: what a cron job does to the report over time.
+
+Adds, edits and deletes articles between runs and checks the marks on the
+更新 sheet, that an unchanged rerun writes the same bytes and leaves the
+state alone, that staff corrections survive, that two runs started
+together both finish with a valid report, and that kill -9 at random
+moments during a run never leaves a broken report.
+
+usage: tests/rerun.py [--bin build/locstat] [--trials 50]
+Closes with "N passed, N failed".
+"""
+import argparse
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+import openpyxl
+
+passed, failed = 0, 0
+NEW_ARTICLE = "新城县：社区食堂温暖老人心\n新城县新建社区食堂6个，日均服务老人300余人次。\n"
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   %s" % name)
+    else:
+        failed += 1
+        print("FAIL %s%s" % (name, (": " + str(detail)) if detail else ""))
+
+
+def sha(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def run(binary, work, *extra):
+    p = subprocess.run([binary, "-o", "r.xlsx", "--csv", "r.csv", *extra, "seeds"], cwd=work,
+                       capture_output=True, text=True, env=dict(os.environ, LOCSTAT_TEMPLATES=""))
+    return p.returncode, p.stderr
+
+
+def sheet_rows(path, name):
+    return [r for r in openpyxl.load_workbook(path)[name].iter_rows(min_row=3, values_only=True) if r[0]]
+
+
+def test_changes(binary, work):
+    rc, err = run(binary, work)
+    check("first run: all articles new", rc == 0 and "5 new" in err, err[-200:])
+    first = sha(os.path.join(work, "r.xlsx"))
+    state = os.path.join(work, "r.state.tsv")
+    st_before = open(state, "rb").read()
+    st_mtime = os.stat(state).st_mtime_ns
+    time.sleep(0.05)
+    rc, err = run(binary, work)
+    check("unchanged rerun: identical workbook", sha(os.path.join(work, "r.xlsx")) == first)
+    check("unchanged rerun: state not rewritten",
+          os.stat(state).st_mtime_ns == st_mtime and open(state, "rb").read() == st_before)
+    check("unchanged rerun: the summary says so", "5 new" in err, err[-200:])
+
+    # add an article
+    open(os.path.join(work, "seeds", "005_new.txt"), "w", encoding="utf-8").write(NEW_ARTICLE)
+    rc, err = run(binary, work)
+    upd = sheet_rows(os.path.join(work, "r.xlsx"), "更新")
+    check("add: summary counts one new", rc == 0 and "1 new, 0 changed" in err, err[-200:])
+    check("add: the new article is listed on 更新", [r[1] for r in upd] == ["005_new.txt"] and upd[0][0] == "新增", upd)
+    src = {r[0]: r for r in sheet_rows(os.path.join(work, "r.xlsx"), "来源")}
+    check("add: marked new on the sources sheet", src["005_new.txt"][13] == "新增" and not src["000_ec0055d028407f80.txt"][13])
+    cat = sheet_rows(os.path.join(work, "r.xlsx"), "养老服务")
+    marks = {(r[11], r[9]): r[14] for r in cat}
+    check("add: its figures are marked new", marks.get(("005_new.txt", "6个")) == "新增"
+          and marks.get(("000_ec0055d028407f80.txt", "759名")) is None, list(marks.items())[:3])
+    after_add = sha(os.path.join(work, "r.xlsx"))
+    run(binary, work)
+    check("add, then unchanged rerun: identical workbook", sha(os.path.join(work, "r.xlsx")) == after_add)
+
+    # edit an article
+    p = os.path.join(work, "seeds", "005_new.txt")
+    open(p, "w", encoding="utf-8").write(NEW_ARTICLE.replace("6个", "8个"))
+    rc, err = run(binary, work)
+    upd = sheet_rows(os.path.join(work, "r.xlsx"), "更新")
+    check("edit: marked changed", rc == 0 and "0 new, 1 changed" in err and upd[0][0] == "变更", (err[-200:], upd))
+    cat = sheet_rows(os.path.join(work, "r.xlsx"), "养老服务")
+    marks = {(r[11], r[9]): r[14] for r in cat}
+    check("edit: the edited figure is new, the untouched one is not",
+          marks.get(("005_new.txt", "8个")) == "新增" and marks.get(("005_new.txt", "300余人次")) is None, marks)
+
+    # delete it
+    os.remove(p)
+    rc, err = run(binary, work)
+    upd = sheet_rows(os.path.join(work, "r.xlsx"), "更新")
+    names = [c.value for c in openpyxl.load_workbook(os.path.join(work, "r.xlsx"))["对比"][2][2:]]
+    check("delete: listed as removed", rc == 0 and "1 removed" in err and ("删除", "005_new.txt") in [(r[0], r[1]) for r in upd], upd)
+    check("delete: dropped from the comparison", "新城县" not in names, names)
+
+
+def test_corrections(binary, work):
+    fixes = os.path.join(work, "seeds", "corrections.tsv")
+    with open(fixes, "w", encoding="utf-8") as f:
+        f.write("# action\tarticle\tsurface\toccurrence\tvalue\n"
+                "exclude\t003_859534e24dff6cc3.txt\t36名\t2\n"
+                "category\t000_ec0055d028407f80.txt\t139人\t1\tgovernance\n"
+                "category\t000_ec0055d028407f80.txt\t999人\t1\tgovernance\n"
+                "frobnicate\tx\ty\t1\n")
+    rc, err = run(binary, work)
+    import csv
+    rows = list(csv.DictReader(open(os.path.join(work, "r.csv"), encoding="utf-8")))
+    n36 = sum(1 for r in rows if r["article"].startswith("003_") and r["surface"] == "36名")
+    c139 = [r["category"] for r in rows if r["surface"] == "139人"]
+    check("corrections: exclude drops the second 36名", n36 == 1, n36)
+    check("corrections: category moves 139人", c139 == ["governance"], c139)
+    review = sheet_rows(os.path.join(work, "r.xlsx"), "待核")
+    kinds = [r[0] for r in review]
+    check("corrections: one that matches nothing goes to review", "更正未匹配" in kinds, kinds)
+    check("corrections: a line not understood goes to review", "更正无法读取" in kinds, kinds)
+    gov = sheet_rows(os.path.join(work, "r.xlsx"), "党建治理")
+    check("corrections: the applied correction is shown",
+          any(r[9] == "139人" and r[15] and "corrections.tsv:3" in r[15] for r in gov), [r[15] for r in gov if r[15]])
+    # a new article arrives; the corrections still hold
+    open(os.path.join(work, "seeds", "006_more.txt"), "w", encoding="utf-8").write(NEW_ARTICLE)
+    rc, err = run(binary, work)
+    rows = list(csv.DictReader(open(os.path.join(work, "r.csv"), encoding="utf-8")))
+    n36 = sum(1 for r in rows if r["article"].startswith("003_") and r["surface"] == "36名")
+    c139 = [r["category"] for r in rows if r["surface"] == "139人"]
+    check("corrections survive a rerun with a new article", rc == 0 and n36 == 1 and c139 == ["governance"], (n36, c139))
+    os.remove(fixes)
+    os.remove(os.path.join(work, "seeds", "006_more.txt"))
+
+
+def valid(path):
+    try:
+        with zipfile.ZipFile(path) as z:
+            if z.testzip() is not None:
+                return False
+        openpyxl.load_workbook(path, read_only=True).close()
+        return True
+    except Exception:
+        return False
+
+
+def big_corpus(work, copies):
+    d = os.path.join(work, "big")
+    os.makedirs(os.path.join(d, "seeds"))
+    for i in range(copies):
+        for f in sorted(os.listdir(os.path.join(work, "seeds"))):
+            if f.endswith(".txt"):
+                shutil.copy(os.path.join(work, "seeds", f), os.path.join(d, "seeds", "%03d_%s" % (i, f)))
+    return d
+
+
+def test_concurrent(binary, d):
+    procs = [subprocess.Popen([binary, "-q", "-o", "r.xlsx", "seeds"], cwd=d, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    codes = [p.wait(timeout=300) for p in procs]
+    check("two runs together: both finish", codes == [0, 0], codes)
+    check("two runs together: the report is valid", valid(os.path.join(d, "r.xlsx")))
+
+
+def test_lock_timeout(binary, d):
+    import fcntl
+    with open(os.path.join(d, "r.lock"), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        t0 = time.time()
+        p = subprocess.run([binary, "--wait", "0.5", "-o", "r.xlsx", "seeds"], cwd=d, capture_output=True, text=True)
+        waited = time.time() - t0
+    check("lock held: exit 4 after --wait, naming the report",
+          p.returncode == 4 and "r.xlsx" in p.stderr and 0.4 < waited < 5, (p.returncode, p.stderr, waited))
+
+
+def test_kill(binary, d, trials):
+    report = os.path.join(d, "r.xlsx")
+    subprocess.run([binary, "-q", "-o", "r.xlsx", "seeds"], cwd=d, check=True)
+    good = sha(report)
+    t0 = time.time()
+    subprocess.run([binary, "-q", "-o", "x.xlsx", "seeds"], cwd=d, check=True)
+    full = time.time() - t0
+    rng = random.Random(1)
+    broken = killed = 0
+    for i in range(trials):
+        # alternate between an unchanged corpus and one with a new article,
+        # so that some kills land while a different report is being written
+        extra = os.path.join(d, "seeds", "zzz_new.txt")
+        if i % 2:
+            open(extra, "w", encoding="utf-8").write(NEW_ARTICLE)
+        elif os.path.exists(extra):
+            os.remove(extra)
+        p = subprocess.Popen([binary, "-q", "--wait", "30", "-o", "r.xlsx", "seeds"], cwd=d)
+        time.sleep(rng.uniform(0, full * 1.1))
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            killed += 1
+        p.wait()
+        if not valid(report):
+            broken += 1
+        else:
+            good = sha(report)
+    leftovers = [f for f in os.listdir(d) if f.startswith(".r.")]
+    print("     %d trials, %d killed mid-run, %.2f s per run" % (trials, killed, full))
+    check("kill -9 during runs: the report is intact and opens every time", broken == 0, broken)
+    check("kill -9 during runs: most trials really killed a run", killed >= trials // 2, killed)
+    for f in leftovers:  # temporaries of killed runs; the next run's are its own
+        os.remove(os.path.join(d, f))
+    rc = subprocess.run([binary, "-q", "-o", "r.xlsx", "seeds"], cwd=d).returncode
+    check("after the kills a run succeeds", rc in (0, 2) and valid(report))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/locstat")
+    ap.add_argument("--trials", type=int, default=50)
+    a = ap.parse_args()
+    binary = os.path.abspath(a.bin)
+    with tempfile.TemporaryDirectory() as work:
+        shutil.copytree("seeds", os.path.join(work, "seeds"))
+        shutil.copytree("templates", os.path.join(work, "templates"))
+        test_changes(binary, work)
+        test_corrections(binary, work)
+        d = big_corpus(work, 40)
+        shutil.copytree("templates", os.path.join(d, "templates"))
+        test_concurrent(binary, d)
+        test_lock_timeout(binary, d)
+        test_kill(binary, d, a.trials)
+    print("rerun: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
