@@ -199,11 +199,20 @@ static void score_span(const classify_rules *r, const hit *h, size_t nh, size_t 
                        double w, double *score, unsigned char *seen)
 {
     double part[CAT_MAX] = { 0 }, total = 0;
+    size_t lo = 0, hi = nh;
     if (w == 0 || a >= b)
         return;
+    /* hits are in text order: start at the first one at or after a */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h[mid].a < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     memset(seen, 0, r->nkw);
-    for (size_t i = 0; i < nh; i++) {
-        if (h[i].a < a || h[i].b > b || seen[h[i].kw])
+    for (size_t i = lo; i < nh && h[i].a < b; i++) {
+        if (h[i].b > b || seen[h[i].kw])
             continue;
         seen[h[i].kw] = 1;
         part[r->kw[h[i].kw].cat] += r->kw[h[i].kw].weight;
@@ -264,6 +273,10 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
     size_t nh = find_hits(r, doc->s, doc->len, &h);
     unsigned char *seen = xcalloc(r->nkw + 1, 1);
     double prior[CAT_MAX] = { 0 }, total = 0;
+    struct {
+        int done;
+        double score[CAT_MAX];
+    } *line_scores;
 
     /* the article's topic: each category's share of all keyword weight */
     for (size_t i = 0; i < nh; i++) {
@@ -277,35 +290,44 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
             score_span(r, h, nh, doc->lines[i].start, doc->lines[i].end,
                        r->level_weight[LV_TITLE], prior, seen);
 
+    /* paragraph, section and heading are the same for every figure of a
+     * line: score them once per line */
+    line_scores = xcalloc(doc->nlines + 1, sizeof(*line_scores));
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
         double score[CAT_MAX];
         size_t li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
-        size_t ca, cb, sa, sb, ex, sec_a, sec_b;
+        size_t ca, cb, sa, sb, ex;
         hit *ih;
         size_t nih;
 
-        memcpy(score, prior, sizeof(score));
+        if (!line_scores[li].done) {
+            size_t sec_a, sec_b;
+            double *ls = line_scores[li].score;
+            score_span(r, h, nh, l->start, l->end, r->level_weight[LV_PARAGRAPH], ls, seen);
+            /* the section: from the heading above to the next heading */
+            sec_a = l->heading >= 0 ? doc->lines[l->heading].end : 0;
+            sec_b = doc->len;
+            for (size_t k = li + 1; k < doc->nlines; k++)
+                if (doc->lines[k].kind == LINE_HEADING) {
+                    sec_b = doc->lines[k].start;
+                    break;
+                }
+            score_span(r, h, nh, sec_a, sec_b, r->level_weight[LV_SECTION], ls, seen);
+            if (l->heading >= 0)
+                score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
+                           r->level_weight[LV_HEADING], ls, seen);
+            line_scores[li].done = 1;
+        }
+        for (int c = 0; c < CAT_MAX; c++)
+            score[c] = prior[c] + line_scores[li].score[c];
         text_span(doc, f->start, 1, &ca, &cb);
         text_span(doc, f->start, 0, &sa, &sb);
         ex = examples_end(doc, ca, f->start);
         score_span(r, h, nh, ca, ex, r->level_weight[LV_EXAMPLES], score, seen);
         score_span(r, h, nh, ex, cb, r->level_weight[LV_CLAUSE], score, seen);
         score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], score, seen);
-        score_span(r, h, nh, l->start, l->end, r->level_weight[LV_PARAGRAPH], score, seen);
-        /* the section: from the heading above to the next heading */
-        sec_a = l->heading >= 0 ? doc->lines[l->heading].end : 0;
-        sec_b = doc->len;
-        for (size_t k = li + 1; k < doc->nlines; k++)
-            if (doc->lines[k].kind == LINE_HEADING) {
-                sec_b = doc->lines[k].start;
-                break;
-            }
-        score_span(r, h, nh, sec_a, sec_b, r->level_weight[LV_SECTION], score, seen);
-        if (l->heading >= 0)
-            score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
-                       r->level_weight[LV_HEADING], score, seen);
         nih = find_hits(r, f->indicator, strlen(f->indicator), &ih);
         score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], score, seen);
         free(ih);
@@ -318,6 +340,7 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
             fprintf(stderr, " -> %s\n", ls_category_id(f->category));
         }
     }
+    free(line_scores);
     free(seen);
     free(h);
 }

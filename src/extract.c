@@ -357,7 +357,12 @@ typedef struct {
 typedef struct {
     span *v;
     size_t n, alloc;
+    size_t *max_end; /* after span_index: largest end among v[0..i] */
 } span_list;
+
+/* Most quoted labels whose pieces are searched for elsewhere: each costs a
+ * pass over the article. */
+#define MAX_LABEL_PIECES 64
 
 static void span_add(span_list *l, size_t a, size_t b)
 {
@@ -367,12 +372,35 @@ static void span_add(span_list *l, size_t a, size_t b)
     l->n++;
 }
 
+static int span_cmp(const void *x, const void *y)
+{
+    const span *p = x, *q = y;
+    return p->a < q->a ? -1 : p->a > q->a;
+}
+
+/* Sort the spans and keep running maxima of their ends, so that overlaps()
+ * is a binary search, not a scan: an article may have thousands of dates. */
+static void span_index(span_list *l)
+{
+    if (l->n)
+        qsort(l->v, l->n, sizeof(*l->v), span_cmp);
+    l->max_end = xmalloc((l->n + 1) * sizeof(size_t));
+    for (size_t i = 0; i < l->n; i++)
+        l->max_end[i] = i && l->max_end[i - 1] > l->v[i].b ? l->max_end[i - 1] : l->v[i].b;
+}
+
 static int overlaps(const span_list *l, size_t a, size_t b)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].a < b && a < l->v[i].b)
-            return 1;
-    return 0;
+    size_t lo = 0, hi = l->n;
+    /* spans starting before b: v[0..lo) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->v[mid].a < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && l->max_end[lo - 1] > a;
 }
 
 static int has_numeral(const extract_rules *r, const char *s, size_t len)
@@ -391,7 +419,7 @@ static int has_numeral(const extract_rules *r, const char *s, size_t len)
  * their numbered pieces recur. */
 static void find_exclusions(const extract_rules *r, const text_doc *doc, span_list *out)
 {
-    span_list labels = { NULL, 0, 0 };
+    span_list labels = { NULL, 0, 0, NULL };
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 
     for (size_t k = 0; k < r->nexcl; k++) {
@@ -405,7 +433,8 @@ static void find_exclusions(const extract_rules *r, const text_doc *doc, span_li
                 size_t a = ov[2];
                 for (size_t i = ov[2]; i <= ov[3]; i++) {
                     if (i == ov[3] || !memcmp(doc->s + i, "、", 3)) {
-                        if (i - a >= 6 && has_numeral(r, doc->s + a, i - a))
+                        if (i - a >= 6 && labels.n < MAX_LABEL_PIECES &&
+                            has_numeral(r, doc->s + a, i - a))
                             span_add(&labels, a, i);
                         a = i + 3;
                     }
@@ -425,6 +454,7 @@ static void find_exclusions(const extract_rules *r, const text_doc *doc, span_li
     }
     free(labels.v);
     pcre2_match_data_free(md);
+    span_index(out);
 }
 
 static int group(const extract_rules *r, uint32_t g, size_t *a, size_t *b)
@@ -593,7 +623,7 @@ static ls_status detect_status(const extract_rules *r, const text_doc *doc, size
 
 void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out)
 {
-    span_list excl = { NULL, 0, 0 };
+    span_list excl = { NULL, 0, 0, NULL };
     size_t first = out->n; /* figures before this are another article's */
 
     find_exclusions(r, doc, &excl);
@@ -679,4 +709,5 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
         }
     }
     free(excl.v);
+    free(excl.max_end);
 }

@@ -14,6 +14,8 @@
 
 #define MAX_NAME_CHARS 16
 #define MAX_MENTIONS 4096
+/* A name with more namesakes than this says nothing about the place. */
+#define MAX_CANDIDATES 512
 #define NONE ((uint32_t)-1)
 
 /* 20 bytes: start-up time on a cold machine is mostly page faults, so the
@@ -438,29 +440,81 @@ static uint32_t next_cand(const gazetteer *g, const mention *m, uint32_t i)
     return m->alias ? g->n[i].next_alias : g->n[i].next_same;
 }
 
-/* Is node a a candidate of some mention other than m? */
-static int mentioned(const gazetteer *g, const mention_list *l, size_t self, uint32_t a)
+typedef struct {
+    uint32_t node;
+    uint32_t groups; /* how many distinct names have it as a candidate */
+} candref;
+
+static int candref_cmp(const void *a, const void *b)
 {
-    for (size_t j = 0; j < l->n; j++) {
-        if (j == self)
-            continue;
-        for (uint32_t c = l->v[j].first; c != NONE; c = next_cand(g, &l->v[j], c))
-            if (c == a)
-                return 1;
-    }
-    return 0;
+    uint32_t x = ((const candref *)a)->node, y = ((const candref *)b)->node;
+    return x < y ? -1 : x > y;
 }
 
+/*
+ * Settle each name: among its candidates, the one with the most ancestors
+ * that the article also names wins. Work is per distinct name, and "also
+ * names" is a binary search in the candidates of all names, so an article
+ * repeating one common name thousands of times costs no more than once.
+ */
 static void settle(const gazetteer *g, mention_list *l)
 {
+    candref *cands = NULL;
+    size_t nc = 0, alloc = 0;
+
+    /* the first mention of each distinct name stands for all of them */
     for (size_t i = 0; i < l->n; i++) {
         mention *m = &l->v[i];
-        int best = -1, ties = 0, ncand = 0;
-        for (uint32_t c = m->first; c != NONE; c = next_cand(g, m, c)) {
+        size_t j, k = 0;
+        for (j = 0; j < i; j++)
+            if (l->v[j].first == m->first && l->v[j].alias == m->alias)
+                break;
+        if (j < i)
+            continue;
+        for (uint32_t c = m->first; c != NONE && k < MAX_CANDIDATES; c = next_cand(g, m, c), k++) {
+            ALLOC_GROW(cands, nc + 1, alloc);
+            cands[nc].node = c;
+            cands[nc].groups = 1;
+            nc++;
+        }
+    }
+    if (nc) {
+        size_t k = 0;
+        qsort(cands, nc, sizeof(*cands), candref_cmp);
+        for (size_t i = 0; i < nc; i++) {
+            if (k && cands[k - 1].node == cands[i].node)
+                cands[k - 1].groups++;
+            else
+                cands[k++] = cands[i];
+        }
+        nc = k;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        mention *m = &l->v[i];
+        int best = -1, ties = 0;
+        size_t j, k = 0;
+        for (j = 0; j < i; j++)
+            if (l->v[j].first == m->first && l->v[j].alias == m->alias)
+                break;
+        if (j < i) { /* settled already under its first mention */
+            m->best = l->v[j].best;
+            m->ambiguous = l->v[j].ambiguous;
+            continue;
+        }
+        for (uint32_t c = m->first; c != NONE && k < MAX_CANDIDATES; c = next_cand(g, m, c), k++) {
             int support = 0;
-            ncand++;
-            for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent)
-                support += mentioned(g, l, i, a);
+            for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent) {
+                candref key = { a, 0 }, *hit;
+                uint32_t own = 0;
+                hit = nc ? bsearch(&key, cands, nc, sizeof(*cands), candref_cmp) : NULL;
+                if (!hit)
+                    continue;
+                /* a name that is also its own ancestor's (吉林市 in 吉林省)
+                 * does not support itself */
+                for (uint32_t o = m->first; o != NONE && !own; o = next_cand(g, m, o))
+                    own = o == a;
+                support += hit->groups > own;
+            }
             if (support > best) {
                 best = support;
                 m->best = c;
@@ -468,8 +522,6 @@ static void settle(const gazetteer *g, mention_list *l)
             } else if (support == best) {
                 ties++;
             }
-            if (ncand > 512)
-                break; /* a name this common says nothing */
         }
         if (ties > 1) {
             m->ambiguous = 1;
@@ -477,6 +529,7 @@ static void settle(const gazetteer *g, mention_list *l)
                 m->best = NONE; /* nothing to choose by: no guess shown as fact */
         }
     }
+    free(cands);
 }
 
 typedef struct {

@@ -53,12 +53,61 @@ void state_release(state *st)
     memset(st, 0, sizeof(*st));
 }
 
+/* Lookups by name go through an index sorted by name, built once per
+ * update: a corpus of 100k articles must not cost 100k^2 comparisons. */
+static size_t *name_index;
+static size_t name_index_n;
+static const state *name_index_of;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(name_index_of->v[*(const size_t *)a].name, name_index_of->v[*(const size_t *)b].name);
+}
+
+static void index_names(const state *st)
+{
+    free(name_index);
+    name_index = xmalloc((st->n + 1) * sizeof(*name_index));
+    for (size_t i = 0; i < st->n; i++)
+        name_index[i] = i;
+    name_index_of = st;
+    name_index_n = st->n;
+    qsort(name_index, st->n, sizeof(*name_index), by_name);
+}
+
+/* An article of the state as it was indexed (entries added since are new
+ * names, so they are never looked for). */
 static state_article *find(state *st, const char *name)
 {
-    for (size_t i = 0; i < st->n; i++)
-        if (!strcmp(st->v[i].name, name))
-            return &st->v[i];
+    size_t lo = 0, hi = name_index_n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(st->v[name_index[mid]].name, name);
+        if (!c)
+            return &st->v[name_index[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+/* Is @p name among the articles of @p set (sorted by name)? */
+static int in_set(const run_set *set, const char *name)
+{
+    size_t lo = 0, hi = set->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(set->v[mid].name, name);
+        if (!c)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }
 
 /*
@@ -123,6 +172,7 @@ void state_load(state *st, const char *path)
         p = eol + 1;
     }
     free(data);
+    st->alloc = alloc;
     return;
 bad:
     warning("%s:%d: not a locstat state line; starting afresh", path, line);
@@ -130,35 +180,61 @@ bad:
     state_release(st);
 }
 
-/* Keys of a figure: which it is (its surface and how many figures with
- * that surface come before it, as corrections name figures; an edit to
- * the sentence around it does not make it another figure) and what it
- * says (value, unit, qualifier, category, indicator …). */
-static void figure_keys(const run_article *a, size_t k, uint64_t *where, uint64_t *what)
+/* Keys of the figures of an article: which each is (its surface and how
+ * many figures with that surface come before it, as corrections name
+ * figures; an edit to the sentence around it does not make it another
+ * figure) and what it says (value, unit, qualifier, category, indicator …).
+ * One pass with a table of surface counts: articles may hold many figures. */
+static void article_keys(const run_article *a, uint64_t *where, uint64_t *what)
 {
-    const ls_figure *f = &a->figs.v[k];
+    size_t size = 16, mask;
+    uint64_t *keys;
+    uint32_t *counts;
     strbuf sb = STRBUF_INIT;
-    size_t nth = 0;
-    char v[48], vm[48];
 
-    for (size_t j = 0; j < k; j++)
-        nth += !strcmp(a->figs.v[j].surface, f->surface);
-    sb_addf(&sb, "%s\x1f%zu", f->surface, nth);
-    *where = XXH3_64bits(sb.buf, sb.len);
-    sb.len = 0;
-    format_decimal(f->value, v, sizeof(v));
-    format_decimal(f->has_max ? f->value_max : 0, vm, sizeof(vm));
-    sb_addf(&sb, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", v, vm, f->unit,
-            ls_qualifier_id(f->qualifier), f->period, ls_status_id(f->status),
-            ls_category_id(f->category), f->indicator);
-    *what = XXH3_64bits(sb.buf, sb.len);
+    while (size < a->figs.n * 2)
+        size *= 2;
+    mask = size - 1;
+    keys = xcalloc(size, sizeof(*keys));
+    counts = xcalloc(size, sizeof(*counts));
+    for (size_t k = 0; k < a->figs.n; k++) {
+        const ls_figure *f = &a->figs.v[k];
+        uint64_t hs = XXH3_64bits(f->surface, strlen(f->surface)) | 1; /* 0 marks empty */
+        size_t h = (size_t)hs & mask;
+        char v[48], vm[48];
+
+        while (keys[h] && keys[h] != hs)
+            h = (h + 1) & mask;
+        keys[h] = hs;
+        sb.len = 0;
+        sb_addf(&sb, "%s\x1f%u", f->surface, counts[h]++);
+        where[k] = XXH3_64bits(sb.buf, sb.len);
+        sb.len = 0;
+        format_decimal(f->value, v, sizeof(v));
+        format_decimal(f->has_max ? f->value_max : 0, vm, sizeof(vm));
+        sb_addf(&sb, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", v, vm, f->unit,
+                ls_qualifier_id(f->qualifier), f->period, ls_status_id(f->status),
+                ls_category_id(f->category), f->indicator);
+        what[k] = XXH3_64bits(sb.buf, sb.len);
+    }
     sb_release(&sb);
+    free(keys);
+    free(counts);
+}
+
+static const uint64_t *sort_ctx;
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = sort_ctx[*(const size_t *)a], y = sort_ctx[*(const size_t *)b];
+    return x < y ? -1 : x > y;
 }
 
 int state_update(state *st, run_set *set, time_t now)
 {
     int changed = 0, gen = st->generation + 1;
     unsigned char *seen = xcalloc(st->n + 1, 1);
+
+    index_names(st);
 
     /* first pass: has anything changed at all? */
     for (size_t i = 0; i < set->n; i++) {
@@ -178,15 +254,20 @@ int state_update(state *st, run_set *set, time_t now)
     for (size_t i = 0; i < set->n && !changed; i++) {
         const run_article *a = &set->v[i];
         state_article *old = find(st, a->name);
+        uint64_t *where, *what;
         if (a->err || !old)
             continue;
-        if (old->nfigs != a->figs.n)
+        if (old->nfigs != a->figs.n) {
             changed = 1;
-        for (size_t k = 0; k < a->figs.n && !changed; k++) {
-            uint64_t where, what;
-            figure_keys(a, k, &where, &what);
-            changed = old->figs[k] != where || old->vals[k] != what;
+            break;
         }
+        where = xmalloc((a->figs.n + 1) * sizeof(*where));
+        what = xmalloc((a->figs.n + 1) * sizeof(*what));
+        article_keys(a, where, what);
+        for (size_t k = 0; k < a->figs.n && !changed; k++)
+            changed = old->figs[k] != where[k] || old->vals[k] != what[k];
+        free(where);
+        free(what);
     }
     if (changed) {
         st->generation = gen;
@@ -228,26 +309,48 @@ int state_update(state *st, run_set *set, time_t now)
          * so an unchanged rerun shows the same marks */
         {
             state_article next;
+            uint64_t *where = xmalloc((a->figs.n + 1) * sizeof(*where));
+            uint64_t *what = xmalloc((a->figs.n + 1) * sizeof(*what));
+            uint64_t *sorted = xmalloc((old->nfigs + 1) * sizeof(*sorted));
+            size_t *order = xmalloc((old->nfigs + 1) * sizeof(*order));
+
             memset(&next, 0, sizeof(next));
+            article_keys(a, where, what);
+            /* the old keys, sorted, to find each figure in log time */
+            for (size_t j = 0; j < old->nfigs; j++)
+                order[j] = j;
+            sort_ctx = old->figs;
+            qsort(order, old->nfigs, sizeof(*order), by_key);
+            for (size_t j = 0; j < old->nfigs; j++)
+                sorted[j] = old->figs[order[j]];
             for (size_t k = 0; k < a->figs.n; k++) {
                 ls_figure *f = &a->figs.v[k];
-                uint64_t where, what;
-                size_t j;
+                size_t lo = 0, hi = old->nfigs, j = old->nfigs;
                 int fg;
                 char kind;
-                figure_keys(a, k, &where, &what);
-                for (j = 0; j < old->nfigs && old->figs[j] != where; j++)
-                    ;
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (sorted[mid] < where[k])
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                if (lo < old->nfigs && sorted[lo] == where[k])
+                    j = order[lo];
                 if (j == old->nfigs || a->change == CHANGE_NEW)
                     fg = gen, kind = 'N';
-                else if (old->vals[j] != what)
+                else if (old->vals[j] != what[k])
                     fg = gen, kind = 'C';
                 else
                     fg = old->fgen[j], kind = old->fkind[j];
-                add_figure(&next, where, what, fg, kind);
+                add_figure(&next, where[k], what[k], fg, kind);
                 f->change = fg != gen ? CHANGE_NONE : kind == 'N' ? CHANGE_NEW
                                                     : kind == 'C' ? CHANGE_CHANGED : CHANGE_NONE;
             }
+            free(where);
+            free(what);
+            free(sorted);
+            free(order);
             free(old->figs);
             free(old->vals);
             free(old->fgen);
@@ -263,9 +366,7 @@ int state_update(state *st, run_set *set, time_t now)
     /* what was removed in this generation is listed until the next one */
     for (size_t i = 0; i < st->n; i++) {
         state_article *old = &st->v[i];
-        int present = 0;
-        for (size_t k = 0; k < set->n && !present; k++)
-            present = !strcmp(set->v[k].name, old->name);
+        int present = in_set(set, old->name);
         if (!present && !old->gen_removed)
             old->gen_removed = gen;
         if (old->gen_removed == gen) {
@@ -287,6 +388,9 @@ int state_update(state *st, run_set *set, time_t now)
     set->generation = gen;
     set->generation_time = st->generation_time;
     free(seen);
+    free(name_index);
+    name_index = NULL;
+    name_index_n = 0;
     return changed;
 }
 

@@ -16,6 +16,8 @@
 #define TITLE_MAX_CHARS 80
 /* Share of Han characters t2s must change before we call a text traditional. */
 #define TRADITIONAL_MIN_SHARE 0.03
+/* How much of an article decides its script. */
+#define SCRIPT_PROBE_BYTES 32768
 
 enum rule_kind { R_PINYIN, R_END, R_META, R_CAPTION, R_SOURCE, R_REPORTER, R_DATE, R_GARBLED, R_MAX };
 static const char *const rule_names[R_MAX] = {
@@ -813,16 +815,27 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
     pass_delete(r, R_PINYIN, s1, map1, l1, &m2);
     s2 = m_finish(&m2, (uint32_t)doc->raw_len, &map2, &l2);
 
-    /* Convert a copy; keep it only when the text is really traditional. */
-    pass_t2s(r->cc, s2, map2, l2, &m3, &changed);
-    s3 = m_finish(&m3, (uint32_t)doc->raw_len, &map3, &l3);
-    han = count_han(s2, l2);
-    /* Traditional text changes much under t2s and little under s2t;
+    /* Which script: decided on a probe of the first lines (an article is
+     * in one script), converted in full only when traditional.
+     * Traditional text changes much under t2s and little under s2t;
      * simplified text the other way round. A share alone would call a
      * short simplified article about 乾安县 traditional (乾 -> 干). */
-    if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE &&
-        (!s2t_open(r) || changed > count_changes(r->s2t->cc, s2, l2))) {
-        doc->traditional = 1;
+    {
+        size_t probe = l2;
+        if (probe > SCRIPT_PROBE_BYTES) { /* cut at a character boundary */
+            probe = SCRIPT_PROBE_BYTES;
+            while (probe > 0 && ((unsigned char)s2[probe] & 0xC0) == 0x80)
+                probe--;
+        }
+        changed = count_changes(r->cc, s2, probe);
+        han = count_han(s2, probe);
+        if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE &&
+            (!s2t_open(r) || changed > count_changes(r->s2t->cc, s2, probe)))
+            doc->traditional = 1;
+    }
+    if (doc->traditional) {
+        pass_t2s(r->cc, s2, map2, l2, &m3, &changed);
+        s3 = m_finish(&m3, (uint32_t)doc->raw_len, &map3, &l3);
         pass_lines(doc, r, s3, map3, l3, (uint32_t)doc->raw_len);
     } else {
         pass_lines(doc, r, s2, map2, l2, (uint32_t)doc->raw_len);
@@ -908,13 +921,21 @@ void text_span(const text_doc *doc, size_t pos, int clause, size_t *start, size_
 {
     const text_line *l = &doc->lines[text_line_at(doc, pos)];
     size_t a = pos, b = pos;
-    while (a > l->start) {
+    /* A "sentence" without stops can be megabytes long; evidence and
+     * context are at most SPAN_MAX bytes either side of the figure. */
+    size_t lo = pos - l->start > TEXT_SPAN_MAX ? pos - TEXT_SPAN_MAX : l->start;
+    size_t hi = l->end - pos > TEXT_SPAN_MAX ? pos + TEXT_SPAN_MAX : l->end;
+    while (lo > l->start && ((unsigned char)doc->s[lo] & 0xC0) == 0x80)
+        lo++;
+    while (hi < l->end && ((unsigned char)doc->s[hi] & 0xC0) == 0x80)
+        hi++;
+    while (a > lo) {
         size_t p = utf8_prev(doc->s, a);
         if (is_stop(doc->s, p, clause))
             break;
         a = p;
     }
-    while (b < l->end) {
+    while (b < hi) {
         int k = is_stop(doc->s, b, clause);
         b += (size_t)utf8_len((unsigned char)doc->s[b]);
         if (k) {

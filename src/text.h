@@ -86,9 +86,13 @@ size_t text_file_offset(const text_doc *doc, size_t pos);
 char *text_surface(const text_doc *doc, size_t start, size_t end);
 /** Index of the line containing @p pos. */
 size_t text_line_at(const text_doc *doc, size_t pos);
+/** Longest reach of text_span() either side of its position, in bytes. */
+#define TEXT_SPAN_MAX 600
+
 /**
- * Bounds of the sentence around @p pos (ended by 。!?; or the line end).
- * With @p clause, commas and colons end it too.
+ * Bounds of the sentence around @p pos (ended by 。!?; or the line end,
+ * and at most TEXT_SPAN_MAX bytes either side). With @p clause, commas and
+ * colons end it too.
  */
 void text_span(const text_doc *doc, size_t pos, int clause, size_t *start, size_t *end);
 
