@@ -35,7 +35,8 @@ BIN  = build/locstat
 UNIT = number extract classify text locality
 UNIT_BIN = $(UNIT:%=build/test_%)
 
-.PHONY: FORCE all deps report test unit e2e rerun score clean install valgrind preview
+.PHONY: FORCE all deps report test unit e2e rerun score clean install valgrind preview \
+        fuzz fuzz-replay
 
 all: $(BIN)
 
@@ -68,7 +69,7 @@ build/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB) build/flags
 	    $(LIBS) $(shell pkg-config --libs cmocka)
 
 test: deps
-	@$(MAKE) --no-print-directory unit e2e rerun score
+	@$(MAKE) --no-print-directory unit fuzz-replay e2e rerun score
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
@@ -84,6 +85,31 @@ score: $(BIN)
 
 # PCRE2's JIT reads ahead in 16-byte blocks that memcheck reports; the
 # interpreter matches the same, so memcheck runs without JIT.
+# Fuzz targets: as plain programs that replay the corpus (make test), and
+# with libFuzzer under ASan and UBSan (make fuzz FUZZ_SECONDS=600).
+FUZZ         = article templates
+FUZZ_SECONDS ?= 60
+FUZZ_REPLAY  = $(FUZZ:%=build/fuzz_%_replay)
+
+build/fuzz_%_replay: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_replay.h $(LIB) build/flags
+	$(CC) $(ALL_CFLAGS) -DFUZZ_REPLAY -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	build/fuzz_article_replay tests/fuzz/corpus/article seeds
+	build/fuzz_templates_replay tests/fuzz/corpus/templates
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC) src/*.h
+	@mkdir -p build/fuzz
+	clang -g -O1 -std=c11 -D_GNU_SOURCE $(PC_CFLAGS) -Isrc -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all \
+	    -o $@ $< $(SRC) $(LIBS)
+
+fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
+	@set -e; for t in $(FUZZ); do mkdir -p build/fuzz/corpus-$$t; \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
+	        -artifact_prefix=build/fuzz/ build/fuzz/corpus-$$t tests/fuzz/corpus/$$t; done
+
 valgrind: $(BIN)
 	LOCSTAT_NO_JIT=1 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(BIN) -q -o build/valgrind.xlsx --csv build/valgrind.csv seeds

@@ -262,7 +262,7 @@ static size_t examples_end(const text_doc *doc, size_t ca, size_t fa)
 {
     size_t end = ca;
     for (size_t i = ca; i + 3 <= fa; i += (size_t)utf8_len((unsigned char)doc->s[i]))
-        if (!memcmp(doc->s + i, "等", 3))
+        if (!strncmp(doc->s + i, "等", 3))
             end = i;
     return end;
 }

@@ -432,7 +432,7 @@ static void find_exclusions(const extract_rules *r, const text_doc *doc, span_li
                 /* pieces of the label, split at 、 */
                 size_t a = ov[2];
                 for (size_t i = ov[2]; i <= ov[3]; i++) {
-                    if (i == ov[3] || !memcmp(doc->s + i, "、", 3)) {
+                    if (i == ov[3] || !strncmp(doc->s + i, "、", 3)) {
                         if (i - a >= 6 && labels.n < MAX_LABEL_PIECES &&
                             has_numeral(r, doc->s + a, i - a))
                             span_add(&labels, a, i);
@@ -583,7 +583,7 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
     {
         size_t deng = 0;
         for (size_t i = a; i + 3 <= b; i += (size_t)utf8_len((unsigned char)s[i]))
-            if (!memcmp(s + i, "等", 3))
+            if (!strncmp(s + i, "等", 3))
                 deng = i + 3;
         if (deng && b - deng >= 6)
             a = deng;

@@ -155,7 +155,19 @@ static ls_error load_regions(gazetteer *g, const char *tdir)
     /* a line is at least 16 bytes: reserve once, touch only what is used */
     alloc = g->map_len / 16 + 16;
     g->n = xmalloc(alloc * sizeof(*g->n));
-    for (p = g->map, end = g->map + g->map_len; p < end;) {
+    {
+        /* names are matched as pattern subjects without UTF checks */
+        size_t bad, ok = utf8_check(g->map, g->map_len, &bad);
+        if (ok < g->map_len) {
+            size_t l = 1;
+            for (size_t i = 0; i < ok; i++)
+                l += g->map[i] == '\n';
+            error("%s:%zu: not valid UTF-8", path, l);
+            free(path);
+            return LS_ERR_TEMPLATE;
+        }
+    }
+    for (p = g->map, end = g->map ? g->map + g->map_len : NULL; p < end;) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         const char *f[4], *fe[4];
         int nf = 0;
@@ -370,7 +382,7 @@ static uint32_t alias_first(const gazetteer *g, const char *s, size_t len)
 
 static int is_ender(const gazetteer *g, uint32_t cp)
 {
-    return bsearch(&cp, g->enders, g->nenders, sizeof(uint32_t), u32cmp) != NULL;
+    return g->nenders && bsearch(&cp, g->enders, g->nenders, sizeof(uint32_t), u32cmp) != NULL;
 }
 
 static void add_mention(mention_list *l, uint32_t first, int alias, double w, int title)

@@ -32,7 +32,10 @@ typedef struct {
 struct text_rules {
     text_rule *rules;
     size_t nrules;
-    opencc_t cc;  /* t2s */
+    struct {
+        opencc_t cc;  /* t2s, opened on first need */
+        int failed;
+    } *t2s;
     /* s2t only tells which script a text is in, and only for texts t2s
      * changes noticeably: opened on first need (its dictionaries take as
      * long to load as the whole gazetteer). */
@@ -50,8 +53,9 @@ void text_rules_free(text_rules *r)
     for (size_t i = 0; i < r->nrules; i++)
         pcre2_code_free(r->rules[i].re);
     free(r->rules);
-    if (r->cc && r->cc != (opencc_t)-1)
-        opencc_close(r->cc);
+    if (r->t2s && r->t2s->cc)
+        opencc_close(r->t2s->cc);
+    free(r->t2s);
     if (r->s2t && r->s2t->cc && r->s2t->cc != (opencc_t)-1)
         opencc_close(r->s2t->cc);
     free(r->s2t);
@@ -87,12 +91,7 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
         r->nrules++;
     }
     r->md = pcre2_match_data_create(10, NULL);
-    r->cc = opencc_open("t2s.json");
-    if (r->cc == (opencc_t)-1) {
-        error("cannot open OpenCC configuration 't2s.json': %s", opencc_error());
-        err = LS_ERR_OPENCC;
-        goto fail;
-    }
+    r->t2s = xcalloc(1, sizeof(*r->t2s));
     r->s2t = xcalloc(1, sizeof(*r->s2t));
     tmpl_release(&tf);
     *out = r;
@@ -156,44 +155,6 @@ static char *m_finish(mapped *m, uint32_t end_src, uint32_t **map, size_t *len)
 }
 
 /* ---- decoding ---- */
-
-static size_t utf8_valid_prefix(const unsigned char *p, size_t len, size_t *bad)
-{
-    size_t i = 0;
-    *bad = 0;
-    while (i < len) {
-        unsigned char c = p[i];
-        size_t n;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 3;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 4;
-        else
-            goto invalid;
-        if (i + n > len)
-            return i; /* truncated at the end */
-        for (size_t k = 1; k < n; k++)
-            if ((p[i + k] & 0xC0) != 0x80)
-                goto invalid;
-        cp = utf8_decode((const char *)p + i, NULL);
-        if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-            goto invalid;
-        i += n;
-        continue;
-    invalid:
-        (*bad)++;
-        return i;
-    }
-    return i;
-}
 
 /* Decode with iconv one source character at a time so that every output
  * byte knows its file offset. charlen() gives the length of the source
@@ -299,7 +260,7 @@ static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
     if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
         doc->encoding = "UTF-8 (BOM)";
         p += 3, data += 3, len -= 3;
-        ok = utf8_valid_prefix(p, len, &bad);
+        ok = utf8_check((const char *)p, len, &bad);
         if (ok < len) {
             if (bad)
                 sb_addf(why, "invalid UTF-8 byte 0x%02X at offset %zu", p[ok], ok + 3);
@@ -334,7 +295,7 @@ static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
         sb_addf(why, "binary data (NUL byte at offset %zu)", at);
         return LS_ERR_BINARY;
     }
-    ok = utf8_valid_prefix(p, len, &bad);
+    ok = utf8_check((const char *)p, len, &bad);
     if (ok == len) {
         doc->encoding = "UTF-8";
         raw_identity(doc, data, len, 0);
@@ -510,6 +471,23 @@ static size_t count_changes(opencc_t cc, const char *s, size_t len)
     return changed;
 }
 
+/* Open t2s on first need. Without it no text can be converted: say so
+ * once and read every article as it is. */
+static opencc_t t2s_open(const text_rules *r)
+{
+    if (!r->t2s->cc && !r->t2s->failed) {
+        r->t2s->cc = opencc_open("t2s.json");
+        if (r->t2s->cc == (opencc_t)-1) {
+            r->t2s->cc = NULL;
+            r->t2s->failed = 1;
+            error("cannot open OpenCC configuration 't2s.json': %s; traditional articles "
+                  "will not be converted",
+                  opencc_error());
+        }
+    }
+    return r->t2s->cc;
+}
+
 /* Open s2t on first need; without it, the share alone decides. */
 static int s2t_open(const text_rules *r)
 {
@@ -572,7 +550,7 @@ static int ends_sentence(const char *s, size_t start, size_t end)
 static int has_comma(const char *s, size_t start, size_t end)
 {
     for (size_t i = start; i < end; i++)
-        if (s[i] == ',' || s[i] == ';' || !memcmp(s + i, "、", 3))
+        if (s[i] == ',' || s[i] == ';' || !strncmp(s + i, "、", 3))
             return 1;
     return 0;
 }
@@ -615,7 +593,7 @@ static char *first_sentence(const text_doc *doc)
         size_t i = l->start, n = 0;
         if (l->kind != LINE_BODY)
             continue;
-        while (i < l->end && n < TITLE_FALLBACK_CHARS && memcmp(doc->s + i, "。", 3) &&
+        while (i < l->end && n < TITLE_FALLBACK_CHARS && strncmp(doc->s + i, "。", 3) &&
                doc->s[i] != '!' && doc->s[i] != '?') {
             i += (size_t)utf8_len((unsigned char)doc->s[i]);
             n++;
@@ -827,14 +805,14 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
             while (probe > 0 && ((unsigned char)s2[probe] & 0xC0) == 0x80)
                 probe--;
         }
-        changed = count_changes(r->cc, s2, probe);
         han = count_han(s2, probe);
+        changed = han && t2s_open(r) ? count_changes(r->t2s->cc, s2, probe) : 0;
         if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE &&
             (!s2t_open(r) || changed > count_changes(r->s2t->cc, s2, probe)))
             doc->traditional = 1;
     }
     if (doc->traditional) {
-        pass_t2s(r->cc, s2, map2, l2, &m3, &changed);
+        pass_t2s(r->t2s->cc, s2, map2, l2, &m3, &changed);
         s3 = m_finish(&m3, (uint32_t)doc->raw_len, &map3, &l3);
         pass_lines(doc, r, s3, map3, l3, (uint32_t)doc->raw_len);
     } else {
@@ -889,7 +867,7 @@ char *text_surface(const text_doc *doc, size_t start, size_t end)
     size_t b = doc->src[last] + (size_t)utf8_len((unsigned char)doc->raw[doc->src[last]]);
     /* A deleted annotation right after the figure (個(gè)) belongs to it. */
     if (end < doc->len && doc->src[end] > b && doc->src[end] - b < 16 &&
-        (doc->raw[b] == '(' || !memcmp(doc->raw + b, "（", 3)) &&
+        (doc->raw[b] == '(' || !strncmp(doc->raw + b, "（", 3)) &&
         !memchr(doc->raw + b, '\n', doc->src[end] - b))
         b = doc->src[end];
     return xstrndup(doc->raw + a, b > a ? b - a : 0);
@@ -910,7 +888,7 @@ size_t text_line_at(const text_doc *doc, size_t pos)
 
 static int is_stop(const char *s, size_t i, int clause)
 {
-    if (s[i] == '!' || s[i] == '?' || s[i] == ';' || !memcmp(s + i, "。", 3))
+    if (s[i] == '!' || s[i] == '?' || s[i] == ';' || !strncmp(s + i, "。", 3))
         return 3;
     if (clause && (s[i] == ',' || s[i] == ':'))
         return 2;
@@ -940,7 +918,7 @@ void text_span(const text_doc *doc, size_t pos, int clause, size_t *start, size_
         b += (size_t)utf8_len((unsigned char)doc->s[b]);
         if (k) {
             /* a closing quote after the full stop belongs to the sentence */
-            while (b < l->end && (!memcmp(doc->s + b, "”", 3) || !memcmp(doc->s + b, "’", 3)))
+            while (b < l->end && (!strncmp(doc->s + b, "”", 3) || !strncmp(doc->s + b, "’", 3)))
                 b += 3;
             break;
         }

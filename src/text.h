@@ -62,8 +62,8 @@ typedef struct {
 typedef struct text_rules text_rules;
 
 /**
- * Load normalisation rules (templates/text.tsv) and open OpenCC t2s.
- * Prints its own message on failure.
+ * Load normalisation rules (templates/text.tsv). OpenCC opens on first
+ * need. Prints its own message on failure.
  */
 ls_error text_rules_load(text_rules **out, const char *tdir);
 /** Free rules; accepts NULL and half-built rules. */

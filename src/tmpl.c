@@ -123,7 +123,7 @@ ls_error tmpl_load(tmpl_file *tf, const char *dir, const char *name, int min_fie
         if (eol > p && eol[-1] == '\r')
             eol--;
         *eol = '\0';
-        if (line == 1 && !memcmp(p, "\xEF\xBB\xBF", 3))
+        if (line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
             p += 3;
         if (*p == '\0' || *p == '#') {
             p = next;

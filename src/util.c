@@ -43,6 +43,8 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 int error(const char *fmt, ...)
 {
     va_list ap;
+    if (ls_verbosity < 0) /* fuzzers */
+        return -1;
     va_start(ap, fmt);
     vreport("error: ", fmt, ap);
     va_end(ap);
@@ -222,9 +224,12 @@ ls_error read_file(const char *path, char **data, size_t *len)
         return LS_ERR_IO;
     /* one allocation of the right size for regular files; grow otherwise */
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        sb_grow(&sb, (size_t)st.st_size);
+        sb_grow(&sb, (size_t)st.st_size + 1);
+    else
+        sb_grow(&sb, 4096);
     for (;;) {
-        sb_grow(&sb, 65536);
+        if (sb.alloc - sb.len < 2) /* full (or a pipe): grow */
+            sb_grow(&sb, 65536);
         n = fread(sb.buf + sb.len, 1, sb.alloc - sb.len - 1, f);
         if (n == 0)
             break;
@@ -241,6 +246,51 @@ ls_error read_file(const char *path, char **data, size_t *len)
     fclose(f);
     *data = sb_detach(&sb, len);
     return LS_OK;
+}
+
+static size_t utf8_check_bytes(const unsigned char *p, size_t len, size_t *bad)
+{
+    size_t i = 0;
+    *bad = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 4;
+        else
+            goto invalid;
+        if (i + n > len)
+            return i; /* truncated at the end */
+        for (size_t k = 1; k < n; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                goto invalid;
+        cp = utf8_decode((const char *)p + i, NULL);
+        if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            goto invalid;
+        i += n;
+        continue;
+    invalid:
+        (*bad)++;
+        return i;
+    }
+    return i;
+}
+
+
+size_t utf8_check(const char *s, size_t len, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    return utf8_check_bytes(p, len, bad);
 }
 
 int utf8_len(unsigned char c)

@@ -34,7 +34,7 @@ typedef enum {
 /** A short English description of @p err. */
 const char *ls_strerror(ls_error err);
 
-/** Verbosity of messages on stderr: 0 = errors only (-q), 1 = default, 2 = -v. */
+/** Verbosity of messages on stderr: -1 none (fuzzers), 0 errors only (-q), 1 default, 2 -v. */
 extern int ls_verbosity;
 
 /** Print "locstat: error: ..." and return -1. */
@@ -85,6 +85,13 @@ char *sb_detach(strbuf *sb, size_t *len);
 
 /** Read a whole file. Returns LS_OK or LS_ERR_IO with errno set. */
 ls_error read_file(const char *path, char **data, size_t *len);
+
+/**
+ * Length of the longest valid UTF-8 prefix of s[0..len). When it is
+ * shorter than @p len, *bad is 1 for an invalid sequence and 0 for a
+ * sequence cut off by the end.
+ */
+size_t utf8_check(const char *s, size_t len, size_t *bad);
 
 /** Number of bytes of the UTF-8 sequence starting with @p c (1 for invalid). */
 int utf8_len(unsigned char c);
