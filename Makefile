@@ -1,8 +1,16 @@
 # locstat - Chinese local news reports to a comparative statistics workbook.
 #
 #   make report    install missing dependencies, build, write report.xlsx from seeds/
-#   make test      unit tests, end-to-end test and the seeds score
-#   make SANITIZE=address,undefined test   the same under ASan and UBSan
+#   make test      everything below; what CI runs
+#
+#   make unit e2e rerun score     the test suites one by one
+#   make SANITIZE=address,undefined test   the whole suite under ASan and UBSan
+#   make sanitize  unit tests, fuzz corpus and end-to-end tests under ASan+UBSan (in build/san)
+#   make valgrind  the seeds under memcheck: 0 errors, 0 leaks
+#   make lint      cppcheck on src/
+#   make fuzz FUZZ_SECONDS=600    libFuzzer on both targets
+#   make bench     throughput and memory for 1k, 10k and 100k generated articles
+#   make preview   the workbook rendered to PNG pages in preview/
 #   make WERROR=1  warnings are errors (CI)
 
 CC       ?= cc
@@ -11,6 +19,7 @@ SHARE     = $(PREFIX)/share/locstat
 SHARED   ?= ../shared
 PYTHON   ?= /usr/bin/python3
 PKGS      = xlsxwriter libpcre2-8 opencc libxxhash
+B        ?= build
 
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wformat=2 -Wvla
@@ -29,47 +38,54 @@ LIBS      = $(PC_LIBS) -lm
 SRC  = src/util.c src/tmpl.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/locality.c src/run.c src/outfile.c \
        src/export.c src/report.c src/state.c src/correct.c
-OBJ  = $(SRC:src/%.c=build/%.o)
-LIB  = build/liblocstat.a
-BIN  = build/locstat
+OBJ  = $(SRC:src/%.c=$(B)/%.o)
+LIB  = $(B)/liblocstat.a
+BIN  = $(B)/locstat
 UNIT = number extract classify text locality
-UNIT_BIN = $(UNIT:%=build/test_%)
+UNIT_BIN = $(UNIT:%=$(B)/test_%)
+FUZZ = article templates
+FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)
+FUZZ_SECONDS ?= 60
 
-.PHONY: FORCE all deps report test unit e2e rerun score clean install valgrind preview \
-        fuzz fuzz-replay
+.PHONY: FORCE all deps report test check unit e2e rerun hostile score clean install valgrind preview \
+        fuzz fuzz-replay sanitize lint bench
 
 all: $(BIN)
 
 deps:
 	@.ci/deps
 
-build:
-	@mkdir -p build
+$(B):
+	@mkdir -p $(B)
 
 # Objects depend on the flags they were built with (as git's GIT-CFLAGS):
 # changing PREFIX or SANITIZE rebuilds what it must.
-build/flags: FORCE | build
+$(B)/flags: FORCE | $(B)
 	@echo '$(ALL_CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(LDFLAGS)' > $@
 
-build/%.o: src/%.c src/*.h build/flags | build
+$(B)/%.o: src/%.c src/*.h $(B)/flags | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN): build/main.o $(LIB)
+$(BIN): $(B)/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 report: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) -o report.xlsx seeds
 
-build/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB) build/flags
-	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) \
-	    $(LIBS) $(shell pkg-config --libs cmocka)
+# ---- tests ----
 
 test: deps
-	@$(MAKE) --no-print-directory unit fuzz-replay e2e rerun score
+	@$(MAKE) --no-print-directory check sanitize valgrind lint
+
+check: unit fuzz-replay e2e rerun hostile score
+
+$(B)/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB) $(B)/flags
+	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) \
+	    $(LIBS) $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
@@ -80,44 +96,59 @@ e2e: $(BIN)
 rerun: $(BIN)
 	$(PYTHON) tests/rerun.py --bin $(BIN)
 
+hostile: $(BIN)
+	$(PYTHON) tests/hostile.py --bin $(BIN)
+
 score: $(BIN)
 	$(PYTHON) tests/score.py --bin $(BIN) --shared $(SHARED)
 
+# The suites that find memory errors, again under ASan and UBSan, in a
+# build directory of their own (the killing test is left to the plain build).
+sanitize:
+	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined unit fuzz-replay e2e
+
 # PCRE2's JIT reads ahead in 16-byte blocks that memcheck reports; the
 # interpreter matches the same, so memcheck runs without JIT.
-# Fuzz targets: as plain programs that replay the corpus (make test), and
-# with libFuzzer under ASan and UBSan (make fuzz FUZZ_SECONDS=600).
-FUZZ         = article templates
-FUZZ_SECONDS ?= 60
-FUZZ_REPLAY  = $(FUZZ:%=build/fuzz_%_replay)
+valgrind: $(BIN)
+	LOCSTAT_NO_JIT=1 valgrind -q --error-exitcode=9 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect,possible \
+	    $(BIN) -q -o $(B)/valgrind.xlsx --csv $(B)/valgrind.csv seeds
+	@echo "valgrind: 1 passed, 0 failed"
 
-build/fuzz_%_replay: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_replay.h $(LIB) build/flags
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --std=c11 --inline-suppr -D_GNU_SOURCE -I src src
+
+# ---- fuzzing ----
+
+$(B)/fuzz_%_replay: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_replay.h $(LIB) $(B)/flags
 	$(CC) $(ALL_CFLAGS) -DFUZZ_REPLAY -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 fuzz-replay: $(FUZZ_REPLAY)
-	build/fuzz_article_replay tests/fuzz/corpus/article seeds
-	build/fuzz_templates_replay tests/fuzz/corpus/templates
+	$(B)/fuzz_article_replay tests/fuzz/corpus/article seeds
+	$(B)/fuzz_templates_replay tests/fuzz/corpus/templates
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC) src/*.h
-	@mkdir -p build/fuzz
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC) src/*.h
+	@mkdir -p $(B)/fuzz
 	clang -g -O1 -std=c11 -D_GNU_SOURCE $(PC_CFLAGS) -Isrc -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all \
-	    -o $@ $< $(SRC) $(LIBS)
+	    -fno-sanitize-recover=all -o $@ $< $(SRC) $(LIBS)
 
-fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
-	@set -e; for t in $(FUZZ); do mkdir -p build/fuzz/corpus-$$t; \
+fuzz: $(FUZZ:%=$(B)/fuzz/fuzz_%)
+	@set -e; for t in $(FUZZ); do mkdir -p $(B)/fuzz/corpus-$$t; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
-	        -artifact_prefix=build/fuzz/ build/fuzz/corpus-$$t tests/fuzz/corpus/$$t; done
+	    $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
+	        -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t; done
 
-valgrind: $(BIN)
-	LOCSTAT_NO_JIT=1 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	    $(BIN) -q -o build/valgrind.xlsx --csv build/valgrind.csv seeds
+# ---- benchmark ----
 
-# the workbook as a person sees it: LibreOffice -> PDF -> PNG pages in preview/
+bench: $(BIN)
+	$(PYTHON) tests/bench.py --bin $(BIN)
+
+# ---- the workbook as a person sees it: LibreOffice -> PDF -> PNG pages ----
+
 preview: report
 	rm -rf preview && mkdir -p preview
-	soffice --headless -env:UserInstallation=file://$(CURDIR)/build/lo-profile \
+	soffice --headless -env:UserInstallation=file://$(CURDIR)/$(B)/lo-profile \
 	    --convert-to pdf --outdir preview report.xlsx >/dev/null
 	pdftoppm -png -r 70 preview/report.pdf preview/page
 	@ls preview/*.png | wc -l | xargs echo "pages in preview/:"

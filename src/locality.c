@@ -169,7 +169,7 @@ static ls_error load_regions(gazetteer *g, const char *tdir)
     }
     for (p = g->map, end = g->map ? g->map + g->map_len : NULL; p < end;) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *f[4], *fe[4];
+        const char *f[4] = { NULL }, *fe[4] = { NULL };
         int nf = 0;
         line++;
         if (!eol)

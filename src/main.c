@@ -85,7 +85,7 @@ static int take_lock(const char *report, double wait)
     path = xstrfmt("%.*s.lock", (int)n, report);
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        error("cannot write '%s': %s", path, strerror(errno));
+        error("cannot write '%s' (the lock for '%s'): %s", path, report, strerror(errno));
         free(path);
         return -2;
     }
@@ -133,7 +133,15 @@ static time_t created_time(const corpus *c)
     return t;
 }
 
-int main(int argc, char **argv)
+typedef struct {
+    const char *out, *csv, *json, *tdir, *fixes;
+    size_t max_size;
+    double wait;
+    report_options report;
+} options;
+
+/* Returns -1 after a usage message, 1 for --help/--version, else 0. */
+static int parse_options(int argc, char **argv, options *o)
 {
     static const struct option longopts[] = {
         { "csv", required_argument, NULL, 'C' },  { "json", required_argument, NULL, 'J' },
@@ -142,136 +150,148 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    const char *out = "report.xlsx", *csv = NULL, *json = NULL, *tdir = NULL, *fixes = NULL;
-    char *fixes_default = NULL, *state_path = NULL;
-    double wait = 60;
-    int lock_fd;
-    corrections corr;
-    state st;
-    size_t max_size = DEFAULT_MAX_SIZE;
-    report_options ropt = { 0, 0, NULL };
-    run_rules rules;
-    run_set set;
-    corpus c = { NULL, 0, 0 };
-    int opt, status, wrote = 0, write_failed = 0;
-    struct timespec t0, t1;
+    int opt;
+    char *end;
 
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     while ((opt = getopt_long(argc, argv, "o:t:qvh", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'o': out = optarg; break;
-        case 'C': csv = optarg; break;
-        case 'J': json = optarg; break;
-        case 't': tdir = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'C': o->csv = optarg; break;
+        case 'J': o->json = optarg; break;
+        case 't': o->tdir = optarg; break;
+        case 'F': o->fixes = optarg; break;
         case 'q': ls_verbosity = 0; break;
         case 'v': ls_verbosity = ls_verbosity < 2 ? 2 : ls_verbosity + 1; break;
         case 'L':
-            if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
-                error("--lang takes zh or en, not '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            ropt.english = !strcmp(optarg, "en");
+            if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
+                return error("--lang takes zh or en, not '%s'", optarg);
+            o->report.english = !strcmp(optarg, "en");
             break;
-        case 'M': {
-            char *end;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || v == 0) {
-                error("--max-size takes a number of bytes, not '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            max_size = (size_t)v;
+        case 'M':
+            o->max_size = (size_t)strtoull(optarg, &end, 10);
+            if (*end || o->max_size == 0)
+                return error("--max-size takes a number of bytes, not '%s'", optarg);
             break;
-        }
-        case 'F': fixes = optarg; break;
-        case 'W': {
-            char *end;
-            wait = strtod(optarg, &end);
-            if (*end || wait < 0) {
-                error("--wait takes a number of seconds, not '%s'", optarg);
-                return EXIT_USAGE;
-            }
+        case 'W':
+            o->wait = strtod(optarg, &end);
+            if (*end || o->wait < 0)
+                return error("--wait takes a number of seconds, not '%s'", optarg);
             break;
-        }
-        case 'h': usage(stdout); return EXIT_ALL_OK;
-        case 'V': printf("locstat %s\n", LOCSTAT_VERSION); return EXIT_ALL_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf("locstat %s\n", LOCSTAT_VERSION); return 1;
+        default: usage(stderr); return -1;
         }
     }
+    return 0;
+}
 
-    lock_fd = take_lock(out, wait);
-    if (lock_fd < 0)
-        return lock_fd == -1 ? EXIT_LOCKED : EXIT_NOTHING;
+/* The one-line summary a scheduled job logs. */
+static void summary(const run_set *set, const char *out, int wrote, const struct timespec *t0)
+{
+    struct timespec t1;
+    size_t nnew = 0, nchanged = 0, nwarn = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    for (size_t i = 0; i < set->n; i++) {
+        nnew += set->v[i].change == CHANGE_NEW;
+        nchanged += set->v[i].change == CHANGE_CHANGED;
+        nwarn += set->v[i].warnings != NULL;
+    }
+    fprintf(stderr,
+            "locstat: %zu articles (%zu new, %zu changed, %zu removed, %zu failed), "
+            "%zu localities, %zu figures, %zu warnings, %.2f s -> %s\n",
+            set->n, nnew, nchanged, set->nremoved, set->failed, set->nloc,
+            run_figure_count(set), nwarn,
+            (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
+            wrote ? out : "(no workbook)");
+}
+
+int main(int argc, char **argv)
+{
+    options o = { "report.xlsx", NULL, NULL, NULL, NULL, DEFAULT_MAX_SIZE, 60, { 0, 0, NULL } };
+    char *fixes_default = NULL, *state_path = NULL;
+    int lock_fd = -1, rc, status = EXIT_NOTHING, wrote = 0, failed = 0;
+    corpus c = { NULL, 0, 0 };
+    run_rules rules;
+    run_set set;
+    corrections corr;
+    state st;
+    struct stat sb;
+    struct timespec t0;
+
+    /* everything below may be released half-built */
+    memset(&rules, 0, sizeof(rules));
+    memset(&set, 0, sizeof(set));
+    memset(&corr, 0, sizeof(corr));
+    memset(&st, 0, sizeof(st));
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    rc = parse_options(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_USAGE : EXIT_ALL_OK;
+
+    lock_fd = take_lock(o.out, o.wait);
+    if (lock_fd < 0) {
+        status = lock_fd == -1 ? EXIT_LOCKED : EXIT_NOTHING;
+        goto out;
+    }
 
     if (optind == argc) {
         if (corpus_add(&c, "seeds") < 0)
-            return EXIT_NOTHING;
+            goto out;
         fixes_default = xstrdup("seeds/corrections.tsv");
-    } else {
-        for (int i = optind; i < argc; i++) {
-            struct stat st_;
-            if (corpus_add(&c, argv[i]) < 0)
-                write_failed = 1; /* a missing path counts as a failed article */
-            else if (!fixes_default && stat(argv[i], &st_) == 0 && S_ISDIR(st_.st_mode))
-                fixes_default = xstrfmt("%s/corrections.tsv", argv[i]);
-        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (corpus_add(&c, argv[i]) < 0)
+            failed = 1; /* a missing path counts as a failed article */
+        else if (!fixes_default && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+            fixes_default = xstrfmt("%s/corrections.tsv", argv[i]);
     }
     corpus_sort(&c);
-
-    tdir = find_templates(tdir);
-    if (run_rules_load(&rules, tdir) != LS_OK) {
-        run_rules_release(&rules);
-        corpus_release(&c);
-        rx_cleanup();
-        return EXIT_NOTHING;
+    if (c.n == 0 && failed) {
+        /* nothing could be read: keep the report that is there */
+        error("no articles to read; '%s' left as it was", o.out);
+        goto out;
     }
 
-    memset(&set, 0, sizeof(set));
+    o.tdir = find_templates(o.tdir);
+    if (stat(o.tdir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        error("templates directory '%s' not found (give one with -t DIR)", o.tdir);
+        goto out;
+    }
+    if (run_rules_load(&rules, o.tdir) != LS_OK)
+        goto out;
+
     for (size_t i = 0; i < c.n; i++)
-        run_article_add(&set, &rules, &c.v[i], max_size);
-    corrections_load(&corr, fixes ? fixes : fixes_default ? fixes_default : "corrections.tsv");
+        run_article_add(&set, &rules, &c.v[i], o.max_size);
+    run_mark_duplicates(&set);
+    corrections_load(&corr, o.fixes ? o.fixes : fixes_default ? fixes_default : "corrections.tsv");
     corrections_apply(&corr, &set);
     run_group_localities(&set);
 
     /* what changed since the previous run; the state is saved only after
      * the report, so a report that failed is redone next time */
-    state_path = state_path_for(out);
+    state_path = state_path_for(o.out);
     state_load(&st, state_path);
     {
-        struct stat st_;
         int changed = state_update(&st, &set, time(NULL));
-        int state_missing = stat(state_path, &st_) != 0;
+        int state_missing = stat(state_path, &sb) != 0;
 
-        ropt.created = created_time(&c);
-        ropt.fixes = &corr;
-        if (report_write(&set, tdir, out, &ropt) == LS_OK)
-            wrote = 1;
-        else
-            write_failed = 1;
-        if (csv && export_csv(&set, csv) != LS_OK)
-            write_failed = 1;
-        if (json && export_json(&set, json) != LS_OK)
-            write_failed = 1;
+        o.report.created = created_time(&c);
+        o.report.fixes = &corr;
+        wrote = report_write(&set, o.tdir, o.out, &o.report) == LS_OK;
+        failed |= !wrote;
+        if (o.csv && export_csv(&set, o.csv) != LS_OK)
+            failed = 1;
+        if (o.json && export_json(&set, o.json) != LS_OK)
+            failed = 1;
         if (wrote && (changed || state_missing) && state_save(&st, state_path) != LS_OK)
-            write_failed = 1;
+            failed = 1;
     }
+    if (ls_verbosity >= 1)
+        summary(&set, o.out, wrote, &t0);
+    status = !wrote ? EXIT_NOTHING : (set.failed || failed) ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (ls_verbosity >= 1) {
-        size_t nnew = 0, nchanged = 0, nwarn = 0;
-        for (size_t i = 0; i < set.n; i++) {
-            nnew += set.v[i].change == CHANGE_NEW;
-            nchanged += set.v[i].change == CHANGE_CHANGED;
-            nwarn += set.v[i].warnings != NULL;
-        }
-        fprintf(stderr,
-                "locstat: %zu articles (%zu new, %zu changed, %zu removed, %zu failed), "
-                "%zu localities, %zu figures, %zu warnings, %.2f s -> %s\n",
-                set.n, nnew, nchanged, set.nremoved, set.failed, set.nloc, run_figure_count(&set),
-                nwarn, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-                wrote ? out : "(no workbook)");
-    }
-
-    status = !wrote ? EXIT_NOTHING : (set.failed || write_failed) ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+out:
     run_set_release(&set);
     run_rules_release(&rules);
     corpus_release(&c);
@@ -280,6 +300,7 @@ int main(int argc, char **argv)
     free(state_path);
     free(fixes_default);
     rx_cleanup();
-    close(lock_fd);
+    if (lock_fd >= 0)
+        close(lock_fd);
     return status;
 }

@@ -518,6 +518,10 @@ static char *warnings_text(const report *r, const run_article *a)
         sb_addf(&sb, "%s%s %zu", sb.len ? "; " : "", L(r, "warn.fffd"), a->n_fffd);
     if (a->n_garbled)
         sb_addf(&sb, "%s%s %zu", sb.len ? "; " : "", L(r, "warn.garbled"), a->n_garbled);
+    if (a->encoding && strstr(a->encoding, "no BOM"))
+        sb_addf(&sb, "%s%s", sb.len ? "; " : "", L(r, "warn.guessed"));
+    if (a->duplicate_of)
+        sb_addf(&sb, "%s%s %s", sb.len ? "; " : "", L(r, "warn.duplicate"), a->duplicate_of);
     return sb.len ? sb_detach(&sb, NULL) : (sb_release(&sb), NULL);
 }
 

@@ -146,6 +146,35 @@ void run_group_localities(run_set *set)
     }
 }
 
+static const run_set *dup_set;
+static int by_hash(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(dup_set->v[x].hash, dup_set->v[y].hash);
+    return c ? c : x < y ? -1 : x > y; /* the first by name comes first */
+}
+
+void run_mark_duplicates(run_set *set)
+{
+    size_t *order = xmalloc((set->n + 1) * sizeof(*order)), m = 0;
+    for (size_t i = 0; i < set->n; i++)
+        if (!set->v[i].err)
+            order[m++] = i;
+    dup_set = set;
+    qsort(order, m, sizeof(*order), by_hash);
+    for (size_t k = 1; k < m; k++) {
+        run_article *first = &set->v[order[k - 1]], *a = &set->v[order[k]];
+        if (strcmp(first->hash, a->hash))
+            continue;
+        /* a third copy points at the first, not the second */
+        a->duplicate_of = xstrdup(first->duplicate_of ? first->duplicate_of : first->name);
+        warning("'%s' has the same content as '%s'; its figures are not counted again", a->path,
+                a->duplicate_of);
+        figure_list_release(&a->figs);
+    }
+    free(order);
+}
+
 size_t run_figure_count(const run_set *set)
 {
     size_t n = 0;
@@ -167,6 +196,7 @@ void run_set_release(run_set *set)
         free(a->date);
         free(a->warnings);
         free(a->garbled_sample);
+        free(a->duplicate_of);
         loc_release(&a->loc);
         figure_list_release(&a->figs);
     }

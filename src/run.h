@@ -39,6 +39,7 @@ typedef struct {
     figure_list figs;
     int locality;    /**< index into run_set.localities, -1 if failed */
     char hash[33];   /**< hex XXH3-128 of the file's bytes */
+    char *duplicate_of; /**< an earlier article with the same bytes, or NULL */
     int change;      /**< CHANGE_* since the previous run */
     long long first_seen, last_changed;
 } run_article;
@@ -92,6 +93,12 @@ void run_article_from_memory(run_set *set, const run_rules *rr, const char *name
 
 /** Group articles into localities (comparison columns), in first-seen order. */
 void run_group_localities(run_set *set);
+
+/**
+ * An article whose bytes are those of an earlier one (by name) is a
+ * duplicate: say so once, and drop its figures so nothing counts twice.
+ */
+void run_mark_duplicates(run_set *set);
 
 /** Total figures over all articles. */
 size_t run_figure_count(const run_set *set);

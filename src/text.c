@@ -231,6 +231,23 @@ static void raw_identity(text_doc *doc, const char *p, size_t len, size_t base)
         doc->raw_off[i] = (uint32_t)(base + i);
 }
 
+/* Is decoded text mostly what Chinese articles are made of: ASCII, CJK
+ * punctuation, Han characters and full-width forms? */
+static int looks_like_text(const char *s, size_t len)
+{
+    size_t good = 0, all = 0;
+    for (size_t i = 0; i < len;) {
+        int n;
+        uint32_t cp = utf8_decode(s + i, &n);
+        all++;
+        good += (cp >= 0x20 && cp < 0x7F) || cp == '\n' || cp == '\r' || cp == '\t' ||
+                (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+                (cp >= 0xFF00 && cp <= 0xFFEF) || cp == 0x201C || cp == 0x201D;
+        i += (size_t)n;
+    }
+    return all && good * 10 >= all * 8;
+}
+
 /* Does the text look like UTF-16 without a BOM (every other byte NUL)? */
 static int utf16_guess(const unsigned char *p, size_t len)
 {
@@ -243,11 +260,13 @@ static int utf16_guess(const unsigned char *p, size_t len)
             else
                 even++;
         }
-    if (n < 4)
+    if (n < 4 || len % 2)
         return 0;
-    if (odd > n / 4 && even < n / 50)
+    /* Han text in UTF-16 has few NUL bytes (only its ASCII has them), but
+     * they all fall on one side: odd offsets little-endian, even big. */
+    if (odd > 0 && (even == 0 || (odd > n / 4 && even < n / 50)))
         return 'L';
-    if (even > n / 4 && odd < n / 50)
+    if (even > 0 && (odd == 0 || (even > n / 4 && odd < n / 50)))
         return 'B';
     return 0;
 }
@@ -266,6 +285,7 @@ static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
                 sb_addf(why, "invalid UTF-8 byte 0x%02X at offset %zu", p[ok], ok + 3);
             else
                 sb_addf(why, "truncated UTF-8 character at offset %zu", ok + 3);
+            doc->truncated = !bad;
             if (!bad) /* keep the whole characters: message, not failure */
                 raw_identity(doc, data, ok, 3);
             return bad ? LS_ERR_ENCODING : LS_OK;
@@ -283,13 +303,22 @@ static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
     }
     if (memchr(p, '\0', len)) {
         int g = utf16_guess(p, len);
-        if (g == 'L') {
-            doc->encoding = "UTF-16LE (no BOM)";
-            return decode_iconv(doc, "UTF-16LE", p, len, 0, utf16le_len, why);
-        }
-        if (g == 'B') {
-            doc->encoding = "UTF-16BE (no BOM)";
-            return decode_iconv(doc, "UTF-16BE", p, len, 0, utf16be_len, why);
+        if (g) {
+            strbuf note = STRBUF_INIT;
+            ls_error e;
+            doc->encoding = g == 'L' ? "UTF-16LE (no BOM)" : "UTF-16BE (no BOM)";
+            e = decode_iconv(doc, g == 'L' ? "UTF-16LE" : "UTF-16BE", p, len, 0,
+                             g == 'L' ? utf16le_len : utf16be_len, &note);
+            /* a guess must read as Chinese text, not as noise */
+            if (!e && looks_like_text(doc->raw, doc->raw_len)) {
+                sb_addf(why, "UTF-16 without a byte order mark; read as %s-endian",
+                        g == 'L' ? "little" : "big");
+                sb_release(&note);
+                return LS_OK;
+            }
+            sb_release(&note);
+            free(doc->raw), doc->raw = NULL;
+            free(doc->raw_off), doc->raw_off = NULL;
         }
         size_t at = (size_t)((const unsigned char *)memchr(p, '\0', len) - p);
         sb_addf(why, "binary data (NUL byte at offset %zu)", at);
@@ -304,6 +333,7 @@ static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
     if (!bad) {
         /* valid UTF-8 cut off in the middle of its last character */
         doc->encoding = "UTF-8";
+        doc->truncated = 1;
         sb_addf(why, "truncated UTF-8 character at offset %zu", ok);
         raw_identity(doc, data, ok, 0);
         return LS_OK;
@@ -773,8 +803,7 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
     err = decode(doc, data, len, why);
     if (err)
         return err;
-    if (why->len) { /* decoded, with a note (e.g. truncated) */
-        doc->truncated = 1;
+    if (why->len) { /* decoded, with a note (truncated, guessed) */
         sb_addf(&warn, "%s", why->buf);
         why->len = 0;
         why->buf[0] = '\0';

@@ -125,6 +125,14 @@ ls_error tmpl_load(tmpl_file *tf, const char *dir, const char *name, int min_fie
         *eol = '\0';
         if (line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
             p += 3;
+        {
+            /* fields become pattern subjects, matched without UTF checks */
+            size_t bad, n = strlen(p), ok = utf8_check(p, n, &bad);
+            if (ok < n) {
+                tmpl_row at = { NULL, 0, line };
+                return tmpl_error(tf, &at, "not valid UTF-8 at byte %zu of the line", ok + 1);
+            }
+        }
         if (*p == '\0' || *p == '#') {
             p = next;
             continue;
