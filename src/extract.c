@@ -568,8 +568,9 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
             break;
         a = p;
     }
-    while (a < b && (!strncmp(s + a, "、", 3) || is_quote(s, a)))
-        a += 3;
+    /* a list mark or quote left at the start: skip it, by its own length */
+    for (int q; a < b && ((q = is_quote(s, a)) || !strncmp(s + a, "、", 3));)
+        a += q ? (size_t)q : 3;
     for (int trimmed = 1; trimmed;) {
         trimmed = 0;
         for (size_t k = 0; k < r->nlead; k++)
