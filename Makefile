@@ -141,8 +141,8 @@ fuzz: $(FUZZ:%=$(B)/fuzz/fuzz_%)
 
 # ---- benchmark ----
 
-bench: $(BIN)
-	$(PYTHON) tests/bench.py --bin $(BIN)
+bench: deps $(BIN)
+	$(PYTHON) tests/bench.py --bin $(BIN) --libreoffice
 
 # ---- the workbook as a person sees it: LibreOffice -> PDF -> PNG pages ----
 

@@ -48,6 +48,10 @@ struct gazetteer {
     size_t naliases;
     uint32_t *enders; /* sorted last code points of names */
     size_t nenders;
+    /* Bloom-like filters on character pairs, so that the scan hashes a
+     * substring only where a name can end or a short form begin. */
+    uint8_t *pair_end;   /* bit set: the last two characters of a name */
+    uint8_t *pair_start; /* bit set: the first two characters of a short form */
     double w_title, w_source, w_body, w_alias, descend;
     char *unknown;
 };
@@ -109,6 +113,8 @@ void gaz_free(gazetteer *g)
     free(g->aliases);
     free(g->alias_head);
     free(g->enders);
+    free(g->pair_end);
+    free(g->pair_start);
     free(g->unknown);
     free(g);
 }
@@ -116,6 +122,34 @@ void gaz_free(gazetteer *g)
 size_t gaz_size(const gazetteer *g)
 {
     return g->nn;
+}
+
+#define PAIR_BITS 20 /* 1 Mbit: 128 KiB per filter */
+
+static size_t pair_hash(uint32_t a, uint32_t b)
+{
+    return (size_t)(((uint64_t)a * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)b * 0xC2B2AE3D27D4EB4Full)) >>
+           (64 - PAIR_BITS);
+}
+
+static void pair_set(uint8_t *bits, uint32_t a, uint32_t b)
+{
+    size_t h = pair_hash(a, b);
+    bits[h >> 3] |= (uint8_t)(1u << (h & 7));
+}
+
+static int pair_test(const uint8_t *bits, uint32_t a, uint32_t b)
+{
+    size_t h = pair_hash(a, b);
+    return bits[h >> 3] & (1u << (h & 7));
+}
+
+/* The last two code points of s[0..len) (a is 0 for a one-character name). */
+static void last_two(const char *s, size_t len, uint32_t *a, uint32_t *b)
+{
+    size_t p = utf8_prev(s, len);
+    *b = utf8_decode(s + p, NULL);
+    *a = p ? utf8_decode(s + utf8_prev(s, p), NULL) : 0;
 }
 
 static int u32cmp(const void *a, const void *b)
@@ -320,6 +354,21 @@ ls_error gaz_load(gazetteer **out, const char *tdir)
 
     if ((err = load_regions(g, tdir)) || (err = load_places(g, tdir)))
         goto fail;
+    g->pair_end = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
+    g->pair_start = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
+    for (size_t i = 0; i < g->nn; i++) {
+        uint32_t a, b;
+        if (!g->n[i].name_len)
+            continue;
+        last_two(NODE_NAME(g, i), g->n[i].name_len, &a, &b);
+        pair_set(g->pair_end, a, b);
+    }
+    for (size_t i = 0; i < g->naliases; i++) {
+        int n;
+        uint32_t a = utf8_decode(g->aliases[i], &n);
+        uint32_t b = g->aliases[i][n] ? utf8_decode(g->aliases[i] + n, NULL) : 0;
+        pair_set(g->pair_start, a, b);
+    }
     /* the characters names end with (区, 县, 道 ...): a few dozen */
     for (size_t i = 0; i < g->nn; i++) {
         const char *nm = NODE_NAME(g, i);
@@ -410,7 +459,8 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
         if (ns == MAX_NAME_CHARS + 1)
             memmove(starts, starts + 1, MAX_NAME_CHARS * sizeof(size_t)), ns--;
         starts[ns++] = i;
-        if (cp >= 0x4E00 && is_ender(g, cp)) {
+        if (cp >= 0x4E00 && is_ender(g, cp) &&
+            pair_test(g->pair_end, ns > 1 ? utf8_decode(s + starts[ns - 2], NULL) : 0, cp)) {
             for (size_t k = 0; k + 1 < ns; k++) {
                 size_t a = starts[k];
                 uint32_t first;
@@ -430,7 +480,13 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
     /* short forms, 2 to 4 characters, outside full names */
     for (size_t i = 0; i < len;) {
         size_t e = i, found = 0;
-        int taken = 0;
+        int taken = 0, n1;
+        uint32_t c1 = utf8_decode(s + i, &n1);
+        if (c1 < 0x4E00 || i + (size_t)n1 >= len ||
+            !pair_test(g->pair_start, c1, utf8_decode(s + i + n1, NULL))) {
+            i += (size_t)n1;
+            continue;
+        }
         for (int c = 0; c < 4 && e < len; c++) {
             e += (size_t)utf8_len((unsigned char)s[e]);
             if (c >= 1)

@@ -24,6 +24,10 @@
 #endif
 
 #define DEFAULT_MAX_SIZE (16u * 1024 * 1024)
+/* A category sheet lists at most this many figures (Excel's limit is
+ * 1,048,576 rows, but a sheet past ~100k rows is slow to open and of no
+ * use to read; libxlsxwriter holds every cell in memory). The CSV has all. */
+#define DEFAULT_MAX_ROWS 100000
 
 enum { EXIT_ALL_OK = 0, EXIT_USAGE = 1, EXIT_SOME_FAILED = 2, EXIT_NOTHING = 3, EXIT_LOCKED = 4 };
 
@@ -36,12 +40,15 @@ static void usage(FILE *fp)
           "and writes a workbook comparing the localities.\n"
           "\n"
           "  -o FILE          workbook to write (default report.xlsx)\n"
+          "      --no-workbook  only the --csv/--json exports\n"
           "      --csv FILE   also write the figures as CSV\n"
           "      --json FILE  also write the figures as JSON\n"
           "  -t DIR           templates directory (default templates/, then\n"
           "                   " LOCSTAT_SHARE "/templates)\n"
           "      --lang LANG  workbook labels: zh (default) or en\n"
           "      --max-size N skip articles larger than N bytes (default 16 MiB)\n"
+          "      --max-rows N list at most N figures per category sheet (default\n"
+          "                   100000; the CSV always has every figure)\n"
           "      --corrections FILE  staff corrections (default corrections.tsv in the\n"
           "                   first directory read, e.g. seeds/corrections.tsv)\n"
           "      --wait SECONDS  wait this long for another run writing the same\n"
@@ -135,6 +142,7 @@ static time_t created_time(const corpus *c)
 
 typedef struct {
     const char *out, *csv, *json, *tdir, *fixes;
+    int no_workbook;
     size_t max_size;
     double wait;
     report_options report;
@@ -147,6 +155,7 @@ static int parse_options(int argc, char **argv, options *o)
         { "csv", required_argument, NULL, 'C' },  { "json", required_argument, NULL, 'J' },
         { "lang", required_argument, NULL, 'L' }, { "max-size", required_argument, NULL, 'M' },
         { "corrections", required_argument, NULL, 'F' }, { "wait", required_argument, NULL, 'W' },
+        { "no-workbook", no_argument, NULL, 'N' }, { "max-rows", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
@@ -160,6 +169,7 @@ static int parse_options(int argc, char **argv, options *o)
         case 'J': o->json = optarg; break;
         case 't': o->tdir = optarg; break;
         case 'F': o->fixes = optarg; break;
+        case 'N': o->no_workbook = 1; break;
         case 'q': ls_verbosity = 0; break;
         case 'v': ls_verbosity = ls_verbosity < 2 ? 2 : ls_verbosity + 1; break;
         case 'L':
@@ -171,6 +181,11 @@ static int parse_options(int argc, char **argv, options *o)
             o->max_size = (size_t)strtoull(optarg, &end, 10);
             if (*end || o->max_size == 0)
                 return error("--max-size takes a number of bytes, not '%s'", optarg);
+            break;
+        case 'R':
+            o->report.max_rows = (size_t)strtoull(optarg, &end, 10);
+            if (*end || o->report.max_rows == 0 || o->report.max_rows > 1048000)
+                return error("--max-rows takes a number from 1 to 1048000, not '%s'", optarg);
             break;
         case 'W':
             o->wait = strtod(optarg, &end);
@@ -207,7 +222,8 @@ static void summary(const run_set *set, const char *out, int wrote, const struct
 
 int main(int argc, char **argv)
 {
-    options o = { "report.xlsx", NULL, NULL, NULL, NULL, DEFAULT_MAX_SIZE, 60, { 0, 0, NULL } };
+    options o = { "report.xlsx", NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
+                  { 0, 0, NULL, DEFAULT_MAX_ROWS } };
     char *fixes_default = NULL, *state_path = NULL;
     int lock_fd = -1, rc, status = EXIT_NOTHING, wrote = 0, failed = 0;
     corpus c = { NULL, 0, 0 };
@@ -270,6 +286,14 @@ int main(int argc, char **argv)
 
     /* what changed since the previous run; the state is saved only after
      * the report, so a report that failed is redone next time */
+    if (o.no_workbook) { /* exports only: no workbook, so no marks to keep */
+        wrote = 1;
+        if (o.csv && export_csv(&set, o.csv) != LS_OK)
+            failed = 1;
+        if (o.json && export_json(&set, o.json) != LS_OK)
+            failed = 1;
+        goto done;
+    }
     state_path = state_path_for(o.out);
     state_load(&st, state_path);
     {
@@ -287,8 +311,9 @@ int main(int argc, char **argv)
         if (wrote && (changed || state_missing) && state_save(&st, state_path) != LS_OK)
             failed = 1;
     }
+done:
     if (ls_verbosity >= 1)
-        summary(&set, o.out, wrote, &t0);
+        summary(&set, o.no_workbook ? "(no workbook)" : o.out, wrote, &t0);
     status = !wrote ? EXIT_NOTHING : (set.failed || failed) ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 
 out:

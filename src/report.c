@@ -11,9 +11,12 @@
 #define MAX_WIDTH 60.0
 #define EVIDENCE_WIDTH 60.0
 #define MAX_CHARTS 8
-/* A sheet holds 1,048,576 rows; a category sheet stops short of that and
- * says so, pointing to the CSV, which always has every figure. */
-#define SHEET_ROW_LIMIT 1048000
+/* Beyond this many localities the comparison turns: localities become
+ * rows (sortable, filterable, 2,000 of them fit) and indicators columns;
+ * charts across so many localities say nothing and are left out. */
+#define COMPARE_WIDE 30
+/* Evidence lines in one comparison comment; the rest are counted. */
+#define MAX_EVIDENCE 20
 
 typedef struct {
     char *key, *zh, *en;
@@ -297,7 +300,7 @@ static void write_overview(report *r, lxw_worksheet *ws)
     sheet_footer(r, ws, row + 1, nc, NULL);
 
     /* figures per category and locality */
-    if (set->nloc) {
+    if (set->nloc && set->nloc <= COMPARE_WIDE) {
         lxw_chart *chart = workbook_add_chart(r->wb, LXW_CHART_COLUMN_STACKED);
         lxw_chart_options co = { 0 };
         const char *sheet = L(r, "sheet.overview");
@@ -341,7 +344,7 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
                 char key[32];
                 if (f->category != cat)
                     continue;
-                if (row >= SHEET_ROW_LIMIT) {
+                if (row - 2 >= r->opt->max_rows) {
                     capped = 1;
                     continue;
                 }
@@ -375,7 +378,13 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
     if (row > 2)
         worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
     apply_widths(r, ws, nc);
-    sheet_footer(r, ws, row + 1, nc, capped ? "sheet row limit reached; the CSV has every figure" : NULL);
+    if (capped) {
+        char *note = xstrfmt("%s %zu %s", L(r, "note.capped"), r->opt->max_rows, L(r, "note.see_csv"));
+        sheet_footer(r, ws, row + 1, nc, note);
+        free(note);
+    } else {
+        sheet_footer(r, ws, row + 1, nc, NULL);
+    }
     free(title);
 }
 
@@ -397,6 +406,7 @@ static void write_compare(report *r, lxw_worksheet *ws)
                           r->asof);
     lxw_col_t nc = (lxw_col_t)(2 + nl);
     size_t ncharts = 0;
+    int wide = nl > COMPARE_WIDE;
 
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
@@ -418,19 +428,41 @@ static void write_compare(report *r, lxw_worksheet *ws)
             }
             c->sum += f->value;
             c->n++;
-            sb_addf(&c->evidence, "%s%s: %s (%s)", c->evidence.len ? "\n" : "", f->surface,
-                    f->sentence, a->name);
+            if (c->n <= MAX_EVIDENCE)
+                sb_addf(&c->evidence, "%s%s: %s (%s)", c->evidence.len ? "\n" : "", f->surface,
+                        f->sentence, a->name);
         }
     }
 
+    if (wide)
+        nc = (lxw_col_t)(2 + ni);
     worksheet_merge_range(ws, 0, 0, 0, nc > 2 ? nc - 1 : 2, title, r->title);
     worksheet_set_row(ws, 0, 24, NULL);
-    put(r, ws, 1, 0, L(r, "col.indicator"), r->head);
-    put(r, ws, 1, 1, L(r, "col.unit"), r->head);
-    put(r, ws, 2, 0, L(r, "col.code"), r->head);
-    for (size_t l = 0; l < nl; l++) {
-        put(r, ws, 1, (lxw_col_t)(2 + l), set->loc[l].name, r->head);
-        put(r, ws, 2, (lxw_col_t)(2 + l), set->loc[l].code, r->head);
+    if (!wide) {
+        put(r, ws, 1, 0, L(r, "col.indicator"), r->head);
+        put(r, ws, 1, 1, L(r, "col.unit"), r->head);
+        put(r, ws, 2, 0, L(r, "col.code"), r->head);
+        for (size_t l = 0; l < nl; l++) {
+            put(r, ws, 1, (lxw_col_t)(2 + l), set->loc[l].name, r->head);
+            put(r, ws, 2, (lxw_col_t)(2 + l), set->loc[l].code, r->head);
+        }
+        for (size_t i = 0; i < ni; i++) {
+            put(r, ws, (lxw_row_t)(3 + i), 0, r->ind[i].label, NULL);
+            put(r, ws, (lxw_row_t)(3 + i), 1, r->ind[i].units[0], NULL);
+        }
+    } else {
+        put(r, ws, 1, 0, L(r, "col.locality"), r->head);
+        put(r, ws, 1, 1, L(r, "col.code"), r->head);
+        put(r, ws, 2, 0, L(r, "col.unit"), r->head);
+        for (size_t i = 0; i < ni; i++) {
+            put(r, ws, 1, (lxw_col_t)(2 + i), r->ind[i].label, r->head);
+            put(r, ws, 2, (lxw_col_t)(2 + i), r->ind[i].units[0], r->head);
+        }
+        for (size_t l = 0; l < nl; l++) {
+            put(r, ws, (lxw_row_t)(3 + l), 0, set->loc[l].name, NULL);
+            put(r, ws, (lxw_row_t)(3 + l), 1, set->loc[l].code, NULL);
+        }
+        worksheet_autofilter(ws, 2, 0, (lxw_row_t)(2 + nl), nc - 1);
     }
     worksheet_freeze_panes(ws, 3, 2);
     worksheet_set_landscape(ws);
@@ -439,12 +471,10 @@ static void write_compare(report *r, lxw_worksheet *ws)
     worksheet_repeat_rows(ws, 0, 2);
     worksheet_repeat_columns(ws, 0, 1);
     for (size_t i = 0; i < ni; i++) {
-        lxw_row_t row = (lxw_row_t)(3 + i);
-        put(r, ws, row, 0, r->ind[i].label, NULL);
-        put(r, ws, row, 1, r->ind[i].units[0], NULL);
         for (size_t l = 0; l < nl; l++) {
             cell *c = &cells[i * nl + l];
-            lxw_col_t col = (lxw_col_t)(2 + l);
+            lxw_row_t row = (lxw_row_t)(wide ? 3 + l : 3 + i);
+            lxw_col_t col = (lxw_col_t)(wide ? 2 + i : 2 + l);
             if (c->n == 0) {
                 worksheet_write_string(ws, row, col, "—", r->dash);
                 continue;
@@ -461,6 +491,8 @@ static void write_compare(report *r, lxw_worksheet *ws)
             }
             /* the number replaces the link's text but keeps the link */
             put_num(r, ws, row, col, c->sum, c->q);
+            if (c->n > MAX_EVIDENCE)
+                sb_addf(&c->evidence, "\n… %zu %s", c->n - MAX_EVIDENCE, L(r, "note.more"));
             {
                 lxw_comment_options co = { 0 };
                 co.width = 420;
@@ -471,14 +503,14 @@ static void write_compare(report *r, lxw_worksheet *ws)
     }
     apply_widths(r, ws, nc);
     {
-        lxw_row_t frow = (lxw_row_t)(3 + ni + 1);
+        lxw_row_t frow = (lxw_row_t)(3 + (wide ? nl : ni) + 1);
         char *note = xstrfmt("%s%s", L(r, "note.note"), L(r, "note.rows"));
         worksheet_merge_range(ws, frow, 0, frow, nc > 2 ? nc - 1 : 2, note, r->note);
         free(note);
         sheet_footer(r, ws, frow + 1, nc > 2 ? nc : 3, NULL);
     }
     /* a column chart for each indicator at least two localities report */
-    for (size_t i = 0; i < ni && ncharts < MAX_CHARTS && nl >= 2; i++) {
+    for (size_t i = 0; i < ni && ncharts < MAX_CHARTS && nl >= 2 && !wide; i++) {
         size_t have = 0;
         for (size_t l = 0; l < nl; l++)
             have += cells[i * nl + l].n > 0;

@@ -22,6 +22,7 @@ typedef struct {
     int english;      /**< --lang en */
     time_t created;   /**< document created time */
     const corrections *fixes; /**< staff corrections, for the review sheet; may be NULL */
+    size_t max_rows;  /**< most figures a category sheet lists; the CSV has all */
 } report_options;
 
 /**

@@ -88,7 +88,12 @@ static void process(run_set *set, const run_rules *rr, run_article *a, const cha
     classify_figures(rr->classify, &doc, a->figs.v, a->figs.n);
     for (size_t i = 0; i < a->figs.n; i++) {
         ls_figure *f = &a->figs.v[i];
-        f->place = loc_place(rr->gaz, &a->loc, f->sentence, strlen(f->sentence));
+        const ls_figure *prev = i ? &a->figs.v[i - 1] : NULL;
+        /* figures of one sentence share its place: look once */
+        if (prev && !strcmp(prev->sentence, f->sentence))
+            f->place = prev->place ? xstrdup(prev->place) : NULL;
+        else
+            f->place = loc_place(rr->gaz, &a->loc, f->sentence, strlen(f->sentence));
     }
     info("%s: %s, %s (%s), %zu figures", a->name, doc.encoding, a->loc.name, a->loc.code,
          a->figs.n);
@@ -119,31 +124,59 @@ void run_article_from_memory(run_set *set, const run_rules *rr, const char *name
     process(set, rr, a, data, len);
 }
 
+static uint64_t locality_key(const loc_result *l)
+{
+    strbuf sb = STRBUF_INIT;
+    uint64_t h;
+    sb_addf(&sb, "%s\x1f%s", l->code, l->name);
+    h = XXH3_64bits(sb.buf, sb.len);
+    sb_release(&sb);
+    return h;
+}
+
 void run_group_localities(run_set *set)
 {
+    /* key -> locality index, open addressing: 100k articles, 2k places */
+    size_t size = 64, mask;
+    uint64_t *keys;
+    size_t *index;
+
+    while (size < set->n * 2)
+        size *= 2;
+    mask = size - 1;
+    keys = xcalloc(size, sizeof(*keys));
+    index = xcalloc(size, sizeof(*index));
     for (size_t i = 0; i < set->n; i++) {
         run_article *a = &set->v[i];
-        size_t k;
+        uint64_t key;
+        size_t h, k;
         if (a->err)
             continue;
-        for (k = 0; k < set->nloc; k++)
-            if (!strcmp(set->loc[k].code, a->loc.code) && !strcmp(set->loc[k].name, a->loc.name))
-                break;
-        if (k == set->nloc) {
+        key = locality_key(&a->loc) | 1; /* 0 marks an empty slot */
+        for (h = (size_t)key & mask; keys[h] && keys[h] != key; h = (h + 1) & mask)
+            ;
+        if (keys[h]) {
+            k = index[h];
+        } else {
             run_locality *l;
             ALLOC_GROW(set->loc, set->nloc + 1, set->loc_alloc);
-            l = &set->loc[set->nloc++];
+            k = set->nloc++;
+            l = &set->loc[k];
             memset(l, 0, sizeof(*l));
             l->name = xstrdup(a->loc.name);
             l->code = xstrdup(a->loc.code);
             l->path = xstrdup(a->loc.path);
             l->found = a->loc.found;
+            keys[h] = key;
+            index[h] = k;
         }
         a->locality = (int)k;
         set->loc[k].articles++;
         for (size_t f = 0; f < a->figs.n; f++)
             set->loc[k].figures[a->figs.v[f].category]++;
     }
+    free(keys);
+    free(index);
 }
 
 static const run_set *dup_set;

@@ -314,6 +314,27 @@ def test_libreoffice(tmp, xlsx, rows):
         check("libreoffice: %s values match the CSV" % sheet, got == want, (got[:5], want[:5]))
 
 
+def test_scale(binary, tmp):
+    """Many localities turn the comparison (localities as rows); a category
+    sheet is capped at --max-rows with a note pointing to the CSV."""
+    d = os.path.join(tmp, "many")
+    subprocess.run([sys.executable, "tests/gen_corpus.py", "80", d, "--seed", "3"], check=True,
+                   capture_output=True)
+    out = os.path.join(tmp, "many.xlsx")
+    rc, err = run(binary, ["-q", "--max-rows", "50", "-o", out, "--csv", out + ".csv", d])
+    wb = openpyxl.load_workbook(out)
+    ws = wb["对比"]
+    nloc = sum(1 for r in ws.iter_rows(min_row=4, values_only=True) if r[1] and str(r[1]).isdigit())
+    check("scale: more than 30 localities are rows of the comparison",
+          rc == 0 and ws["A2"].value == "地区" and nloc > 30, (rc, ws["A2"].value, nloc))
+    _, rows = read_csv(out + ".csv")
+    listed = sum(1 for r in wb["养老服务"].iter_rows(min_row=3, values_only=True) if r[11])
+    notes = [r[0] for r in wb["养老服务"].iter_rows(min_row=3, values_only=True)
+             if r[0] and str(r[0]).startswith("注")]
+    check("scale: --max-rows caps a category sheet, with a note; the CSV has all",
+          listed == 50 and notes and sum(1 for r in rows if r["category"] == "elderly") > 50, (listed, notes))
+
+
 def test_english(binary, tmp):
     out = os.path.join(tmp, "en.xlsx")
     rc, _ = run(binary, ["-q", "--lang", "en", "-o", out, "seeds"])
@@ -336,6 +357,7 @@ def main():
         test_bad_input(binary, tmp)
         test_atomic(binary, tmp)
         test_no_locality(binary, tmp)
+        test_scale(binary, tmp)
         test_english(binary, tmp)
     print("e2e: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
