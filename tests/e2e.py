@@ -18,6 +18,8 @@ import zipfile
 
 import openpyxl
 
+from checks import check, finish
+
 SHEETS = ["概览", "对比", "养老服务", "儿童关爱", "就业服务", "医疗健康", "党建治理", "其他",
           "来源", "待核", "更新", "说明"]
 CATEGORY_SHEETS = dict(zip(["elderly", "children", "employment", "health", "governance", "other"],
@@ -25,17 +27,6 @@ CATEGORY_SHEETS = dict(zip(["elderly", "children", "employment", "health", "gove
 HEADER = ("article,locality,locality_code,category,indicator,value,value_max,unit,qualifier,"
           "period,status,surface,sentence,offset")
 
-passed, failed = 0, 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s%s" % (name, (": " + str(detail)) if detail else ""))
 
 
 def run(binary, args, cwd=None, env=None):
@@ -359,8 +350,7 @@ def main():
         test_no_locality(binary, tmp)
         test_scale(binary, tmp)
         test_english(binary, tmp)
-    print("e2e: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish("e2e")
 
 
 if __name__ == "__main__":

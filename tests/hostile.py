@@ -17,18 +17,9 @@ import time
 
 import openpyxl
 
-passed, failed = 0, 0
+from checks import check, finish
+
 SEED_FIGURES = None
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s%s" % (name, (": " + str(detail)[-600:]) if detail else ""))
 
 
 def run(cmd, cwd, timeout=120):
@@ -167,8 +158,7 @@ def main():
         check("output in a missing directory: exit 3 naming it", rc == 3 and "/nonexistent/dir/r.xlsx" in err, err)
         rc, err, _ = run([binary, "-o", "x.xlsx", os.path.join(work, "no-such-dir")], work)
         check("missing input directory: exit 3 naming it", rc == 3 and "no-such-dir" in err, (rc, err))
-    print("hostile: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish("hostile")
 
 
 if __name__ == "__main__":

@@ -24,18 +24,11 @@ import zipfile
 
 import openpyxl
 
-passed, failed = 0, 0
+from checks import check, finish
+
 NEW_ARTICLE = "新城县：社区食堂温暖老人心\n新城县新建社区食堂6个，日均服务老人300余人次。\n"
 
 
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s%s" % (name, (": " + str(detail)) if detail else ""))
 
 
 def sha(path):
@@ -228,8 +221,7 @@ def main():
         test_concurrent(binary, d)
         test_lock_timeout(binary, d)
         test_kill(binary, d, a.trials)
-    print("rerun: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish("rerun")
 
 
 if __name__ == "__main__":

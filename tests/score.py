@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 MIN_PRECISION, MIN_RECALL, MIN_CATEGORY = 0.97, 0.97, 0.90
 
 
@@ -24,7 +26,6 @@ def main():
     a = ap.parse_args()
     gold = os.path.join(a.shared, "gold", "seeds.tsv")
     scorer = os.path.join(a.shared, "tools", "score")
-    passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "seeds.csv")
         subprocess.run([a.bin, "-q", "-o", os.path.join(tmp, "r.xlsx"), "--csv", out, "seeds"], check=True)
@@ -35,9 +36,7 @@ def main():
         p, r, f1, cat = (float(x) for x in m.groups())
         for name, value, bar in (("precision", p, MIN_PRECISION), ("recall", r, MIN_RECALL),
                                  ("category accuracy", cat, MIN_CATEGORY)):
-            ok = value >= bar
-            passed, failed = passed + ok, failed + (not ok)
-            print("%s %s %.3f (bar %.2f)" % ("ok  " if ok else "FAIL", name, value, bar))
+            check("%s %.3f (bar %.2f)" % (name, value, bar), value >= bar)
 
         got = {}
         with open(out, encoding="utf-8") as f:
@@ -46,11 +45,9 @@ def main():
         with open(os.path.join(a.shared, "gold", "localities.tsv"), encoding="utf-8") as f:
             for g in csv.DictReader(f, delimiter="\t"):
                 name, code = got.get(g["file"], ("", ""))
-                ok = code == g["code"]
-                passed, failed = passed + ok, failed + (not ok)
-                print("%s locality %s: %s %s (gold %s)" % ("ok  " if ok else "FAIL", g["file"], name, code, g["code"]))
-    print("score: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+                check("locality %s: %s %s (gold %s)" % (g["file"], name, code, g["code"]),
+                      code == g["code"])
+    return finish("score")
 
 
 if __name__ == "__main__":

@@ -106,20 +106,12 @@ static void test_phrase(void **state)
 static void test_bad_template(void **state)
 {
     classify_rules *r = NULL;
-    char dir[] = "/tmp/locstat-test-XXXXXX";
-    char *path;
-    FILE *fp;
+    char *dir;
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    path = xstrfmt("%s/categories.tsv", dir);
-    fp = fopen(path, "w");
-    fputs("# comment\nelderly\t老人\t3\nyoung\t儿童\t3\n", fp);
-    fclose(fp);
+    dir = write_template("categories.tsv", "# comment\nelderly\t老人\t3\nyoung\t儿童\t3\n");
     assert_int_equal(classify_rules_load(&r, dir), LS_ERR_TEMPLATE);
     assert_null(r);
-    remove(path);
-    rmdir(dir);
-    free(path);
+    remove_template(dir, "categories.tsv");
 }
 
 int main(void)

@@ -319,16 +319,24 @@ static void test_table(void **state)
 }
 
 /* Surface as written, offset into the bytes, sentence as evidence. */
+/* Read @p text as an article and extract its figures. */
+static void read_and_extract(const char *text, text_doc *doc, figure_list *figs)
+{
+    strbuf why = STRBUF_INIT;
+    memset(figs, 0, sizeof(*figs));
+    assert_int_equal(text_read(doc, tr, text, strlen(text), &why), LS_OK);
+    extract_figures(er, doc, figs);
+    sb_release(&why);
+}
+
 static void test_evidence(void **state)
 {
     const char *text = "標題\n全鎮共有養老院3所(suǒ)，床位120張。\n";
     text_doc doc;
-    strbuf why = STRBUF_INIT;
-    figure_list figs = { NULL, 0, 0 };
+    figure_list figs;
     (void)state;
 
-    assert_int_equal(text_read(&doc, tr, text, strlen(text), &why), LS_OK);
-    extract_figures(er, &doc, &figs);
+    read_and_extract(text, &doc, &figs);
     assert_int_equal(figs.n, 2);
     assert_string_equal(figs.v[0].surface, "3所(suǒ)");
     assert_int_equal(figs.v[0].offset, (size_t)(strstr(text, "3所") - text));
@@ -339,7 +347,6 @@ static void test_evidence(void **state)
     assert_string_equal(figs.v[1].indicator, "床位");
     figure_list_release(&figs);
     text_release(&doc);
-    sb_release(&why);
 }
 
 /* A slogan quoted once is no figure where it recurs in a heading. */
@@ -347,17 +354,14 @@ static void test_label_recurs(void **state)
 {
     const char *text = "标题\n推进“建好三个中心、办好十件实事”工作。\n\n办好十件实事\n\n全年完成改造40户。\n";
     text_doc doc;
-    strbuf why = STRBUF_INIT;
-    figure_list figs = { NULL, 0, 0 };
+    figure_list figs;
     (void)state;
 
-    assert_int_equal(text_read(&doc, tr, text, strlen(text), &why), LS_OK);
-    extract_figures(er, &doc, &figs);
+    read_and_extract(text, &doc, &figs);
     assert_int_equal(figs.n, 1);
     assert_string_equal(figs.v[0].surface, "40户");
     figure_list_release(&figs);
     text_release(&doc);
-    sb_release(&why);
 }
 
 int main(void)

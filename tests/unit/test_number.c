@@ -111,24 +111,15 @@ static void test_classes(void **state)
 static void test_bad_template(void **state)
 {
     num_table *t = NULL;
-    char dir[] = "/tmp/locstat-test-XXXXXX";
-    char *path;
-    FILE *fp;
+    char *dir;
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    path = xstrfmt("%s/numerals.tsv", dir);
-    fp = fopen(path, "w");
-    fputs("一\tdigit\t1\n一\tdigit\t1\n", fp);
-    fclose(fp);
+    dir = write_template("numerals.tsv", "一\tdigit\t1\n一\tdigit\t1\n");
     assert_int_equal(num_table_load(&t, dir), LS_ERR_TEMPLATE);
     assert_null(t);
-    fp = fopen(path, "w");
-    fputs("一\tdigit\tx\n", fp);
-    fclose(fp);
+    remove_template(dir, "numerals.tsv");
+    dir = write_template("numerals.tsv", "一\tdigit\tx\n");
     assert_int_equal(num_table_load(&t, dir), LS_ERR_TEMPLATE);
-    remove(path);
-    rmdir(dir);
-    free(path);
+    remove_template(dir, "numerals.tsv");
 }
 
 int main(void)

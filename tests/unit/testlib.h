@@ -20,6 +20,32 @@ static inline const char *test_templates(void)
     return t && *t ? t : "templates";
 }
 
+/* Write @p content as file @p name in a new temporary directory, for
+ * tests of malformed templates; returns the directory (free it after
+ * remove_template()). */
+static inline char *write_template(const char *name, const char *content)
+{
+    char *dir = strdup("/tmp/locstat-test-XXXXXX");
+    char path[256];
+    FILE *fp;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(content, fp);
+    fclose(fp);
+    return dir;
+}
+
+static inline void remove_template(char *dir, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    remove(path);
+    rmdir(dir);
+    free(dir);
+}
+
 #define assert_double_equal(a, b)                                                   \
     do {                                                                            \
         double a_ = (a), b_ = (b);                                                  \
