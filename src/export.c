@@ -71,6 +71,57 @@ static const char *const columns[14] = {
     "unit", "qualifier", "period", "status", "surface", "sentence", "offset",
 };
 
+/* Both formats walk the same figures in the same order; only the row
+ * differs. */
+typedef void (*row_writer)(FILE *fp, const ls_figure *f, const char *const out[14], size_t nth);
+
+static void each_figure(const run_set *set, FILE *fp, row_writer write)
+{
+    size_t nth = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        for (size_t k = 0; k < a->figs.n; k++) {
+            char val[3][40];
+            const char *out[14];
+            figure_fields(a, &a->figs.v[k], val, out);
+            write(fp, &a->figs.v[k], out, nth++);
+        }
+    }
+}
+
+static void csv_row(FILE *fp, const ls_figure *f, const char *const out[14], size_t nth)
+{
+    (void)f;
+    (void)nth;
+    for (int c = 0; c < 14; c++) {
+        if (c)
+            fputc(',', fp);
+        csv_field(fp, out[c]);
+    }
+    fputc('\n', fp);
+}
+
+static void json_row(FILE *fp, const ls_figure *f, const char *const out[14], size_t nth)
+{
+    fputs(nth ? ",\n  {" : "\n  {", fp);
+    for (int c = 0; c < 14; c++) {
+        fprintf(fp, "%s\"%s\": ", c ? ", " : "", columns[c]);
+        /* numbers stay numbers; empty value_max is null */
+        if (c == 5 || c == 13 || (c == 6 && out[c][0]))
+            fputs(out[c], fp);
+        else if (c == 6)
+            fputs("null", fp);
+        else
+            json_string(fp, out[c]);
+    }
+    fputs(", \"place\": ", fp);
+    if (f->place)
+        json_string(fp, f->place);
+    else
+        fputs("null", fp);
+    fputc('}', fp);
+}
+
 ls_error export_csv(const run_set *set, const char *path)
 {
     outfile of;
@@ -78,20 +129,7 @@ ls_error export_csv(const run_set *set, const char *path)
     if (err)
         return err;
     fputs(EXPORT_CSV_HEADER "\n", of.fp);
-    for (size_t i = 0; i < set->n; i++) {
-        const run_article *a = &set->v[i];
-        for (size_t k = 0; k < a->figs.n; k++) {
-            char val[3][40];
-            const char *out[14];
-            figure_fields(a, &a->figs.v[k], val, out);
-            for (int c = 0; c < 14; c++) {
-                if (c)
-                    fputc(',', of.fp);
-                csv_field(of.fp, out[c]);
-            }
-            fputc('\n', of.fp);
-        }
-    }
+    each_figure(set, of.fp, csv_row);
     return outfile_commit(&of);
 }
 
@@ -99,36 +137,10 @@ ls_error export_json(const run_set *set, const char *path)
 {
     outfile of;
     ls_error err = outfile_open(&of, path, 1);
-    int first = 1;
     if (err)
         return err;
     fputs("{\"figures\": [", of.fp);
-    for (size_t i = 0; i < set->n; i++) {
-        const run_article *a = &set->v[i];
-        for (size_t k = 0; k < a->figs.n; k++) {
-            char val[3][40];
-            const char *out[14];
-            figure_fields(a, &a->figs.v[k], val, out);
-            fputs(first ? "\n  {" : ",\n  {", of.fp);
-            first = 0;
-            for (int c = 0; c < 14; c++) {
-                fprintf(of.fp, "%s\"%s\": ", c ? ", " : "", columns[c]);
-                /* numbers stay numbers; empty value_max is null */
-                if (c == 5 || c == 13 || (c == 6 && out[c][0]))
-                    fputs(out[c], of.fp);
-                else if (c == 6)
-                    fputs("null", of.fp);
-                else
-                    json_string(of.fp, out[c]);
-            }
-            fputs(", \"place\": ", of.fp);
-            if (a->figs.v[k].place)
-                json_string(of.fp, a->figs.v[k].place);
-            else
-                fputs("null", of.fp);
-            fputc('}', of.fp);
-        }
-    }
+    each_figure(set, of.fp, json_row);
     fputs("\n],\n\"articles\": [", of.fp);
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
