@@ -297,10 +297,17 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
 
     /* NUM: Arabic with separators, decimals and magnitude words, or a
      * Chinese numeral starting with a digit, 十, 廿 or 卅. */
-    sb_addf(&num,
-            "(?:(?<![0-9.A-Za-z])(?<![0-9],)[0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?[%s]*"
-            "|(?<![%s])[%s][%s]*)",
-            "十百千万亿萬億", num_class(nt, 1), num_class(nt, 0), num_class(nt, 1));
+    {
+        strbuf mid = STRBUF_INIT;
+        qual_alternation(r, &mid, "mid");
+        /* a bare magnitude only before 余/多: 百余名 is a count, 千家 a word */
+        sb_addf(&num,
+                "(?:(?<![0-9.A-Za-z])(?<![0-9],)[0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?[%s]*"
+                "|(?<![%s])[%s][%s]*|(?<![%s])[百千万亿](?=%s))",
+                "十百千万亿萬億", num_class(nt, 1), num_class(nt, 0), num_class(nt, 1),
+                num_class(nt, 1), mid.buf);
+        sb_release(&mid);
+    }
     sb_addstr(&pat, "(?<q1>");
     qual_alternation(r, &pat, "before");
     sb_addstr(&pat, ")?(?:百分之(?<pct>");
@@ -651,8 +658,12 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
                 snprintf(f.unit, sizeof(f.unit), "%%");
             } else {
                 group(r, r->g_n1, &a, &b);
-                if (num_parse(r->nt, doc->s + a, b - a, &nv))
-                    continue;
+                if (num_parse(r->nt, doc->s + a, b - a, &nv)) {
+                    memset(&nv, 0, sizeof(nv));
+                    if (!group(r, r->g_mid, &ua, &ub) ||
+                        num_magnitude(r->nt, doc->s + a, b - a, &nv.value))
+                        continue;
+                }
                 group(r, r->g_unit, &ua, &ub);
                 u = lookup_unit(r, doc->s + ua, ub - ua);
                 if (!u)

@@ -278,3 +278,13 @@ int num_parse(const num_table *t, const char *s, size_t len, num_value *out)
         return -1;
     return 0;
 }
+
+int num_magnitude(const num_table *t, const char *s, size_t len, double *value)
+{
+    int n;
+    const numeral *nm = len ? lookup(t, utf8_decode(s, &n)) : NULL;
+    if (!nm || (size_t)n != len || (nm->kind != NK_UNIT && nm->kind != NK_BIG) || nm->value < 100)
+        return -1;
+    *value = nm->value;
+    return 0;
+}

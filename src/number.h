@@ -40,4 +40,11 @@ typedef struct {
  */
 int num_parse(const num_table *t, const char *s, size_t len, num_value *out);
 
+/**
+ * Value of s[0..len) when it is one magnitude character alone (百, 千, 万,
+ * 亿), as in 百余名 or 万余人; returns -1 otherwise. num_parse() rejects
+ * these, since on their own they are words (千家万户).
+ */
+int num_magnitude(const num_table *t, const char *s, size_t len, double *value);
+
 #endif
