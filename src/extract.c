@@ -46,7 +46,7 @@ struct extract_rules {
     exclusion *excl;
     size_t nexcl;
     pcre2_code *figure;
-    uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_unit, g_q2;
+    uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_mag, g_unit, g_q2;
     pcre2_match_data *md;
 };
 
@@ -320,7 +320,8 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     sb_add(&pat, num.buf, num.len);
     sb_addstr(&pat, "))?(?<mid>");
     qual_alternation(r, &pat, "mid");
-    sb_addstr(&pat, ")?\\s?(?<unit>");
+    /* a magnitude may follow the qualifier: 180余万元 */
+    sb_addstr(&pat, ")?(?<mag>[百千万亿萬億]+)?\\s?(?<unit>");
     sb_add(&pat, units.buf, units.len);
     sb_addstr(&pat, ")(?<q2>");
     qual_alternation(r, &pat, "after");
@@ -337,6 +338,7 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     GROUP(u1);
     GROUP(n2);
     GROUP(mid);
+    GROUP(mag);
     GROUP(unit);
     GROUP(q2);
 #undef GROUP
@@ -673,6 +675,14 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
                 snprintf(f.unit, sizeof(f.unit), "%s", u->unit);
                 nv.value *= u->scale;
                 nv.value_max *= u->scale;
+                if (group(r, r->g_mag, &ua, &ub)) { /* 180余万元 */
+                    double m = 1, mm;
+                    for (size_t i = ua; i < ub; i += 3) /* each magnitude is one CJK character */
+                        if (!num_magnitude(r->nt, doc->s + i, 3, &mm))
+                            m *= mm;
+                    nv.value *= m;
+                    nv.value_max *= m;
+                }
                 if (group(r, r->g_n2, &a, &b)) {
                     if (num_parse(r->nt, doc->s + a, b - a, &nv2) || nv2.has_max)
                         continue;
