@@ -548,6 +548,11 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
     size_t a = fend, b = fend, n = 0;
     const char *s = doc->s;
 
+    /* the clause reaches TEXT_SPAN_MAX from the figure's start; a figure
+     * longer than that (a run of numerals) ends beyond it */
+    if (cend < fend)
+        cend = fend;
+
     if (starts_with(s + a, cend - a, "的"))
         a = b = a + 3;
     while (b < cend && n < INDICATOR_MAX) {
