@@ -269,6 +269,17 @@ static ls_error load_regions(gazetteer *g, const char *tdir)
         g->n[i].next_same = g->by_name.slot[h];
         g->by_name.slot[h] = (uint32_t)i;
     }
+    /* every walk up the tree ends: a parent sits above its child (this
+     * also rules out a division being its own ancestor) */
+    for (size_t i = 0; i < g->nn; i++) {
+        uint32_t up = g->n[i].parent;
+        if (up != NONE && g->n[up].level >= g->n[i].level) {
+            error("%s/regions.tsv: '%.*s' (level %d) has parent '%.*s' at level %d, not above it",
+                  tdir, g->n[i].code_len, NODE_CODE(g, i), g->n[i].level, g->n[up].code_len,
+                  NODE_CODE(g, up), g->n[up].level);
+            return LS_ERR_TEMPLATE;
+        }
+    }
     return LS_OK;
 }
 
