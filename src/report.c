@@ -15,6 +15,9 @@
  * rows (sortable, filterable, 2,000 of them fit) and indicators columns;
  * charts across so many localities say nothing and are left out. */
 #define COMPARE_WIDE 30
+/* Column widths are estimated from the first rows; measuring every cell of
+ * a 100k-row sheet costs more than it tells. */
+#define WIDTH_SAMPLE_ROWS 2000
 /* Evidence lines in one comparison comment; the rest are counted. */
 #define MAX_EVIDENCE 20
 
@@ -209,7 +212,8 @@ static void put(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, cons
     if (!s || !*s)
         return;
     worksheet_write_string(ws, row, col, s, fmt);
-    fit(r, col, s, col == 0 ? 24 : MAX_WIDTH);
+    if (row < WIDTH_SAMPLE_ROWS)
+        fit(r, col, s, col == 0 ? 24 : MAX_WIDTH);
 }
 
 /* 1.1.4 cannot autofit and LibreOffice does not on load: give a row with
@@ -228,8 +232,10 @@ static void put_num(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, 
     char buf[48];
     int integer = v == (double)(long long)v;
     worksheet_write_number(ws, row, col, v, r->num[q][integer]);
-    format_decimal(v, buf, sizeof(buf));
-    fit(r, col, buf, 20);
+    if (row < WIDTH_SAMPLE_ROWS) {
+        format_decimal(v, buf, sizeof(buf));
+        fit(r, col, buf, 20);
+    }
 }
 
 static void sheet_header(report *r, lxw_worksheet *ws, const char *title, const char *const *cols,
