@@ -150,7 +150,7 @@ void run_group_localities(run_set *set)
         run_article *a = &set->v[i];
         uint64_t key;
         size_t h, k;
-        if (a->err)
+        if (a->err || a->duplicate_of) /* a copy is listed, not counted */
             continue;
         key = locality_key(&a->loc) | 1; /* 0 marks an empty slot */
         for (h = (size_t)key & mask; keys[h] && keys[h] != key; h = (h + 1) & mask)

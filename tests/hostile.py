@@ -110,6 +110,9 @@ def main():
               rc == 0 and len(lines) == 1 and "000_ec0055d028407f80.txt" in lines[0], err)
         check("duplicate: its figures are not counted twice",
               len(rows) == SEED_FIGURES and not any(r["article"] == "999_copy.txt" for r in rows), len(rows))
+        ov = {r[0]: r[3] for r in openpyxl.load_workbook(os.path.join(work, "out-dup.xlsx"))["概览"]
+              .iter_rows(min_row=3, values_only=True) if r[0]}
+        check("duplicate: not counted as an article of its locality", ov.get("乾安县") == 1, ov)
         # a directory named x.txt, a symlink loop
         article_case(binary, work, "directory", lambda p: os.mkdir(p), 2, ["is a directory"], fname="x.txt")
         article_case(binary, work, "symlink-loop", lambda p: os.symlink(os.path.basename(p), p), 2,
