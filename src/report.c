@@ -18,6 +18,10 @@
 /* Column widths are estimated from the first rows; measuring every cell of
  * a 100k-row sheet costs more than it tells. */
 #define WIDTH_SAMPLE_ROWS 2000
+/* Past this many localities the comparison's cells carry neither comment
+ * nor link: hundreds of thousands of comments make the workbook too heavy
+ * to open, and the category sheets hold the same evidence. */
+#define COMPARE_ANNOTATED 2000
 /* Evidence lines in one comparison comment; the rest are counted. */
 #define MAX_EVIDENCE 20
 
@@ -485,6 +489,10 @@ static void write_compare(report *r, lxw_worksheet *ws)
                 worksheet_write_string(ws, row, col, "—", r->dash);
                 continue;
             }
+            if (nl > COMPARE_ANNOTATED) {
+                put_num(r, ws, row, col, c->sum, c->q);
+                continue;
+            }
             {
                 const ls_figure *f = &set->v[c->art].figs.v[c->fig];
                 lxw_row_t target = r->fig_row[c->art][c->fig];
@@ -510,7 +518,8 @@ static void write_compare(report *r, lxw_worksheet *ws)
     apply_widths(r, ws, nc);
     {
         lxw_row_t frow = (lxw_row_t)(3 + (wide ? nl : ni) + 1);
-        char *note = xstrfmt("%s%s", L(r, "note.note"), L(r, "note.rows"));
+        char *note = xstrfmt("%s%s%s", L(r, "note.note"), L(r, "note.rows"),
+                             nl > COMPARE_ANNOTATED ? L(r, "note.unannotated") : "");
         worksheet_merge_range(ws, frow, 0, frow, nc > 2 ? nc - 1 : 2, note, r->note);
         free(note);
         sheet_footer(r, ws, frow + 1, nc > 2 ? nc : 3, NULL);
