@@ -327,6 +327,9 @@ static ls_error load_places(gazetteer *g, const char *tdir)
                     rx_match(re, NODE_NAME(g, k), nd->name_len, 0, 0, md) < 2)
                     continue;
                 ov = pcre2_get_ovector_pointer(md);
+                /* the scan looks short forms up at 2 to 4 characters */
+                if (ov[2] == PCRE2_UNSET || utf8_count(NODE_NAME(g, k) + ov[2], ov[3] - ov[2]) < 2)
+                    continue;
                 ALLOC_GROW(g->aliases, g->naliases + 1, aalloc);
                 ALLOC_GROW(g->alias_head, g->naliases + 1, falloc);
                 if (!g->by_alias.slot)
