@@ -448,30 +448,23 @@ static void write_compare(report *r, lxw_worksheet *ws)
         nc = (lxw_col_t)(2 + ni);
     worksheet_merge_range(ws, 0, 0, 0, nc > 2 ? nc - 1 : 2, title, r->title);
     worksheet_set_row(ws, 0, 24, NULL);
+    /* constant_memory: every row is written whole, top to bottom */
     if (!wide) {
         put(r, ws, 1, 0, L(r, "col.indicator"), r->head);
         put(r, ws, 1, 1, L(r, "col.unit"), r->head);
-        put(r, ws, 2, 0, L(r, "col.code"), r->head);
-        for (size_t l = 0; l < nl; l++) {
+        for (size_t l = 0; l < nl; l++)
             put(r, ws, 1, (lxw_col_t)(2 + l), set->loc[l].name, r->head);
+        put(r, ws, 2, 0, L(r, "col.code"), r->head);
+        for (size_t l = 0; l < nl; l++)
             put(r, ws, 2, (lxw_col_t)(2 + l), set->loc[l].code, r->head);
-        }
-        for (size_t i = 0; i < ni; i++) {
-            put(r, ws, (lxw_row_t)(3 + i), 0, r->ind[i].label, NULL);
-            put(r, ws, (lxw_row_t)(3 + i), 1, r->ind[i].units[0], NULL);
-        }
     } else {
         put(r, ws, 1, 0, L(r, "col.locality"), r->head);
         put(r, ws, 1, 1, L(r, "col.code"), r->head);
-        put(r, ws, 2, 0, L(r, "col.unit"), r->head);
-        for (size_t i = 0; i < ni; i++) {
+        for (size_t i = 0; i < ni; i++)
             put(r, ws, 1, (lxw_col_t)(2 + i), r->ind[i].label, r->head);
+        put(r, ws, 2, 0, L(r, "col.unit"), r->head);
+        for (size_t i = 0; i < ni; i++)
             put(r, ws, 2, (lxw_col_t)(2 + i), r->ind[i].units[0], r->head);
-        }
-        for (size_t l = 0; l < nl; l++) {
-            put(r, ws, (lxw_row_t)(3 + l), 0, set->loc[l].name, NULL);
-            put(r, ws, (lxw_row_t)(3 + l), 1, set->loc[l].code, NULL);
-        }
         worksheet_autofilter(ws, 2, 0, (lxw_row_t)(2 + nl), nc - 1);
     }
     worksheet_freeze_panes(ws, 3, 2);
@@ -480,11 +473,19 @@ static void write_compare(report *r, lxw_worksheet *ws)
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_repeat_rows(ws, 0, 2);
     worksheet_repeat_columns(ws, 0, 1);
-    for (size_t i = 0; i < ni; i++) {
-        for (size_t l = 0; l < nl; l++) {
+    for (size_t a = 0; a < (wide ? nl : ni); a++) {
+        lxw_row_t row = (lxw_row_t)(3 + a);
+        if (wide) {
+            put(r, ws, row, 0, set->loc[a].name, NULL);
+            put(r, ws, row, 1, set->loc[a].code, NULL);
+        } else {
+            put(r, ws, row, 0, r->ind[a].label, NULL);
+            put(r, ws, row, 1, r->ind[a].units[0], NULL);
+        }
+        for (size_t b = 0; b < (wide ? ni : nl); b++) {
+            size_t i = wide ? b : a, l = wide ? a : b;
             cell *c = &cells[i * nl + l];
-            lxw_row_t row = (lxw_row_t)(wide ? 3 + l : 3 + i);
-            lxw_col_t col = (lxw_col_t)(wide ? 2 + i : 2 + l);
+            lxw_col_t col = (lxw_col_t)(2 + b);
             if (c->n == 0) {
                 worksheet_write_string(ws, row, col, "—", r->dash);
                 continue;
@@ -824,7 +825,7 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
 {
     report r;
     outfile of;
-    lxw_workbook_options wo = { 0 };
+    lxw_workbook_options wo = { .constant_memory = 1 };
     lxw_doc_properties props = { 0 };
     lxw_worksheet *sheets[12];
     lxw_error lerr;
