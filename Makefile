@@ -33,7 +33,7 @@ endif
 PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
-LIBS      = $(PC_LIBS) -lm
+LIBS      = $(PC_LIBS) -lm -pthread
 
 SRC  = src/util.c src/tmpl.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/locality.c src/run.c src/outfile.c \
@@ -47,7 +47,7 @@ FUZZ = article templates
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)
 FUZZ_SECONDS ?= 60
 
-.PHONY: FORCE all deps report test check unit e2e rerun hostile score golden golden-update clean install valgrind preview \
+.PHONY: FORCE all deps report test check unit e2e rerun hostile score golden golden-update clean install valgrind tsan preview \
         fuzz fuzz-replay sanitize lint bench
 
 all: $(BIN)
@@ -79,7 +79,7 @@ report: deps
 # ---- tests ----
 
 test: deps
-	@$(MAKE) --no-print-directory check sanitize valgrind lint
+	@$(MAKE) --no-print-directory check sanitize tsan valgrind lint
 
 check: unit fuzz-replay golden e2e rerun hostile score
 
@@ -116,6 +116,15 @@ golden-update: $(BIN)
 # build directory of their own (the killing test is left to the plain build).
 sanitize:
 	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined unit fuzz-replay e2e
+
+# Articles are read on several threads: ThreadSanitizer watches four of
+# them over the seeds and the fuzz corpus's edge cases.
+tsan:
+	@$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread build/tsan/locstat
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/locstat -q -j 4 \
+	    -o build/tsan/tsan.xlsx --csv build/tsan/tsan.csv seeds tests/fuzz/corpus/article/*; \
+	    rc=$$?; [ $$rc -le 2 ] || { echo "tsan: 0 passed, 1 failed (exit $$rc)"; exit 1; }
+	@echo "tsan: 1 passed, 0 failed"
 
 # PCRE2's JIT reads ahead in 16-byte blocks that memcheck reports; the
 # interpreter matches the same, so memcheck runs without JIT.

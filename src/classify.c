@@ -29,6 +29,7 @@ struct classify_rules {
     double threshold;
     pcre2_code *re;
     pcre2_match_data *md;
+    const classify_rules *parent; /* a fork shares the parent's rules */
 };
 
 typedef struct {
@@ -40,12 +41,25 @@ void classify_rules_free(classify_rules *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nkw; i++)
-        free(r->kw[i].word);
-    free(r->kw);
-    pcre2_code_free(r->re);
+    if (!r->parent) {
+        for (size_t i = 0; i < r->nkw; i++)
+            free(r->kw[i].word);
+        free(r->kw);
+        pcre2_code_free(r->re);
+    }
     pcre2_match_data_free(r->md);
     free(r);
+}
+
+classify_rules *classify_rules_fork(const classify_rules *r)
+{
+    classify_rules *f = xmalloc(sizeof(*f));
+    *f = *r;
+    f->parent = r;
+    f->md = pcre2_match_data_create(1, NULL);
+    if (!f->md)
+        die("out of memory");
+    return f;
 }
 
 static int kw_cmp(const void *a, const void *b)

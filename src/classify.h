@@ -22,6 +22,11 @@ typedef struct classify_rules classify_rules;
 ls_error classify_rules_load(classify_rules **out, const char *tdir);
 /** Free rules; accepts NULL and half-built rules. */
 void classify_rules_free(classify_rules *r);
+/**
+ * A copy of @p r for another thread: it shares @p r's keywords and pattern
+ * (which must outlive it) and has its own match data.
+ */
+classify_rules *classify_rules_fork(const classify_rules *r);
 
 /** Set the category of figures v[0..n) found in @p doc. */
 void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v, size_t n);

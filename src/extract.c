@@ -48,6 +48,7 @@ struct extract_rules {
     pcre2_code *figure;
     uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_mag, g_unit, g_q2;
     pcre2_match_data *md;
+    const extract_rules *parent; /* a fork shares the parent's rules */
 };
 
 static void free_words(word_map *w, size_t n)
@@ -71,6 +72,11 @@ void extract_rules_free(extract_rules *r)
 {
     if (!r)
         return;
+    if (r->parent) {
+        pcre2_match_data_free(r->md);
+        free(r);
+        return;
+    }
     for (size_t i = 0; i < r->nunits; i++) {
         free(r->units[i].form);
         free(r->units[i].unit);
@@ -90,6 +96,17 @@ void extract_rules_free(extract_rules *r)
     pcre2_code_free(r->figure);
     pcre2_match_data_free(r->md);
     free(r);
+}
+
+extract_rules *extract_rules_fork(const extract_rules *r)
+{
+    extract_rules *f = xmalloc(sizeof(*f));
+    *f = *r;
+    f->parent = r;
+    f->md = pcre2_match_data_create_from_pattern(r->figure, NULL);
+    if (!f->md)
+        die("out of memory");
+    return f;
 }
 
 void figure_list_release(figure_list *l)

@@ -27,6 +27,11 @@ typedef struct extract_rules extract_rules;
 ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_table *nt);
 /** Free rules; accepts NULL and half-built rules. */
 void extract_rules_free(extract_rules *r);
+/**
+ * A copy of @p r for another thread: it shares @p r's rules (which must
+ * outlive it) and has its own match data. Free it with extract_rules_free().
+ */
+extract_rules *extract_rules_fork(const extract_rules *r);
 
 /** A growable list of figures; the list owns the figures' strings. */
 typedef struct {

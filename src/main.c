@@ -26,7 +26,7 @@
 #define DEFAULT_MAX_SIZE (16u * 1024 * 1024)
 /* A category sheet lists at most this many figures (Excel's limit is
  * 1,048,576 rows, but a sheet past ~100k rows is slow to open and of no
- * use to read; libxlsxwriter holds every cell in memory). The CSV has all. */
+ * use to read). The CSV has all. */
 #define DEFAULT_MAX_ROWS 100000
 
 enum { EXIT_ALL_OK = 0, EXIT_USAGE = 1, EXIT_SOME_FAILED = 2, EXIT_NOTHING = 3, EXIT_LOCKED = 4 };
@@ -53,6 +53,8 @@ static void usage(FILE *fp)
           "                   first directory read, e.g. seeds/corrections.tsv)\n"
           "      --wait SECONDS  wait this long for another run writing the same\n"
           "                   report (default 60), then give up with status 4\n"
+          "  -j, --jobs N     read articles on N threads (default: one per\n"
+          "                   processor, at most 16); the output is the same\n"
           "  -q               only errors on stderr\n"
           "  -v               say what happens to each article (-vv: category scores)\n"
           "  -h, --help       this text\n"
@@ -146,6 +148,7 @@ typedef struct {
     size_t max_size;
     double wait;
     report_options report;
+    int jobs; /* 0: one per online processor */
 } options;
 
 /* Returns -1 after a usage message, 1 for --help/--version, else 0. */
@@ -156,13 +159,14 @@ static int parse_options(int argc, char **argv, options *o)
         { "lang", required_argument, NULL, 'L' }, { "max-size", required_argument, NULL, 'M' },
         { "corrections", required_argument, NULL, 'F' }, { "wait", required_argument, NULL, 'W' },
         { "no-workbook", no_argument, NULL, 'N' }, { "max-rows", required_argument, NULL, 'R' },
+        { "jobs", required_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     int opt;
     char *end;
 
-    while ((opt = getopt_long(argc, argv, "o:t:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:t:j:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'o': o->out = optarg; break;
         case 'C': o->csv = optarg; break;
@@ -187,6 +191,13 @@ static int parse_options(int argc, char **argv, options *o)
             if (*end || o->report.max_rows == 0 || o->report.max_rows > 1048000)
                 return error("--max-rows takes a number from 1 to 1048000, not '%s'", optarg);
             break;
+        case 'j': {
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 256)
+                return error("-j takes a number of threads from 1 to 256, not '%s'", optarg);
+            o->jobs = (int)v;
+            break;
+        }
         case 'W':
             o->wait = strtod(optarg, &end);
             if (*end || o->wait < 0)
@@ -223,7 +234,7 @@ static void summary(const run_set *set, const char *out, int wrote, const struct
 int main(int argc, char **argv)
 {
     options o = { "report.xlsx", NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
-                  { 0, 0, NULL, DEFAULT_MAX_ROWS } };
+                  { 0, 0, NULL, DEFAULT_MAX_ROWS }, 0 };
     char *fixes_default = NULL, *state_path = NULL;
     int lock_fd = -1, rc, status = EXIT_NOTHING, wrote = 0, failed = 0;
     corpus c = { NULL, 0, 0 };
@@ -277,8 +288,11 @@ int main(int argc, char **argv)
     if (run_rules_load(&rules, o.tdir) != LS_OK)
         goto out;
 
-    for (size_t i = 0; i < c.n; i++)
-        run_article_add(&set, &rules, &c.v[i], o.max_size);
+    if (!o.jobs) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o.jobs = n < 1 ? 1 : n > 16 ? 16 : (int)n;
+    }
+    run_articles(&set, &rules, &c, o.max_size, o.jobs);
     run_mark_duplicates(&set);
     corrections_load(&corr, o.fixes ? o.fixes : fixes_default ? fixes_default : "corrections.tsv");
     corrections_apply(&corr, &set);

@@ -1,6 +1,9 @@
 /* run.c - the pipeline over a corpus. */
 #include "run.h"
+#include "tmpl.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +26,21 @@ void run_rules_release(run_rules *rr)
     extract_rules_free(rr->extract);
     classify_rules_free(rr->classify);
     text_rules_free(rr->text);
-    num_table_free(rr->nt);
-    gaz_free(rr->gaz);
-    free(rr->tdir);
+    if (!rr->fork) {
+        num_table_free(rr->nt);
+        gaz_free(rr->gaz);
+        free(rr->tdir);
+    }
     memset(rr, 0, sizeof(*rr));
+}
+
+void run_rules_fork(run_rules *dst, const run_rules *src)
+{
+    *dst = *src;
+    dst->fork = 1;
+    dst->text = text_rules_fork(src->text);
+    dst->extract = extract_rules_fork(src->extract);
+    dst->classify = classify_rules_fork(src->classify);
 }
 
 static run_article *new_article(run_set *set, const char *name, const char *path)
@@ -41,15 +55,14 @@ static run_article *new_article(run_set *set, const char *name, const char *path
     return a;
 }
 
-static void fail(run_set *set, run_article *a, ls_error err, const strbuf *why)
+static void fail(run_article *a, ls_error err, const strbuf *why)
 {
     a->err = err;
     a->why = xstrdup(why->len ? why->buf : ls_strerror(err));
-    set->failed++;
     error("cannot read '%s': %s", a->path, a->why);
 }
 
-static void process(run_set *set, const run_rules *rr, run_article *a, const char *data, size_t len)
+static void process(const run_rules *rr, run_article *a, const char *data, size_t len)
 {
     text_doc doc;
     strbuf why = STRBUF_INIT;
@@ -63,7 +76,7 @@ static void process(run_set *set, const run_rules *rr, run_article *a, const cha
     }
     err = text_read(&doc, rr->text, data, len, &why);
     if (err) {
-        fail(set, a, err, &why);
+        fail(a, err, &why);
         text_release(&doc);
         sb_release(&why);
         return;
@@ -101,27 +114,120 @@ static void process(run_set *set, const run_rules *rr, run_article *a, const cha
     sb_release(&why);
 }
 
-void run_article_add(run_set *set, const run_rules *rr, const corpus_entry *e, size_t max_bytes)
+static void read_and_process(const run_rules *rr, run_article *a, const corpus_entry *e,
+                             size_t max_bytes)
 {
-    run_article *a = new_article(set, e->name, e->path);
     strbuf why = STRBUF_INIT;
     char *data = NULL;
     size_t len = 0;
     ls_error err = corpus_read(e, max_bytes, &data, &len, &why);
 
     if (err)
-        fail(set, a, err, &why);
+        fail(a, err, &why);
     else
-        process(set, rr, a, data, len);
+        process(rr, a, data, len);
     free(data);
     sb_release(&why);
+}
+
+/* Articles handed out one at a time to whichever thread is free; each
+ * keeps its messages until those of every earlier article are out. */
+typedef struct {
+    const run_rules *rr;
+    const corpus *c;
+    size_t max_bytes;
+    run_article *v; /* the set's entries for c->v[0..c->n) */
+    atomic_size_t next;
+    pthread_mutex_t lock; /* guards done, flushed and stderr */
+    unsigned char *done;
+    strbuf *log;
+    size_t flushed;
+} batch;
+
+static void batch_done(batch *b, size_t i)
+{
+    pthread_mutex_lock(&b->lock);
+    b->done[i] = 1;
+    for (; b->flushed < b->c->n && b->done[b->flushed]; b->flushed++) {
+        strbuf *log = &b->log[b->flushed];
+        if (log->len)
+            fwrite(log->buf, 1, log->len, stderr);
+        sb_release(log);
+    }
+    pthread_mutex_unlock(&b->lock);
+}
+
+static void batch_work(batch *b, const run_rules *rr)
+{
+    for (;;) {
+        size_t i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->c->n)
+            break;
+        ls_capture(&b->log[i]);
+        read_and_process(rr, &b->v[i], &b->c->v[i], b->max_bytes);
+        ls_capture(NULL);
+        batch_done(b, i);
+    }
+}
+
+static void *batch_thread(void *arg)
+{
+    batch *b = arg;
+    run_rules fork;
+    run_rules_fork(&fork, b->rr);
+    batch_work(b, &fork);
+    run_rules_release(&fork);
+    rx_cleanup();
+    return NULL;
+}
+
+void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs)
+{
+    batch b;
+    pthread_t *tid;
+    int started = 0;
+
+    if (!c->n)
+        return;
+    ALLOC_GROW(set->v, set->n + c->n, set->alloc);
+    for (size_t i = 0; i < c->n; i++)
+        new_article(set, c->v[i].name, c->v[i].path);
+    memset(&b, 0, sizeof(b));
+    b.rr = rr;
+    b.c = c;
+    b.max_bytes = max_bytes;
+    b.v = &set->v[set->n - c->n];
+    atomic_init(&b.next, 0);
+    pthread_mutex_init(&b.lock, NULL);
+    b.done = xcalloc(c->n, 1);
+    b.log = xcalloc(c->n, sizeof(*b.log));
+    if (jobs < 1)
+        jobs = 1;
+    if ((size_t)jobs > c->n)
+        jobs = (int)c->n;
+    tid = xcalloc((size_t)jobs, sizeof(*tid));
+    /* this thread is one of the workers; a thread that cannot start
+     * leaves its share to the others */
+    for (int k = 1; k < jobs; k++)
+        if (!pthread_create(&tid[started], NULL, batch_thread, &b))
+            started++;
+    batch_work(&b, rr);
+    for (int k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    for (size_t i = 0; i < c->n; i++)
+        set->failed += b.v[i].err != LS_OK;
+    pthread_mutex_destroy(&b.lock);
+    free(b.done);
+    free(b.log);
+    free(tid);
 }
 
 void run_article_from_memory(run_set *set, const run_rules *rr, const char *name,
                              const char *data, size_t len)
 {
     run_article *a = new_article(set, name, name);
-    process(set, rr, a, data, len);
+    process(rr, a, data, len);
+    set->failed += a->err != LS_OK;
 }
 
 static uint64_t locality_key(const loc_result *l)

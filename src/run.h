@@ -52,7 +52,11 @@ typedef struct {
     size_t figures[6];
 } run_locality;
 
-/** The rules a run loads once from the templates directory. */
+/**
+ * The rules a run loads once from the templates directory. A fork
+ * (run_rules_fork) shares them read-only and owns its own scratch, so
+ * that each thread matches with its own.
+ */
 typedef struct {
     char *tdir;
     num_table *nt;
@@ -60,6 +64,7 @@ typedef struct {
     extract_rules *extract;
     classify_rules *classify;
     gazetteer *gaz;
+    int fork;
 } run_rules;
 
 typedef struct {
@@ -77,15 +82,19 @@ typedef struct {
 
 /** Load all templates from @p tdir. Prints its own message on failure. */
 ls_error run_rules_load(run_rules *rr, const char *tdir);
-/** Free the rules; accepts zeroed or half-loaded rules. */
+/** Free the rules or a fork; accepts zeroed or half-loaded rules. */
 void run_rules_release(run_rules *rr);
+/** Make @p dst a fork of @p src for another thread; release it before @p src. */
+void run_rules_fork(run_rules *dst, const run_rules *src);
 
 /**
- * Process corpus entry @p e and append it to @p set. A bad article is
+ * Process every entry of @p c and append them to @p set in corpus order,
+ * on @p jobs threads (1: the calling thread only). A bad article is
  * recorded with its error and reported once on stderr ("cannot read
- * 'seeds/x.txt': ..."); the run goes on.
+ * 'seeds/x.txt': ..."); the run goes on. Messages come out in corpus
+ * order whatever the number of threads, so runs stay repeatable.
  */
-void run_article_add(run_set *set, const run_rules *rr, const corpus_entry *e, size_t max_bytes);
+void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs);
 
 /** Process one article from memory (for tests and the fuzz target). */
 void run_article_from_memory(run_set *set, const run_rules *rr, const char *name,

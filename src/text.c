@@ -46,15 +46,18 @@ struct text_rules {
         int failed;
     } *s2t;
     pcre2_match_data *md;
+    const text_rules *parent; /* a fork shares the parent's patterns */
 };
 
 void text_rules_free(text_rules *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nrules; i++)
-        pcre2_code_free(r->rules[i].re);
-    free(r->rules);
+    if (!r->parent) {
+        for (size_t i = 0; i < r->nrules; i++)
+            pcre2_code_free(r->rules[i].re);
+        free(r->rules);
+    }
     if (r->t2s && r->t2s->cc)
         opencc_close(r->t2s->cc);
     free(r->t2s);
@@ -63,6 +66,19 @@ void text_rules_free(text_rules *r)
     free(r->s2t);
     pcre2_match_data_free(r->md);
     free(r);
+}
+
+text_rules *text_rules_fork(const text_rules *r)
+{
+    text_rules *f = xmalloc(sizeof(*f));
+    *f = *r;
+    f->parent = r;
+    f->md = pcre2_match_data_create(10, NULL);
+    f->t2s = xcalloc(1, sizeof(*f->t2s));
+    f->s2t = xcalloc(1, sizeof(*f->s2t));
+    if (!f->md)
+        die("out of memory");
+    return f;
 }
 
 ls_error text_rules_load(text_rules **out, const char *tdir)

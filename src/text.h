@@ -68,6 +68,12 @@ typedef struct text_rules text_rules;
 ls_error text_rules_load(text_rules **out, const char *tdir);
 /** Free rules; accepts NULL and half-built rules. */
 void text_rules_free(text_rules *r);
+/**
+ * A copy of @p r for another thread: it shares @p r's compiled patterns
+ * (which must outlive it) and has its own match data and OpenCC handles.
+ * Free it with text_rules_free() before @p r.
+ */
+text_rules *text_rules_fork(const text_rules *r);
 
 /**
  * Decode and normalise @p len bytes of @p data into @p doc.

@@ -1,7 +1,8 @@
-/* tmpl.c - template files and the shared PCRE2 match context. */
+/* tmpl.c - template files and the per-thread PCRE2 match context. */
 #include "tmpl.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,9 @@
 #define RX_JIT_STACK_MIN (32 * 1024)
 #define RX_JIT_STACK_MAX (1024 * 1024)
 
-static pcre2_match_context *rx_ctx;
-static pcre2_jit_stack *rx_jit_stack;
+/* A JIT stack serves one thread at a time: each thread has its own. */
+static _Thread_local pcre2_match_context *rx_ctx;
+static _Thread_local pcre2_jit_stack *rx_jit_stack;
 
 pcre2_match_context *rx_context(void)
 {
@@ -49,8 +51,8 @@ int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start
     int rc = pcre2_match(re, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_UTF_CHECK, md,
                          rx_context());
     if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
-        static int warned;
-        if (!warned++) {
+        static atomic_int warned;
+        if (atomic_fetch_add(&warned, 1) == 0) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(rc, msg, sizeof(msg));
             warning("pattern match abandoned: %s", (char *)msg);

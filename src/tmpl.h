@@ -7,9 +7,9 @@
  * the same way: "templates/units.tsv:12: ..." and, for a pattern,
  * "templates/exclude.tsv:7:14: missing closing parenthesis".
  *
- * Patterns are compiled once, JIT-compiled, and matched with one shared
- * match context whose match, depth and heap limits bound the work any
- * pattern may do on hostile input.
+ * Patterns are compiled once, JIT-compiled, and shared by all threads; each
+ * thread matches with its own match context, whose match, depth and heap
+ * limits bound the work any pattern may do on hostile input.
  */
 #ifndef LS_TMPL_H
 #define LS_TMPL_H
@@ -57,7 +57,7 @@ ls_error tmpl_error(const tmpl_file *tf, const tmpl_row *row, const char *fmt, .
 pcre2_code *tmpl_regex(const tmpl_file *tf, const tmpl_row *row, const char *what,
                        const char *pattern, uint32_t flags);
 
-/** The shared match context (limits and JIT stack). Never NULL. */
+/** The calling thread's match context (limits and JIT stack). Never NULL. */
 pcre2_match_context *rx_context(void);
 
 /**
@@ -68,7 +68,7 @@ pcre2_match_context *rx_context(void);
 int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start,
              uint32_t options, pcre2_match_data *md);
 
-/** Release the shared match context; for leak-free exits. */
+/** Release the calling thread's match context; for leak-free exits. */
 void rx_cleanup(void);
 
 /** Escape @p s for use as a literal inside a pattern. */

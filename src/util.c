@@ -32,8 +32,29 @@ const char *ls_strerror(ls_error err)
     return ls_error_str[err];
 }
 
+static _Thread_local strbuf *capture;
+
+void ls_capture(strbuf *sink)
+{
+    capture = sink;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+    if (capture) {
+        va_list aq;
+        int n;
+        va_copy(aq, ap);
+        n = vsnprintf(NULL, 0, fmt, aq);
+        va_end(aq);
+        sb_addf(capture, "locstat: %s", prefix);
+        sb_grow(capture, n < 0 ? 0 : (size_t)n + 1);
+        if (n > 0)
+            vsnprintf(capture->buf + capture->len, (size_t)n + 1, fmt, ap);
+        capture->len += n > 0 ? (size_t)n : 0;
+        sb_addch(capture, '\n');
+        return;
+    }
     fputs("locstat: ", stderr);
     fputs(prefix, stderr);
     vfprintf(stderr, fmt, ap);
@@ -74,6 +95,7 @@ void info(const char *fmt, ...)
 void die(const char *fmt, ...)
 {
     va_list ap;
+    capture = NULL; /* the process ends: say why now */
     va_start(ap, fmt);
     vreport("fatal: ", fmt, ap);
     va_end(ap);

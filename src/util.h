@@ -83,6 +83,13 @@ void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 
 /** Detach the buffer; the caller frees it. Never NULL. */
 char *sb_detach(strbuf *sb, size_t *len);
 
+/**
+ * Send the calling thread's error(), warning() and info() lines to @p sink
+ * instead of stderr while it is set (NULL: stderr again). Worker threads
+ * keep an article's messages with it so that they print in article order.
+ */
+void ls_capture(strbuf *sink);
+
 /** Read a whole file. Returns LS_OK or LS_ERR_IO with errno set. */
 ls_error read_file(const char *path, char **data, size_t *len);
 

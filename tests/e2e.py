@@ -241,6 +241,28 @@ def test_bad_input(binary, tmp):
           sum(1 for r in review if r[0] == "文章未能读取") == 4, review[:6])
 
 
+def test_threads(binary, tmp):
+    """Threads change the speed, not the output: same CSV, same workbook,
+    same messages in the same (article) order."""
+    d = os.path.join(tmp, "bad")  # seeds plus the bad inputs of test_bad_input
+    outs = []
+    for jobs in ("1", "4"):
+        out = os.path.join(tmp, "j%s.xlsx" % jobs)
+        rc, err = run(binary, ["-v", "-j", jobs, "-o", out, "--csv", out + ".csv", d],
+                      env={"SOURCE_DATE_EPOCH": "1700000000"})
+        lines = [l for l in err.splitlines() if not l.startswith("locstat: 1")]  # summary: timing
+        outs.append((rc, lines, open(out + ".csv", "rb").read(), open(out, "rb").read()))
+    (rc1, err1, csv1, xlsx1), (rc4, err4, csv4, xlsx4) = outs
+    check("-j4: same exit status and CSV as -j1", rc1 == rc4 == 2 and csv1 == csv4, (rc1, rc4))
+    check("-j4: byte-identical workbook", xlsx1 == xlsx4)
+    check("-j4: the same messages in the same order", err1 == err4 and len(err1) > 10,
+          [a + " | " + b for a, b in zip(err1, err4) if a != b][:3])
+    named = [m.group(1) for m in map(re.compile(r"'[^']*/([^'/]+\.txt)'").search, err4) if m]
+    check("-j4: messages in article order", named == sorted(named) and len(named) >= 5, named)
+    rc, err = run(binary, ["-j", "0", "-o", os.path.join(tmp, "j0.xlsx"), d])
+    check("-j 0: usage error naming the option", rc == 1 and "-j" in err, err)
+
+
 def test_atomic(binary, tmp):
     out = os.path.join(tmp, "keep.xlsx")
     run(binary, ["-q", "-o", out, "seeds"])
@@ -346,6 +368,7 @@ def main():
         test_rerun_identical(binary, tmp)
         test_encodings(binary, tmp, rows)
         test_bad_input(binary, tmp)
+        test_threads(binary, tmp)
         test_atomic(binary, tmp)
         test_no_locality(binary, tmp)
         test_scale(binary, tmp)
