@@ -1,5 +1,6 @@
 /* main.c - command line: options in, exit status out. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,35 @@ static time_t created_time(const corpus *c)
             t = st.st_mtime;
     }
     return t;
+}
+
+/* The CSV and JSON exports, which may be written on a thread of their own
+ * while the workbook is: both only read the run. */
+typedef struct {
+    const run_set *set;
+    const char *csv, *json;
+    int failed;
+    strbuf log; /* their messages, printed once they are done */
+} exports;
+
+static void *write_exports(void *arg)
+{
+    exports *x = arg;
+    ls_capture(&x->log);
+    if (x->csv && export_csv(x->set, x->csv) != LS_OK)
+        x->failed = 1;
+    if (x->json && export_json(x->set, x->json) != LS_OK)
+        x->failed = 1;
+    ls_capture(NULL);
+    return NULL;
+}
+
+static int exports_done(exports *x)
+{
+    if (x->log.len)
+        fwrite(x->log.buf, 1, x->log.len, stderr);
+    sb_release(&x->log);
+    return x->failed;
 }
 
 typedef struct {
@@ -301,11 +331,10 @@ int main(int argc, char **argv)
     /* what changed since the previous run; the state is saved only after
      * the report, so a report that failed is redone next time */
     if (o.no_workbook) { /* exports only: no workbook, so no marks to keep */
+        exports x = { &set, o.csv, o.json, 0, STRBUF_INIT };
         wrote = 1;
-        if (o.csv && export_csv(&set, o.csv) != LS_OK)
-            failed = 1;
-        if (o.json && export_json(&set, o.json) != LS_OK)
-            failed = 1;
+        write_exports(&x);
+        failed |= exports_done(&x);
         goto done;
     }
     state_path = state_path_for(o.out);
@@ -313,15 +342,20 @@ int main(int argc, char **argv)
     {
         int changed = state_update(&st, &set, time(NULL));
         int state_missing = stat(state_path, &sb) != 0;
+        exports x = { &set, o.csv, o.json, 0, STRBUF_INIT };
+        pthread_t tid;
+        int threaded = o.jobs > 1 && (o.csv || o.json) &&
+                       !pthread_create(&tid, NULL, write_exports, &x);
 
         o.report.created = created_time(&c);
         o.report.fixes = &corr;
         wrote = report_write(&set, o.tdir, o.out, &o.report) == LS_OK;
         failed |= !wrote;
-        if (o.csv && export_csv(&set, o.csv) != LS_OK)
-            failed = 1;
-        if (o.json && export_json(&set, o.json) != LS_OK)
-            failed = 1;
+        if (threaded)
+            pthread_join(tid, NULL);
+        else
+            write_exports(&x);
+        failed |= exports_done(&x);
         if (wrote && (changed || state_missing) && state_save(&st, state_path) != LS_OK)
             failed = 1;
     }
