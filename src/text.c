@@ -46,6 +46,11 @@ struct text_rules {
         int failed;
     } *s2t;
     pcre2_match_data *md;
+    /* UTF-8 -> GB2312, to pass over OpenCC for plainly simplified text */
+    struct {
+        iconv_t cd;
+        int opened;
+    } *gb;
     const text_rules *parent; /* a fork shares the parent's patterns */
 };
 
@@ -65,6 +70,9 @@ void text_rules_free(text_rules *r)
         opencc_close(r->s2t->cc);
     free(r->s2t);
     pcre2_match_data_free(r->md);
+    if (r->gb && r->gb->opened && r->gb->cd != (iconv_t)-1)
+        iconv_close(r->gb->cd);
+    free(r->gb);
     free(r);
 }
 
@@ -76,6 +84,7 @@ text_rules *text_rules_fork(const text_rules *r)
     f->md = pcre2_match_data_create(10, NULL);
     f->t2s = xcalloc(1, sizeof(*f->t2s));
     f->s2t = xcalloc(1, sizeof(*f->s2t));
+    f->gb = xcalloc(1, sizeof(*f->gb));
     if (!f->md)
         die("out of memory");
     return f;
@@ -111,6 +120,7 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
     r->md = pcre2_match_data_create(10, NULL);
     r->t2s = xcalloc(1, sizeof(*r->t2s));
     r->s2t = xcalloc(1, sizeof(*r->s2t));
+    r->gb = xcalloc(1, sizeof(*r->gb));
     tmpl_release(&tf);
     *out = r;
     return LS_OK;
@@ -438,17 +448,57 @@ static void pass_delete(const text_rules *r, enum rule_kind kind, const char *in
     m_copy(m, in, map, copied, len);
 }
 
+static int is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
+}
+
 static size_t count_han(const char *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         int k;
         uint32_t cp = utf8_decode(s + i, &k);
-        if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
-            n++;
+        n += is_han(cp);
         i += (size_t)k;
     }
     return n;
+}
+
+/* Whether every Han character of s[0..len) is in GB2312, the simplified
+ * national set: such text is simplified, and iconv says so for a fraction
+ * of what asking OpenCC costs. Other characters (symbols, emoji) do not
+ * count. Returns 0 when it cannot tell. */
+static int all_gb2312(const text_rules *r, const char *s, size_t len)
+{
+    char buf[1024];
+    char *in = (char *)s;
+    size_t left = len;
+
+    if (!r->gb->opened) {
+        r->gb->cd = iconv_open("GB2312", "UTF-8");
+        r->gb->opened = 1;
+    }
+    if (r->gb->cd == (iconv_t)-1)
+        return 0;
+    iconv(r->gb->cd, NULL, NULL, NULL, NULL);
+    while (left) {
+        char *out = buf;
+        size_t room = sizeof(buf);
+        if (iconv(r->gb->cd, &in, &left, &out, &room) != (size_t)-1 || errno == E2BIG)
+            continue;
+        if (errno == EILSEQ) {
+            int k;
+            uint32_t cp = utf8_decode(in, &k);
+            if (is_han(cp))
+                return 0;
+            in += k;
+            left -= (size_t)k;
+            continue;
+        }
+        return 0; /* EINVAL: cut short, which the probe never is */
+    }
+    return 1;
 }
 
 /* Map converted text onto its source code point by code point when t2s kept
@@ -853,7 +903,9 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
                 probe--;
         }
         han = count_han(s2, probe);
-        changed = han && t2s_open(r) ? count_changes(r->t2s->cc, s2, probe) : 0;
+        changed = han && !all_gb2312(r, s2, probe) && t2s_open(r)
+                      ? count_changes(r->t2s->cc, s2, probe)
+                      : 0;
         if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE &&
             (!s2t_open(r) || changed > count_changes(r->s2t->cc, s2, probe)))
             doc->traditional = 1;
