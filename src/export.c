@@ -13,11 +13,11 @@ static void csv_field(FILE *fp, const char *s)
         return;
     }
     fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        fwrite(s, 1, (size_t)(q - s) + 1, fp);
+        fputc('"', fp); /* doubled */
     }
+    fputs(s, fp);
     fputc('"', fp);
 }
 

@@ -523,9 +523,18 @@ static int starts_with(const char *s, size_t len, const char *w)
     return n <= len && !memcmp(s, w, n);
 }
 
+/* No quote or delimiter below begins with the lead byte of a CJK ideograph
+ * (U+4E00..U+9FFF: 0xE4..0xE9), the most common character by far. */
+static int is_ideograph_lead(unsigned char c)
+{
+    return c >= 0xE4 && c <= 0xE9;
+}
+
 static int is_quote(const char *s, size_t i)
 {
     static const char *const q[] = { "“", "”", "‘", "’", "「", "」", "\"" };
+    if (is_ideograph_lead((unsigned char)s[i]))
+        return 0;
     for (size_t k = 0; k < sizeof(q) / sizeof(*q); k++)
         if (!strncmp(s + i, q[k], strlen(q[k])))
             return (int)strlen(q[k]);
@@ -536,6 +545,8 @@ static int is_delim(const char *s, size_t i)
 {
     static const char *const d[] = { "、", "。", "《", "》", "(", ")", ",", ";", ":",
                                      "!", "?", " ", "…", "—" };
+    if (is_ideograph_lead((unsigned char)s[i]))
+        return 0;
     for (size_t k = 0; k < sizeof(d) / sizeof(*d); k++)
         if (!strncmp(s + i, d[k], strlen(d[k])))
             return 1;

@@ -263,6 +263,19 @@ def test_threads(binary, tmp):
     check("-j 0: usage error naming the option", rc == 1 and "-j" in err, err)
 
 
+def test_csv_quoting(binary, tmp):
+    d = os.path.join(tmp, "quotes")
+    os.mkdir(d)
+    sentence = '站长说:"今年建成养老食堂12个,覆盖3个村"。'
+    open(os.path.join(d, "q.txt"), "w", encoding="utf-8").write("乾安县养老服务\n" + sentence + "\n")
+    out = os.path.join(tmp, "quotes.csv")
+    run(binary, ["-q", "--no-workbook", "--csv", out, d])
+    head, rows = read_csv(out)
+    got = [(r["value"], r["sentence"]) for r in rows]
+    check("csv: quotes doubled and commas kept inside the field",
+          got == [("12", sentence), ("3", sentence)] and all(len(r) == 14 for r in rows), got)
+
+
 def test_atomic(binary, tmp):
     out = os.path.join(tmp, "keep.xlsx")
     run(binary, ["-q", "-o", out, "seeds"])
@@ -369,6 +382,7 @@ def main():
         test_encodings(binary, tmp, rows)
         test_bad_input(binary, tmp)
         test_threads(binary, tmp)
+        test_csv_quoting(binary, tmp)
         test_atomic(binary, tmp)
         test_no_locality(binary, tmp)
         test_scale(binary, tmp)
