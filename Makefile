@@ -130,6 +130,7 @@ tsan:
 # interpreter matches the same, so memcheck runs without JIT.
 valgrind: $(BIN)
 	LOCSTAT_NO_JIT=1 valgrind -q --error-exitcode=9 --leak-check=full \
+	    --suppressions=tests/valgrind.supp \
 	    --errors-for-leak-kinds=definite,indirect,possible \
 	    $(BIN) -q -o $(B)/valgrind.xlsx --csv $(B)/valgrind.csv seeds
 	@echo "valgrind: 1 passed, 0 failed"
