@@ -134,7 +134,7 @@ void corrections_apply(corrections *c, run_set *set)
                 f.category = x->category;
                 f.indicator = xstrdup(x->indicator);
                 f.surface = xstrdup(x->surface);
-                f.sentence = xstrdup("");
+                f.sentence = ls_shared_new("", 0);
                 note(&f, c, x, "added");
                 ALLOC_GROW(art->figs.v, art->figs.n + 1, art->figs.alloc);
                 art->figs.v[art->figs.n++] = f;

@@ -758,7 +758,12 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             f.end = fb;
             f.offset = text_file_offset(doc, fa);
             f.surface = text_surface(doc, fa, fb);
-            f.sentence = xstrndup(doc->s + sa, sb - sa);
+            /* the previous figure's sentence, when it is the same */
+            if (out->n && strlen(out->v[out->n - 1].sentence) == sb - sa &&
+                !memcmp(out->v[out->n - 1].sentence, doc->s + sa, sb - sa))
+                f.sentence = ls_shared_ref(out->v[out->n - 1].sentence);
+            else
+                f.sentence = ls_shared_new(doc->s + sa, sb - sa);
             ALLOC_GROW(out->v, out->n + 1, out->alloc);
             out->v[out->n++] = f;
         }

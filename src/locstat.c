@@ -1,6 +1,8 @@
-/* locstat.c - identifiers of the shared enums. */
+/* locstat.c - identifiers of the shared enums; the figure's shared strings. */
 #include "locstat.h"
+#include "util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +46,39 @@ void ls_figure_release(ls_figure *f)
 {
     free(f->indicator);
     free(f->surface);
-    free(f->sentence);
-    free(f->place);
+    ls_shared_unref(f->sentence);
+    ls_shared_unref(f->place);
     free(f->correction);
     memset(f, 0, sizeof(*f));
+}
+
+typedef struct {
+    size_t refs;
+    char s[];
+} shared;
+
+char *ls_shared_new(const char *s, size_t len)
+{
+    shared *p = xmalloc(sizeof(*p) + len + 1);
+    p->refs = 1;
+    memcpy(p->s, s, len);
+    p->s[len] = '\0';
+    return p->s;
+}
+
+char *ls_shared_ref(char *s)
+{
+    if (s)
+        ((shared *)(void *)(s - offsetof(shared, s)))->refs++;
+    return s;
+}
+
+void ls_shared_unref(char *s)
+{
+    shared *p;
+    if (!s)
+        return;
+    p = (shared *)(void *)(s - offsetof(shared, s));
+    if (--p->refs == 0)
+        free(p);
 }

@@ -48,8 +48,9 @@ typedef struct {
     ls_category category;
     char *indicator;      /**< what is counted, short noun phrase */
     char *surface;        /**< the figure as written in the article */
-    char *sentence;       /**< its sentence, normalised */
-    char *place;          /**< a place inside the locality its sentence names, or NULL */
+    char *sentence;       /**< its sentence, normalised; shared (ls_shared_new) */
+    char *place;          /**< a place inside the locality its sentence names, or
+                               NULL; shared like the sentence */
     int change;           /**< new or changed since the previous run (run.h) */
     char *correction;     /**< the staff correction applied to it, or NULL */
     size_t start, end;    /**< byte span in the normalised text */
@@ -57,5 +58,18 @@ typedef struct {
 } ls_figure;
 
 void ls_figure_release(ls_figure *f);
+
+/*
+ * Strings that the figures of one sentence share (their sentence, their
+ * place): most sentences hold more than one figure, and the sentences are
+ * most of a run's memory. Reference counts are not atomic: the figures of
+ * an article are made and freed by one thread at a time.
+ */
+/** A shared copy of s[0..len) with one reference. */
+char *ls_shared_new(const char *s, size_t len);
+/** Another reference to @p s (NULL stays NULL). */
+char *ls_shared_ref(char *s);
+/** Drop a reference; the last one frees. Accepts NULL. */
+void ls_shared_unref(char *s);
 
 #endif

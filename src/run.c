@@ -103,10 +103,13 @@ static void process(const run_rules *rr, run_article *a, const char *data, size_
         ls_figure *f = &a->figs.v[i];
         const ls_figure *prev = i ? &a->figs.v[i - 1] : NULL;
         /* figures of one sentence share its place: look once */
-        if (prev && !strcmp(prev->sentence, f->sentence))
-            f->place = prev->place ? xstrdup(prev->place) : NULL;
-        else
-            f->place = loc_place(rr->gaz, &a->loc, f->sentence, strlen(f->sentence));
+        if (prev && (prev->sentence == f->sentence || !strcmp(prev->sentence, f->sentence))) {
+            f->place = ls_shared_ref(prev->place);
+        } else {
+            char *place = loc_place(rr->gaz, &a->loc, f->sentence, strlen(f->sentence));
+            f->place = place ? ls_shared_new(place, strlen(place)) : NULL;
+            free(place);
+        }
     }
     info("%s: %s, %s (%s), %zu figures", a->name, doc.encoding, a->loc.name, a->loc.code,
          a->figs.n);
