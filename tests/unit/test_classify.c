@@ -103,6 +103,43 @@ static void test_phrase(void **state)
     assert_int_equal(classify_phrase(cr, "一老一小"), CAT_OTHER);
 }
 
+/* Keywords sharing a prefix: the longest at a position counts, and words
+ * with pattern characters are matched as written. */
+static void test_longest_keyword(void **state)
+{
+    classify_rules *r = NULL;
+    char *dir, *lv, path[256];
+    size_t len;
+    FILE *fp;
+    (void)state;
+    dir = write_template("categories.tsv", "elderly\t老年\t3\n"
+                                           "health\t老年病\t3\n"
+                                           "children\t学生\t3\n"
+                                           "governance\t学生会\t3\n"
+                                           "employment\tC++\t3\n"
+                                           "elderly\t养老院\t3\n"
+                                           "elderly\t养老金\t3\n");
+    assert_int_equal(read_file("templates/classify.tsv", &lv, &len), LS_OK);
+    snprintf(path, sizeof(path), "%s/classify.tsv", dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fwrite(lv, 1, len, fp);
+    fclose(fp);
+    free(lv);
+    assert_int_equal(classify_rules_load(&r, dir), LS_OK);
+    assert_int_equal(classify_phrase(r, "老年病防治"), CAT_HEALTH);
+    assert_int_equal(classify_phrase(r, "老年活动"), CAT_ELDERLY);
+    assert_int_equal(classify_phrase(r, "学生会换届"), CAT_GOVERNANCE);
+    assert_int_equal(classify_phrase(r, "学生托管"), CAT_CHILDREN);
+    assert_int_equal(classify_phrase(r, "C++课程"), CAT_EMPLOYMENT);
+    assert_int_equal(classify_phrase(r, "C+课程"), CAT_OTHER);
+    assert_int_equal(classify_phrase(r, "发放养老金"), CAT_ELDERLY);
+    assert_int_equal(classify_phrase(r, "养老"), CAT_OTHER);
+    classify_rules_free(r);
+    remove(path);
+    remove_template(dir, "categories.tsv");
+}
+
 static void test_bad_template(void **state)
 {
     classify_rules *r = NULL;
@@ -119,6 +156,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_phrase),
+        cmocka_unit_test(test_longest_keyword),
         cmocka_unit_test(test_bad_template),
     };
     return cmocka_run_group_tests_name("classify", tests, setup, teardown);
