@@ -43,6 +43,7 @@ struct extract_rules {
     size_t nlead, nstop;
     pcre2_code **status;
     size_t nstatus;
+    pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
     exclusion *excl;
     size_t nexcl;
     pcre2_code *figure;
@@ -90,6 +91,7 @@ void extract_rules_free(extract_rules *r)
     for (size_t i = 0; i < r->nstatus; i++)
         pcre2_code_free(r->status[i]);
     free(r->status);
+    pcre2_code_free(r->status_any);
     for (size_t i = 0; i < r->nexcl; i++)
         pcre2_code_free(r->excl[i].re);
     free(r->excl);
@@ -115,6 +117,31 @@ void figure_list_release(figure_list *l)
         ls_figure_release(&l->v[i]);
     free(l->v);
     memset(l, 0, sizeof(*l));
+}
+
+/* One alternation of a template's patterns (its rows' first fields), for
+ * asking whether any of them matches with one call instead of one each:
+ * each figure asks the status patterns of its clause. NULL, and a call
+ * per pattern, when a pattern refers to its own groups, whose numbers
+ * change in the alternation. */
+static pcre2_code *any_of(const tmpl_file *tf, pcre2_code *const *re, size_t n)
+{
+    strbuf pat = STRBUF_INIT;
+    pcre2_code *any = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        uint32_t backrefs = 0;
+        pcre2_pattern_info(re[i], PCRE2_INFO_BACKREFMAX, &backrefs);
+        if (backrefs) {
+            sb_release(&pat);
+            return NULL;
+        }
+        sb_addf(&pat, "%s(?:%s)", i ? "|" : "", tf->rows[i].field[0]);
+    }
+    if (n > 1)
+        any = tmpl_regex(tf, NULL, "the patterns combined", pat.buf, 0);
+    sb_release(&pat);
+    return any;
 }
 
 static int by_length_desc(const void *a, const void *b)
@@ -262,6 +289,8 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
             }
             r->nstatus++;
         }
+        if (!err)
+            r->status_any = any_of(&tf, r->status, r->nstatus);
     } else if (!strcmp(name, "exclude.tsv")) {
         r->excl = xcalloc(tf.nrows, sizeof(*r->excl));
         for (size_t i = 0; i < tf.nrows; i++) {
@@ -325,7 +354,17 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
                 num_class(nt, 1), mid.buf);
         sb_release(&mid);
     }
-    sb_addstr(&pat, "(?<q1>");
+    /* Where a figure can start: a leading qualifier or a number. One class
+     * test lets PCRE2 pass over other characters, where it would try each
+     * branch below (the Han lead bytes defeat its first-byte bitmap). */
+    sb_addf(&pat, "(?=[0-9百千万亿%s", num_class(nt, 0));
+    for (size_t i = 0; i < r->nquals; i++)
+        if (!strncmp(r->quals[i].value, "before:", 7)) {
+            char first[5] = { 0 };
+            memcpy(first, r->quals[i].word, (size_t)utf8_len((unsigned char)r->quals[i].word[0]));
+            rx_quote(&pat, first);
+        }
+    sb_addstr(&pat, "])(?<q1>");
     qual_alternation(r, &pat, "before");
     sb_addstr(&pat, ")?(?:百分之(?<pct>");
     sb_add(&pat, num.buf, num.len);
@@ -655,9 +694,14 @@ static void detect_period(const extract_rules *r, const text_doc *doc, size_t cs
 static ls_status detect_status(const extract_rules *r, const text_doc *doc, size_t cstart,
                                size_t fstart)
 {
+    /* not r->md: it holds the figure's match */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     ls_status st = STATUS_DONE;
-    for (size_t i = 0; i < r->nstatus && st == STATUS_DONE; i++)
+    if (r->status_any)
+        st = rx_match(r->status_any, doc->s + cstart, fstart - cstart, 0, 0, md) > 0
+                 ? STATUS_PLANNED
+                 : STATUS_DONE;
+    for (size_t i = 0; !r->status_any && i < r->nstatus && st == STATUS_DONE; i++)
         if (rx_match(r->status[i], doc->s + cstart, fstart - cstart, 0, 0, md) > 0)
             st = STATUS_PLANNED;
     pcre2_match_data_free(md);
