@@ -315,39 +315,6 @@ size_t utf8_check(const char *s, size_t len, size_t *bad)
     return utf8_check_bytes(p, len, bad);
 }
 
-int utf8_len(unsigned char c)
-{
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xE0) == 0xC0)
-        return 2;
-    if ((c & 0xF0) == 0xE0)
-        return 3;
-    if ((c & 0xF8) == 0xF0)
-        return 4;
-    return 1;
-}
-
-uint32_t utf8_decode(const char *s, int *len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    int n = utf8_len(u[0]);
-    uint32_t cp;
-
-    switch (n) {
-    case 2: cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu); break;
-    case 3: cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu); break;
-    case 4:
-        cp = ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) |
-             (u[3] & 0x3Fu);
-        break;
-    default: cp = u[0]; break;
-    }
-    if (len)
-        *len = n;
-    return cp;
-}
-
 int utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {

@@ -100,10 +100,42 @@ ls_error read_file(const char *path, char **data, size_t *len);
  */
 size_t utf8_check(const char *s, size_t len, size_t *bad);
 
+/* The two below run for every character of every stage: inline. */
+
 /** Number of bytes of the UTF-8 sequence starting with @p c (1 for invalid). */
-int utf8_len(unsigned char c);
+static inline int utf8_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0)
+        return 2;
+    if ((c & 0xF0) == 0xE0)
+        return 3;
+    if ((c & 0xF8) == 0xF0)
+        return 4;
+    return 1;
+}
+
 /** Decode one UTF-8 code point at @p s (assumed valid); store its length. */
-uint32_t utf8_decode(const char *s, int *len);
+static inline uint32_t utf8_decode(const char *s, int *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int n = utf8_len(u[0]);
+    uint32_t cp;
+
+    switch (n) {
+    case 2: cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu); break;
+    case 3: cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu); break;
+    case 4:
+        cp = ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) |
+             (u[3] & 0x3Fu);
+        break;
+    default: cp = u[0]; break;
+    }
+    if (len)
+        *len = n;
+    return cp;
+}
 /** Encode @p cp into @p out (room for 4 bytes); return the length. */
 int utf8_encode(uint32_t cp, char *out);
 /** Number of code points in s[0..len). */
