@@ -473,8 +473,10 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
         if (ns == MAX_NAME_CHARS + 1)
             memmove(starts, starts + 1, MAX_NAME_CHARS * sizeof(size_t)), ns--;
         starts[ns++] = i;
-        if (cp >= 0x4E00 && is_ender(g, cp) &&
-            pair_test(g->pair_end, ns > 1 ? utf8_decode(s + starts[ns - 2], NULL) : 0, cp)) {
+        /* the pair filter first: one bit test rejects most characters */
+        if (cp >= 0x4E00 &&
+            pair_test(g->pair_end, ns > 1 ? utf8_decode(s + starts[ns - 2], NULL) : 0, cp) &&
+            is_ender(g, cp)) {
             for (size_t k = 0; k + 1 < ns; k++) {
                 size_t a = starts[k];
                 uint32_t first;
