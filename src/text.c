@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <opencc.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -576,11 +577,13 @@ static opencc_t t2s_open(const text_rules *r)
     if (!r->t2s->cc && !r->t2s->failed) {
         r->t2s->cc = opencc_open("t2s.json");
         if (r->t2s->cc == (opencc_t)-1) {
+            static atomic_flag said = ATOMIC_FLAG_INIT; /* once, not per thread */
             r->t2s->cc = NULL;
             r->t2s->failed = 1;
-            error("cannot open OpenCC configuration 't2s.json': %s; traditional articles "
-                  "will not be converted",
-                  opencc_error());
+            if (!atomic_flag_test_and_set(&said))
+                error("cannot open OpenCC configuration 't2s.json': %s; traditional "
+                      "articles will not be converted",
+                      opencc_error());
         }
     }
     return r->t2s->cc;
@@ -592,9 +595,11 @@ static int s2t_open(const text_rules *r)
     if (!r->s2t->cc && !r->s2t->failed) {
         r->s2t->cc = opencc_open("s2t.json");
         if (r->s2t->cc == (opencc_t)-1) {
+            static atomic_flag said = ATOMIC_FLAG_INIT;
             r->s2t->cc = NULL;
             r->s2t->failed = 1;
-            warning("cannot open OpenCC configuration 's2t.json': %s", opencc_error());
+            if (!atomic_flag_test_and_set(&said))
+                warning("cannot open OpenCC configuration 's2t.json': %s", opencc_error());
         }
     }
     return r->s2t->cc != NULL;
