@@ -399,32 +399,41 @@ static int looks_binary(const char *s, size_t len)
 /* Line ends, odd spaces, zero-width characters, full-width ASCII. */
 static void pass_chars(const char *in, const uint32_t *map, size_t len, mapped *m, size_t *fffd)
 {
+    size_t run = 0; /* characters kept as they are are copied in runs */
     for (size_t i = 0; i < len;) {
         int n;
         uint32_t cp = utf8_decode(in + i, &n);
         char buf[4];
         if (cp == '\r') {
+            m_copy(m, in, map, run, i);
             m_add(m, "\n", 1, map[i]);
             i += (i + 1 < len && in[i + 1] == '\n') ? 2 : 1;
+            run = i;
             continue;
         }
         if (cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0 ||
             (cp < 0x20 && cp != '\n' && cp != '\t')) {
+            m_copy(m, in, map, run, i);
             i += (size_t)n;
+            run = i;
             continue;
         }
         if (cp == 0xFFFD)
             (*fffd)++;
         if (cp == '\t' || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A) ||
-            cp == 0x202F || cp == 0x205F)
+            cp == 0x202F || cp == 0x205F) {
+            m_copy(m, in, map, run, i);
             m_add(m, " ", 1, map[i]);
-        else if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            run = i + (size_t)n;
+        } else if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            m_copy(m, in, map, run, i);
             buf[0] = (char)(cp - 0xFF01 + 0x21);
             m_add(m, buf, 1, map[i]);
-        } else
-            m_copy(m, in, map, i, i + (size_t)n);
+            run = i + (size_t)n;
+        }
         i += (size_t)n;
     }
+    m_copy(m, in, map, run, len);
 }
 
 /* Delete every match of the pinyin rules (社區(qū) -> 社區). */
