@@ -448,25 +448,18 @@ static void write_compare(report *r, lxw_worksheet *ws)
         nc = (lxw_col_t)(2 + ni);
     worksheet_merge_range(ws, 0, 0, 0, nc > 2 ? nc - 1 : 2, title, r->title);
     worksheet_set_row(ws, 0, 24, NULL);
-    /* constant_memory: every row is written whole, top to bottom */
-    if (!wide) {
-        put(r, ws, 1, 0, L(r, "col.indicator"), r->head);
-        put(r, ws, 1, 1, L(r, "col.unit"), r->head);
-        for (size_t l = 0; l < nl; l++)
-            put(r, ws, 1, (lxw_col_t)(2 + l), set->loc[l].name, r->head);
-        put(r, ws, 2, 0, L(r, "col.code"), r->head);
-        for (size_t l = 0; l < nl; l++)
-            put(r, ws, 2, (lxw_col_t)(2 + l), set->loc[l].code, r->head);
-    } else {
-        put(r, ws, 1, 0, L(r, "col.locality"), r->head);
-        put(r, ws, 1, 1, L(r, "col.code"), r->head);
-        for (size_t i = 0; i < ni; i++)
-            put(r, ws, 1, (lxw_col_t)(2 + i), r->ind[i].label, r->head);
-        put(r, ws, 2, 0, L(r, "col.unit"), r->head);
-        for (size_t i = 0; i < ni; i++)
-            put(r, ws, 2, (lxw_col_t)(2 + i), r->ind[i].units[0], r->head);
+    /* constant_memory: every row is written whole, top to bottom. The
+     * columns are localities (name over code), or indicators when wide
+     * (label over unit). */
+    put(r, ws, 1, 0, L(r, wide ? "col.locality" : "col.indicator"), r->head);
+    put(r, ws, 1, 1, L(r, wide ? "col.code" : "col.unit"), r->head);
+    for (size_t b = 0; b < (wide ? ni : nl); b++)
+        put(r, ws, 1, (lxw_col_t)(2 + b), wide ? r->ind[b].label : set->loc[b].name, r->head);
+    put(r, ws, 2, 0, L(r, wide ? "col.unit" : "col.code"), r->head);
+    for (size_t b = 0; b < (wide ? ni : nl); b++)
+        put(r, ws, 2, (lxw_col_t)(2 + b), wide ? r->ind[b].units[0] : set->loc[b].code, r->head);
+    if (wide)
         worksheet_autofilter(ws, 2, 0, (lxw_row_t)(2 + nl), nc - 1);
-    }
     worksheet_freeze_panes(ws, 3, 2);
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);
