@@ -1,11 +1,11 @@
 /*
  * run.h - one run of the pipeline over a corpus, and what it collected.
  *
- * run_init() loads every template once; run_article() takes one article
- * through text -> locality -> extract -> classify and keeps only what the
- * outputs need (metadata, locality, figures), so memory grows with the
- * figures, not with the text. The outputs (export.c, report.c) read a
- * run_set; they never change it.
+ * run_rules_load() loads every template once; run_articles() takes each
+ * article through text -> locality -> extract -> classify, on as many
+ * threads as asked, and keeps only what the outputs need (metadata,
+ * locality, figures), so memory grows with the figures, not with the text.
+ * The outputs (export.c, report.c) read a run_set; they never change it.
  */
 #ifndef LS_RUN_H
 #define LS_RUN_H
