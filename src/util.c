@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +362,11 @@ size_t utf8_prev(const char *s, size_t i)
 void format_decimal(double v, char *out, size_t size)
 {
     char *p;
+    /* most figures are whole: "%lld" costs a tenth of "%.6f" (callgrind) */
+    if (v > -1e15 && v < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v))) {
+        snprintf(out, size, "%lld", (long long)v);
+        return;
+    }
     snprintf(out, size, "%.6f", v);
     p = strchr(out, '.');
     if (!p)

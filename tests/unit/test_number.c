@@ -122,10 +122,30 @@ static void test_bad_template(void **state)
     remove_template(dir, "numerals.tsv");
 }
 
+/* how values print in the CSV, the state file and the workbook */
+static void test_format_decimal(void **state)
+{
+    static const struct {
+        double v;
+        const char *s;
+    } t[] = {
+        { 0, "0" }, { -0.0, "-0" }, { 7, "7" }, { 27200, "27200" }, { 150000000, "150000000" },
+        { 63.296, "63.296" }, { 4.6, "4.6" }, { 0.5, "0.5" }, { 1e15, "1000000000000000" },
+        { -12, "-12" }, { 2.0000001, "2" }, { 123456789012.25, "123456789012.25" },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+        char buf[48];
+        format_decimal(t[i].v, buf, sizeof(buf));
+        assert_string_equal(buf, t[i].s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),
+        cmocka_unit_test(test_format_decimal),
         cmocka_unit_test(test_bad),
         cmocka_unit_test(test_classes),
         cmocka_unit_test(test_bad_template),
