@@ -50,6 +50,8 @@ typedef struct {
     lxw_format *num[QUAL_MAX][2]; /* [qualifier][integer?] */
     /* row of each figure on its category sheet: fig_row[article][figure] */
     lxw_row_t **fig_row;
+    /* the counted articles grouped by locality, in comparison order */
+    size_t *by_loc, nby_loc;
     double width[32];
     char asof[32]; /* "截至2026-11-23": the newest article's date */
 } report;
@@ -84,6 +86,7 @@ static void free_report(report *r)
     }
     free(r->ind);
     pcre2_match_data_free(r->md);
+    free(r->by_loc);
     if (r->fig_row) {
         for (size_t i = 0; i < r->set->n; i++)
             free(r->fig_row[i]);
@@ -330,6 +333,28 @@ static void write_overview(report *r, lxw_worksheet *ws)
     free(title);
 }
 
+/* The articles a locality counts (neither failed nor duplicates), by
+ * locality and then in corpus order: a counting sort, so that a category
+ * sheet is one pass however many localities there are. */
+static size_t *group_by_locality(const run_set *set, size_t *n)
+{
+    size_t *start = xcalloc(set->nloc + 1, sizeof(*start));
+    size_t *out = xcalloc(set->n + 1, sizeof(*out));
+    for (size_t i = 0; i < set->n; i++)
+        if (set->v[i].locality >= 0)
+            start[set->v[i].locality + 1]++;
+    for (size_t l = 0; l < set->nloc; l++)
+        start[l + 1] += start[l];
+    *n = 0;
+    for (size_t i = 0; i < set->n; i++)
+        if (set->v[i].locality >= 0) {
+            out[start[set->v[i].locality]++] = i;
+            (*n)++;
+        }
+    free(start);
+    return out;
+}
+
 static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
 {
     const run_set *set = r->set;
@@ -339,52 +364,62 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
                            "col.offset", "col.place", "col.change", "col.correction" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
     char *title = xstrfmt("%s: %s", L(r, cat_sheet_key[cat]), L(r, "title.category"));
+    const char *qual[QUAL_MAX], *status[2], *changed[3] = { NULL };
     lxw_row_t row = 2;
     int capped = 0;
 
     sheet_header(r, ws, title, cols, nc);
+    /* the labels every row repeats, looked up once */
+    for (int q = 0; q < QUAL_MAX; q++) {
+        char key[32];
+        snprintf(key, sizeof(key), "qual.%s", ls_qualifier_id((ls_qualifier)q));
+        qual[q] = L(r, key);
+    }
+    for (int k = 0; k < 2; k++) {
+        char key[32];
+        snprintf(key, sizeof(key), "status.%s", ls_status_id((ls_status)k));
+        status[k] = L(r, key);
+    }
+    changed[CHANGE_NEW] = L(r, "change.new");
+    changed[CHANGE_CHANGED] = L(r, "change.changed");
     /* by locality (comparison order), then article and text order */
-    for (size_t li = 0; li < set->nloc; li++)
-        for (size_t i = 0; i < set->n; i++) {
-            const run_article *a = &set->v[i];
-            if (a->err || a->locality != (int)li)
+    for (size_t j = 0; j < r->nby_loc; j++) {
+        size_t i = r->by_loc[j];
+        const run_article *a = &set->v[i];
+        for (size_t k = 0; k < a->figs.n; k++) {
+            const ls_figure *f = &a->figs.v[k];
+            if (f->category != cat)
                 continue;
-            for (size_t k = 0; k < a->figs.n; k++) {
-                const ls_figure *f = &a->figs.v[k];
-                char key[32];
-                if (f->category != cat)
-                    continue;
-                if (row - 2 >= r->opt->max_rows) {
-                    capped = 1;
-                    continue;
-                }
-                r->fig_row[i][k] = row;
-                put(r, ws, row, 0, loc_name(r, a), NULL);
-                put(r, ws, row, 1, a->loc.code, NULL);
-                put(r, ws, row, 2, f->indicator, NULL);
-                put_num(r, ws, row, 3, f->value, f->qualifier);
-                if (f->has_max)
-                    put_num(r, ws, row, 4, f->value_max, QUAL_EXACT);
-                put(r, ws, row, 5, f->unit, NULL);
-                snprintf(key, sizeof(key), "qual.%s", ls_qualifier_id(f->qualifier));
-                if (f->qualifier != QUAL_EXACT)
-                    put(r, ws, row, 6, L(r, key), NULL);
-                put(r, ws, row, 7, f->period, NULL);
-                snprintf(key, sizeof(key), "status.%s", ls_status_id(f->status));
-                put(r, ws, row, 8, L(r, key), NULL);
-                put(r, ws, row, 9, f->surface, NULL);
-                put(r, ws, row, 10, f->sentence, r->wrap);
-                fit_row(ws, row, f->sentence, EVIDENCE_WIDTH);
-                put(r, ws, row, 11, a->name, NULL);
-                put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
-                put(r, ws, row, 13, f->place, NULL);
-                if (f->change)
-                    put(r, ws, row, 14, L(r, f->change == CHANGE_NEW ? "change.new" : "change.changed"),
-                        r->mark);
-                put(r, ws, row, 15, f->correction, NULL);
-                row++;
+            if (row - 2 >= r->opt->max_rows) {
+                capped = 1;
+                break;
             }
+            r->fig_row[i][k] = row;
+            put(r, ws, row, 0, loc_name(r, a), NULL);
+            put(r, ws, row, 1, a->loc.code, NULL);
+            put(r, ws, row, 2, f->indicator, NULL);
+            put_num(r, ws, row, 3, f->value, f->qualifier);
+            if (f->has_max)
+                put_num(r, ws, row, 4, f->value_max, QUAL_EXACT);
+            put(r, ws, row, 5, f->unit, NULL);
+            if (f->qualifier != QUAL_EXACT)
+                put(r, ws, row, 6, qual[f->qualifier], NULL);
+            put(r, ws, row, 7, f->period, NULL);
+            put(r, ws, row, 8, status[f->status], NULL);
+            put(r, ws, row, 9, f->surface, NULL);
+            put(r, ws, row, 10, f->sentence, r->wrap);
+            fit_row(ws, row, f->sentence, EVIDENCE_WIDTH);
+            put(r, ws, row, 11, a->name, NULL);
+            put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
+            put(r, ws, row, 13, f->place, NULL);
+            if (f->change)
+                put(r, ws, row, 14, changed[f->change], r->mark);
+            put(r, ws, row, 15, f->correction, NULL);
+            row++;
         }
+        if (capped)
+            break;
+    }
     if (row > 2)
         worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
     apply_widths(r, ws, nc);
@@ -417,6 +452,7 @@ static void write_compare(report *r, lxw_worksheet *ws)
     lxw_col_t nc = (lxw_col_t)(2 + nl);
     size_t ncharts = 0;
     int wide = nl > COMPARE_WIDE;
+    int annotated = nl <= COMPARE_ANNOTATED; /* else no comment to collect for */
 
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
@@ -438,7 +474,7 @@ static void write_compare(report *r, lxw_worksheet *ws)
             }
             c->sum += f->value;
             c->n++;
-            if (c->n <= MAX_EVIDENCE)
+            if (c->n <= MAX_EVIDENCE && annotated)
                 sb_addf(&c->evidence, "%s%s: %s (%s)", c->evidence.len ? "\n" : "", f->surface,
                         f->sentence, a->name);
         }
@@ -483,7 +519,7 @@ static void write_compare(report *r, lxw_worksheet *ws)
                 worksheet_write_string(ws, row, col, "—", r->dash);
                 continue;
             }
-            if (nl > COMPARE_ANNOTATED) {
+            if (!annotated) {
                 put_num(r, ws, row, col, c->sum, c->q);
                 continue;
             }
@@ -513,7 +549,7 @@ static void write_compare(report *r, lxw_worksheet *ws)
     {
         lxw_row_t frow = (lxw_row_t)(3 + (wide ? nl : ni) + 1);
         char *note = xstrfmt("%s%s%s", L(r, "note.note"), L(r, "note.rows"),
-                             nl > COMPARE_ANNOTATED ? L(r, "note.unannotated") : "");
+                             annotated ? "" : L(r, "note.unannotated"));
         worksheet_merge_range(ws, frow, 0, frow, nc > 2 ? nc - 1 : 2, note, r->note);
         free(note);
         sheet_footer(r, ws, frow + 1, nc > 2 ? nc : 3, NULL);
@@ -840,6 +876,7 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
         snprintf(r.asof, sizeof(r.asof), "%s%s", L(&r, "note.asof"), day);
     }
     r.md = pcre2_match_data_create(1, NULL);
+    r.by_loc = group_by_locality(set, &r.nby_loc);
     r.fig_row = xcalloc(set->n + 1, sizeof(*r.fig_row));
     for (size_t i = 0; i < set->n; i++)
         r.fig_row[i] = xcalloc(set->v[i].figs.n + 1, sizeof(lxw_row_t));
