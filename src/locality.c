@@ -49,9 +49,10 @@ struct gazetteer {
     uint32_t *enders; /* sorted last code points of names */
     size_t nenders;
     /* Bloom-like filters on character pairs, so that the scan hashes a
-     * substring only where a name can end or a short form begin. */
+     * substring only where a name can begin and end or a short form begin. */
     uint8_t *pair_end;   /* bit set: the last two characters of a name */
     uint8_t *pair_start; /* bit set: the first two characters of a short form */
+    uint8_t *pair_begin; /* bit set: the first two characters of a name */
     double w_title, w_source, w_body, w_alias, descend;
     char *unknown;
 };
@@ -115,6 +116,7 @@ void gaz_free(gazetteer *g)
     free(g->enders);
     free(g->pair_end);
     free(g->pair_start);
+    free(g->pair_begin);
     free(g->unknown);
     free(g);
 }
@@ -370,12 +372,18 @@ ls_error gaz_load(gazetteer **out, const char *tdir)
         goto fail;
     g->pair_end = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
     g->pair_start = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
+    g->pair_begin = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
     for (size_t i = 0; i < g->nn; i++) {
         uint32_t a, b;
+        int n;
+        const char *nm = NODE_NAME(g, i);
         if (!g->n[i].name_len)
             continue;
-        last_two(NODE_NAME(g, i), g->n[i].name_len, &a, &b);
+        last_two(nm, g->n[i].name_len, &a, &b);
         pair_set(g->pair_end, a, b);
+        a = utf8_decode(nm, &n);
+        b = (size_t)n < g->n[i].name_len ? utf8_decode(nm + n, NULL) : 0;
+        pair_set(g->pair_begin, a, b);
     }
     for (size_t i = 0; i < g->naliases; i++) {
         int n;
@@ -480,7 +488,9 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
             for (size_t k = 0; k + 1 < ns; k++) {
                 size_t a = starts[k];
                 uint32_t first;
-                if (a < covered)
+                if (a < covered ||
+                    !pair_test(g->pair_begin, utf8_decode(s + a, NULL),
+                               utf8_decode(s + starts[k + 1], NULL)))
                     continue;
                 first = name_first(g, s + a, endp - a);
                 if (first != NONE) {
