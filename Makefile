@@ -8,7 +8,7 @@
 #   make sanitize  unit tests, fuzz corpus and end-to-end tests under ASan+UBSan (in build/san)
 #   make valgrind  the seeds under memcheck: 0 errors, 0 leaks
 #   make lint      cppcheck on src/
-#   make fuzz FUZZ_SECONDS=600    libFuzzer on both targets
+#   make fuzz FUZZ_SECONDS=600    libFuzzer on both targets (or FUZZ_RUNS=N, FUZZ_JOBS=2)
 #   make bench     throughput and memory for 1k, 10k and 100k generated articles
 #   make preview   the workbook rendered to PNG pages in preview/
 #   make WERROR=1  warnings are errors (CI)
@@ -46,6 +46,8 @@ UNIT_BIN = $(UNIT:%=$(B)/test_%)
 FUZZ = article templates
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
+FUZZ_JOBS    ?= 1
 
 .PHONY: FORCE all deps report test check unit e2e rerun hostile score golden golden-update clean install valgrind tsan preview \
         fuzz fuzz-replay sanitize lint bench
@@ -153,11 +155,18 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC) src/*.h
 	clang -g -O1 -std=c11 -D_GNU_SOURCE $(PC_CFLAGS) -Isrc -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -o $@ $< $(SRC) $(LIBS)
 
+# Each target for FUZZ_SECONDS, or FUZZ_RUNS executions if set, in
+# FUZZ_JOBS processes that share its corpus; logs in $(B)/fuzz/TARGET-N.log.
 fuzz: $(FUZZ:%=$(B)/fuzz/fuzz_%)
 	@set -e; for t in $(FUZZ); do mkdir -p $(B)/fuzz/corpus-$$t; \
-	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	    $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
-	        -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t; done
+	    echo "== fuzz_$$t: $(FUZZ_JOBS) process(es), $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s) each"; \
+	    pids=; for j in $$(seq $(FUZZ_JOBS)); do \
+	        $(B)/fuzz/fuzz_$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) \
+	            -close_fd_mask=2 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
+	            $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t > $(B)/fuzz/$$t-$$j.log 2>&1 & pids="$$pids $$!"; \
+	    done; st=0; for p in $$pids; do wait $$p || st=1; done; \
+	    for j in $$(seq $(FUZZ_JOBS)); do grep -E "^Done|number_of_executed|peak_rss" $(B)/fuzz/$$t-$$j.log || true; done; \
+	    if [ $$st != 0 ]; then tail -40 $(B)/fuzz/$$t-*.log; exit 1; fi; done
 
 # ---- benchmark ----
 
