@@ -364,7 +364,8 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
                            "col.offset", "col.place", "col.change", "col.correction" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
     char *title = xstrfmt("%s: %s", L(r, cat_sheet_key[cat]), L(r, "title.category"));
-    const char *qual[QUAL_MAX], *status[2], *changed[3] = { NULL };
+    const char *qual[QUAL_MAX], *status[STATUS_PLANNED + 1];
+    const char *changed[CHANGE_CHANGED + 1] = { NULL };
     lxw_row_t row = 2;
     int capped = 0;
 
@@ -375,7 +376,7 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
         snprintf(key, sizeof(key), "qual.%s", ls_qualifier_id((ls_qualifier)q));
         qual[q] = L(r, key);
     }
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k <= STATUS_PLANNED; k++) {
         char key[32];
         snprintf(key, sizeof(key), "status.%s", ls_status_id((ls_status)k));
         status[k] = L(r, key);
