@@ -361,6 +361,36 @@ def test_scale(binary, tmp):
           listed == 50 and notes and sum(1 for r in rows if r["category"] == "elderly") > 50, (listed, notes))
 
 
+def test_grouped_by_locality(binary, tmp):
+    """A category sheet lists figures by locality (comparison order), then
+    article: a later article about the first locality comes before the
+    second locality's; a duplicate is not listed."""
+    d = os.path.join(tmp, "grouped")
+    os.mkdir(d)
+    seeds = sorted(f for f in os.listdir("seeds") if f.endswith(".txt"))
+    shutil.copy(os.path.join("seeds", seeds[0]), os.path.join(d, "1.txt"))  # 乾安县
+    shutil.copy(os.path.join("seeds", seeds[1]), os.path.join(d, "2.txt"))  # 桦甸市
+    shutil.copy(os.path.join("seeds", seeds[1]), os.path.join(d, "4.txt"))  # a copy of 2
+    open(os.path.join(d, "3.txt"), "w", encoding="utf-8").write(
+        "乾安县：为老服务再升级\n乾安县今年为全县老年人发放高龄补贴4.6万元，新建老年食堂3个，"
+        "组织志愿者上门探访独居老人1200人次。\n")
+    out = os.path.join(tmp, "grouped.xlsx")
+    rc, err = run(binary, ["-q", "-o", out, d])
+    wb = openpyxl.load_workbook(out)
+    order = {}
+    for sheet in CATEGORY_SHEETS.values():
+        seq = []
+        for r in wb[sheet].iter_rows(min_row=3, values_only=True):
+            if r[11] and (not seq or seq[-1] != r[11]):
+                seq.append(r[11])
+        order[sheet] = seq
+    elderly = order["养老服务"]
+    check("category sheets: figures grouped by locality, then article; no duplicate",
+          rc == 0 and elderly == ["1.txt", "3.txt", "2.txt"] and
+          all(s == [a for a in ["1.txt", "3.txt", "2.txt"] if a in s] for s in order.values()),
+          (rc, err, order))
+
+
 def test_english(binary, tmp):
     out = os.path.join(tmp, "en.xlsx")
     rc, _ = run(binary, ["-q", "--lang", "en", "-o", out, "seeds"])
@@ -386,6 +416,7 @@ def main():
         test_atomic(binary, tmp)
         test_no_locality(binary, tmp)
         test_scale(binary, tmp)
+        test_grouped_by_locality(binary, tmp)
         test_english(binary, tmp)
     return finish("e2e")
 
