@@ -8,8 +8,9 @@
 #include "tmpl.h"
 
 /* How far before a figure a period word (每日, 日均) may stand, in bytes of
- * the same clause: 每日服务儿童约100人 yes, 利用每日课后服务时间开展…20余类 no. */
-#define PERIOD_WINDOW 24
+ * the same clause and after its previous figure: 每日服务儿童约100人 and
+ * 每月为80岁以上老人补贴餐费50元 yes, 利用每日课后服务时间开展…20余类 no. */
+#define PERIOD_WINDOW 48
 /* Longest indicator phrase, in code points. */
 #define INDICATOR_MAX 14
 
@@ -632,7 +633,19 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
             break;
         for (size_t k = 0; k < r->nstop && !stop; k++)
             stop = starts_with(s + b, cend - b, r->stop[k]);
-        if (stop || (s[b] >= '0' && s[b] <= '9'))
+        if (!stop && s[b] >= '0' && s[b] <= '9') {
+            /* an age threshold belongs to the group counted:
+             * 2万余名65岁以上老年人 -> 65岁以上老年人; another number ends it */
+            size_t d = b;
+            while (d < cend && s[d] >= '0' && s[d] <= '9')
+                d++;
+            if (!starts_with(s + d, cend - d, "岁") && !starts_with(s + d, cend - d, "周岁"))
+                break;
+            n += d - b;
+            b = d;
+            continue;
+        }
+        if (stop)
             break;
         b += (size_t)utf8_len((unsigned char)s[b]);
         n++;
@@ -670,8 +683,25 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
         if (deng && b - deng >= 6)
             a = deng;
     }
+    /* too long: cut after the last lead word of two characters or more
+     * that leaves a noun (舒兰市计划年底前再建成社区食堂 -> 社区食堂; one
+     * character, 为 or 有, is too often inside a word), else keep the end,
+     * not starting inside a number (辖区60周岁以上… -> 周岁以上…) */
+    if (utf8_count(s + a, b - a) > INDICATOR_MAX) {
+        size_t cut = a;
+        for (size_t i = a; i < b; i += (size_t)utf8_len((unsigned char)s[i]))
+            for (size_t k = 0; k < r->nlead; k++) {
+                size_t wl = strlen(r->lead[k]);
+                if (wl >= 6 && starts_with(s + i, b - i, r->lead[k]) &&
+                    utf8_count(s + i + wl, b - i - wl) >= 2)
+                    cut = i + wl;
+            }
+        a = cut;
+    }
     while (utf8_count(s + a, b - a) > INDICATOR_MAX)
         a += (size_t)utf8_len((unsigned char)s[a]);
+    while (a < b && ((s[a] >= '0' && s[a] <= '9') || s[a] == '.'))
+        a++;
     return unquoted(s, a, b);
 }
 

@@ -131,6 +131,9 @@ static const struct {
     { "月均受理诉求400余件。", "400|件|over|月" },
     { "周均开展活动3场。", "3|场|exact|周" },
     { "今年以来，共接待来访群众260人次。", "260|人次|exact" },
+    /* the period word a clause opens with, several words before the figure */
+    { "每天为辖区老年人提供午餐近300份。", "300|份|under|日" },
+    { "每月为80岁以上老人补贴餐费50元。", "50|元|exact|月" },
     /* planned targets */
     { "计划年内新建老年食堂8个。", "8|个|exact||planned" },
     { "力争培训家政服务人员500人。", "500|人|exact||planned" },
@@ -166,6 +169,9 @@ static const struct {
     { "走访独居老人96户次。", "96|户次|exact" },
     { "提供就业岗位2600个。", "2600|个|exact" },
     { "参与企业42家。", "42|家|exact" },
+    /* percentage points: the measure word is 百分点, 个 is filler */
+    { "签约率同比提高3.5个百分点。", "3.5|百分点|exact" },
+    { "满意度较上年上升2百分点。", "2|百分点|exact" },
     /* several figures in one sentence; a figure written twice is two */
     { "设立服务站3个，配备社工12名，服务群众1500人次。",
       "3|个|exact;12|名|exact;1500|人次|exact" },
@@ -211,6 +217,11 @@ static const struct {
     { "上千人次参加了活动。", "" },
     { "关系千家万户的切身利益。", "" },
     { "步行15分钟即可到达。", "" },
+    /* round the clock is a schedule; hours that end the clause are counted */
+    { "开通24小时服务热线。", "" },
+    { "实行7×24小时值守。", "" },
+    { "群众诉求24小时内响应。", "" },
+    { "志愿者全年累计服务24小时。", "24|小时|exact" },
     /* codes and URLs */
     { "详情见www.example.gov.cn/2024/123人", "" },
     { "型号为A300的设备运行良好。", "" },
@@ -358,6 +369,34 @@ static void test_evidence(void **state)
     text_release(&doc);
 }
 
+/* A long phrase before a figure is cut after its last lead word, never
+ * inside a number. */
+static void test_long_indicator(void **state)
+{
+    text_doc doc;
+    figure_list figs;
+    (void)state;
+
+    read_and_extract("标题\n下一步，全县计划年底前再建成社区老年食堂10个。\n", &doc, &figs);
+    assert_int_equal(figs.n, 1);
+    assert_string_equal(figs.v[0].indicator, "社区老年食堂");
+    figure_list_release(&figs);
+    text_release(&doc);
+
+    /* an age threshold is part of the group counted (spec: 60岁以上420人) */
+    read_and_extract("标题\n为2万余名65岁以上老年人建立健康档案。\n", &doc, &figs);
+    assert_int_equal(figs.n, 1);
+    assert_string_equal(figs.v[0].indicator, "65岁以上老年人");
+    figure_list_release(&figs);
+    text_release(&doc);
+
+    read_and_extract("标题\n辖区60周岁以上老年人占常住人口的三成。\n", &doc, &figs);
+    assert_int_equal(figs.n, 1);
+    assert_string_equal(figs.v[0].indicator, "周岁以上老年人占常住人口的");
+    figure_list_release(&figs);
+    text_release(&doc);
+}
+
 /* A slogan quoted once is no figure where it recurs in a heading. */
 static void test_label_recurs(void **state)
 {
@@ -378,6 +417,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_evidence),
+        cmocka_unit_test(test_long_indicator),
         cmocka_unit_test(test_label_recurs),
     };
     return cmocka_run_group_tests_name("extract", tests, setup, teardown);
