@@ -65,6 +65,9 @@ static const struct {
     /* the group served decides, not who does the work */
     { "标题\n组织200名在职党员与独居老人结对帮扶。\n", "elderly" },
     { "标题\n动员网格员86名为困境儿童上门送学。\n", "children" },
+    /* a health service given to one age group is that group's */
+    { "标题\n\n全县家庭医生签约率达80%。\n\n今年为1.1万名适龄儿童接种疫苗。\n",
+      "health,children" },
     /* a heading sets the default for what follows it */
     { "标题\n\n守护夕阳 情暖老人心\n\n社区联合医院开展健康讲座9场，服务1100人次。\n", "elderly,elderly" },
     { "标题\n\n就业帮扶 稳岗增收\n\n今年以来共走访企业38家，推送信息600条。\n", "employment,employment" },
