@@ -45,6 +45,7 @@ struct extract_rules {
     pcre2_code **status;
     size_t nstatus;
     pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
+    unsigned char *status_head; /* pattern opens with ^: asked of the sentence too */
     exclusion *excl;
     size_t nexcl;
     pcre2_code *figure;
@@ -92,6 +93,7 @@ void extract_rules_free(extract_rules *r)
     for (size_t i = 0; i < r->nstatus; i++)
         pcre2_code_free(r->status[i]);
     free(r->status);
+    free(r->status_head);
     pcre2_code_free(r->status_any);
     for (size_t i = 0; i < r->nexcl; i++)
         pcre2_code_free(r->excl[i].re);
@@ -282,12 +284,14 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
         return tmpl_release(&tf), err;
     if (!strcmp(name, "status.tsv")) {
         r->status = xcalloc(tf.nrows, sizeof(*r->status));
+        r->status_head = xcalloc(tf.nrows, sizeof(*r->status_head));
         for (size_t i = 0; i < tf.nrows; i++) {
             r->status[r->nstatus] = tmpl_regex(&tf, &tf.rows[i], NULL, tf.rows[i].field[0], 0);
             if (!r->status[r->nstatus]) {
                 err = LS_ERR_REGEX;
                 break;
             }
+            r->status_head[r->nstatus] = tf.rows[i].field[0][0] == '^';
             r->nstatus++;
         }
         if (!err)
@@ -721,8 +725,10 @@ static void detect_period(const extract_rules *r, const text_doc *doc, size_t cs
     }
 }
 
-static ls_status detect_status(const extract_rules *r, const text_doc *doc, size_t cstart,
-                               size_t fstart)
+/* Planned when a status pattern matches the figure's clause before it, or
+ * a pattern that opens with ^ opens its sentence (下一步，…将新建10个). */
+static ls_status detect_status(const extract_rules *r, const text_doc *doc, size_t sstart,
+                               size_t cstart, size_t fstart)
 {
     /* not r->md: it holds the figure's match */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
@@ -733,6 +739,9 @@ static ls_status detect_status(const extract_rules *r, const text_doc *doc, size
                  : STATUS_DONE;
     for (size_t i = 0; !r->status_any && i < r->nstatus && st == STATUS_DONE; i++)
         if (rx_match(r->status[i], doc->s + cstart, fstart - cstart, 0, 0, md) > 0)
+            st = STATUS_PLANNED;
+    for (size_t i = 0; sstart < cstart && i < r->nstatus && st == STATUS_DONE; i++)
+        if (r->status_head[i] && rx_match(r->status[i], doc->s + sstart, fstart - sstart, 0, 0, md) > 0)
             st = STATUS_PLANNED;
     pcre2_match_data_free(md);
     return st;
@@ -816,7 +825,7 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             text_span(doc, fa, 1, &ca, &cb);
             text_span(doc, fa, 0, &sa, &sb);
             detect_period(r, doc, ca, fa, f.period, sizeof(f.period));
-            f.status = detect_status(r, doc, ca, fa);
+            f.status = detect_status(r, doc, sa, ca, fa);
             {
                 /* a list (310户、650人) shares the noun of its first figure */
                 const ls_figure *prev = out->n ? &out->v[out->n - 1] : NULL;

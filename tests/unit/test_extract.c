@@ -106,6 +106,7 @@ static const struct {
     { "不到20个社区尚未达标。", "20|个|under" },
     { "不足10%的老人使用智能设备。", "10|%|under" },
     { "参与人数多达600人。", "600|人|over" },
+    { "每个班次人数不超过30人。", "30|人|under" },
     /* qualifiers after the number or the measure word */
     { "发放物资价值8000余元。", "8000|元|over" },
     { "走访困难家庭300多户。", "300|户|over" },
@@ -114,6 +115,8 @@ static const struct {
     { "每场活动持续2小时左右。", "2|小时|about" },
     { "覆盖居民1万人左右。", "10000|人|about" },
     { "惠及群众5000人之多。", "5000|人|over" },
+    { "城镇登记失业率控制在3.5%以内。", "3.5|%|under" },
+    { "每班幼儿控制在20人以下。", "20|人|under" },
     /* ranges */
     { "每组由3人至5人组成。", "3~5|人|exact" },
     { "每个网格配备2至3名网格员。", "2~3|名|exact" },
@@ -144,6 +147,11 @@ static const struct {
     { "还将建设儿童之家10所。", "10|所|exact||planned" },
     { "拟在6月底前招聘社工40名。", "40|名|exact||planned" },
     { "已完成改造80户，还将继续完成120户。", "80|户|exact;120|户|exact||planned" },
+    { "该县将新建就业驿站10个。", "10|个|exact||planned" },
+    /* a plan that opens the sentence covers its clauses */
+    { "下一步，全县将再建设长者食堂6个。", "6|个|exact||planned" },
+    { "今后，每年为老人免费体检一次，覆盖5000人。", "5000|人|exact||planned" },
+    { "去年新建驿站8个，下一步再建10个。", "8|个|exact;10|个|exact||planned" },
     /* the measure word right after the number; 个 before 小时 is filler */
     { "累计服务时长1200个小时。", "1200|小时|exact" },
     { "开展志愿服务320小时。", "320|小时|exact" },
@@ -169,6 +177,8 @@ static const struct {
     { "走访独居老人96户次。", "96|户次|exact" },
     { "提供就业岗位2600个。", "2600|个|exact" },
     { "参与企业42家。", "42|家|exact" },
+    { "更换路灯300余盏。", "300|盏|over" },
+    { "发放创业担保贷款45笔、金额1200万元。", "45|笔|exact;12000000|元|exact" },
     /* percentage points: the measure word is 百分点, 个 is filler */
     { "签约率同比提高3.5个百分点。", "3.5|百分点|exact" },
     { "满意度较上年上升2百分点。", "2|百分点|exact" },
