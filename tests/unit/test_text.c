@@ -134,6 +134,27 @@ static void test_body_end_and_title(void **state)
     sb_release(&why);
 }
 
+/* A byline is metadata; a story sentence that opens with 记者 is not. */
+static void test_byline(void **state)
+{
+    const char *in = "标题\n记者 张三\n通讯员 王五 赵六\n"
+                     "记者从某县获悉，今年以来全县发放养老补贴120万元。\n";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    size_t kinds[LINE_META + 1] = { 0 };
+    (void)state;
+    assert_int_equal(read_text(&doc, in, strlen(in), &why), LS_OK);
+    for (size_t k = 0; k < doc.nlines; k++)
+        kinds[doc.lines[k].kind]++;
+    assert_int_equal(kinds[LINE_META], 2);
+    assert_int_equal(kinds[LINE_BODY], 1);
+    assert_non_null(strstr(doc.s, "发放养老补贴120万元"));
+    assert_non_null(doc.reporter);
+    assert_string_equal(doc.reporter, "张三");
+    text_release(&doc);
+    sb_release(&why);
+}
+
 static void test_broken_paragraph(void **state)
 {
     const char *in = "标题\n\n社区依托服务中心开展了多种活动，丰富了居民的文化\n\n社区开展活动。\n\n生活，累计服务500人次。\n";
@@ -194,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_utf8_bom_crlf),
         cmocka_unit_test(test_pinyin_and_t2s),
         cmocka_unit_test(test_body_end_and_title),
+        cmocka_unit_test(test_byline),
         cmocka_unit_test(test_broken_paragraph),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_spans),
