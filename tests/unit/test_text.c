@@ -155,6 +155,26 @@ static void test_byline(void **state)
     sb_release(&why);
 }
 
+/* Page furniture after the story ends it, in either script. */
+static void test_page_furniture(void **state)
+{
+    static const char *const in[] = {
+        "標題\n驛站累計服務1.8萬人次。\n版權所有：某市融媒體中心\n熱門推薦\n酸菜魚168元一份\n",
+        "标题\n驿站累计服务1.8万人次。\nCOPYRIGHT 2024 某市融媒体中心\n酸菜鱼168元一份\n",
+        "标题\n驿站累计服务1.8万人次。\n猜你喜欢\n酸菜鱼168元一份\n",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(in) / sizeof(*in); i++) {
+        text_doc doc;
+        strbuf why = STRBUF_INIT;
+        assert_int_equal(read_text(&doc, in[i], strlen(in[i]), &why), LS_OK);
+        assert_non_null(strstr(doc.s, "1.8万人次"));
+        assert_null(strstr(doc.s, "168"));
+        text_release(&doc);
+        sb_release(&why);
+    }
+}
+
 static void test_broken_paragraph(void **state)
 {
     const char *in = "标题\n\n社区依托服务中心开展了多种活动，丰富了居民的文化\n\n社区开展活动。\n\n生活，累计服务500人次。\n";
@@ -216,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_pinyin_and_t2s),
         cmocka_unit_test(test_body_end_and_title),
         cmocka_unit_test(test_byline),
+        cmocka_unit_test(test_page_furniture),
         cmocka_unit_test(test_broken_paragraph),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_spans),
