@@ -285,19 +285,34 @@ static ls_error load_regions(gazetteer *g, const char *tdir)
     return LS_OK;
 }
 
+static int is_word(const char *const *words, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(words[i]) == len && !memcmp(words[i], s, len))
+            return 1;
+    return 0;
+}
+
 static ls_error load_places(gazetteer *g, const char *tdir)
 {
     tmpl_file tf;
     ls_error err = tmpl_load(&tf, tdir, "places.tsv", 2);
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    size_t aalloc = 0, falloc = 0;
+    size_t aalloc = 0, falloc = 0, nwords = 0;
+    const char **words = NULL; /* short forms that are ordinary words */
 
     g->w_title = 3, g->w_source = 2, g->w_body = 1, g->w_alias = 0.5, g->descend = 0.6;
     if (err)
         goto out;
+    words = xcalloc(tf.nrows + 1, sizeof(*words));
+    for (size_t i = 0; i < tf.nrows; i++)
+        if (!strcmp(tf.rows[i].field[0], "word"))
+            words[nwords++] = tf.rows[i].field[1];
     for (size_t i = 0; i < tf.nrows && !err; i++) {
         tmpl_row *row = &tf.rows[i];
-        if (!strcmp(row->field[0], "unknown")) {
+        if (!strcmp(row->field[0], "word")) {
+            continue; /* read above, before any short form is made */
+        } else if (!strcmp(row->field[0], "unknown")) {
             free(g->unknown);
             g->unknown = xstrdup(row->field[1]);
         } else if (!strcmp(row->field[0], "descend")) {
@@ -330,7 +345,8 @@ static ls_error load_places(gazetteer *g, const char *tdir)
                     continue;
                 ov = pcre2_get_ovector_pointer(md);
                 /* the scan looks short forms up at 2 to 4 characters */
-                if (ov[2] == PCRE2_UNSET || utf8_count(NODE_NAME(g, k) + ov[2], ov[3] - ov[2]) < 2)
+                if (ov[2] == PCRE2_UNSET || utf8_count(NODE_NAME(g, k) + ov[2], ov[3] - ov[2]) < 2 ||
+                    is_word(words, nwords, NODE_NAME(g, k) + ov[2], ov[3] - ov[2]))
                     continue;
                 ALLOC_GROW(g->aliases, g->naliases + 1, aalloc);
                 ALLOC_GROW(g->alias_head, g->naliases + 1, falloc);
@@ -357,6 +373,7 @@ static ls_error load_places(gazetteer *g, const char *tdir)
     if (!g->unknown)
         g->unknown = xstrdup("未识别");
 out:
+    free(words);
     pcre2_match_data_free(md);
     tmpl_release(&tf);
     return err;
@@ -427,6 +444,7 @@ typedef struct {
     int in_title;
     uint32_t best;   /* resolved node or NONE */
     int ambiguous;
+    int after;       /* the full name written right before it (长春市宽城区), or -1 */
 } mention;
 
 typedef struct {
@@ -456,12 +474,13 @@ static int is_ender(const gazetteer *g, uint32_t cp)
     return g->nenders && bsearch(&cp, g->enders, g->nenders, sizeof(uint32_t), u32cmp) != NULL;
 }
 
-static void add_mention(mention_list *l, uint32_t first, int alias, double w, int title)
+static int add_mention(mention_list *l, uint32_t first, int alias, double w, int title, int after)
 {
     if (l->n >= MAX_MENTIONS)
-        return;
+        return -1;
     ALLOC_GROW(l->v, l->n + 1, l->alloc);
-    l->v[l->n++] = (mention){ first, alias, w, title, NONE, 0 };
+    l->v[l->n] = (mention){ first, alias, w, title, NONE, 0, after };
+    return (int)l->n++;
 }
 
 /* Find names in s[0..len): full names ending at an "ender" character,
@@ -471,6 +490,11 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
 {
     size_t starts[MAX_NAME_CHARS + 1];
     size_t ns = 0, covered = 0;
+    int last = -1; /* the last full name, which ends at covered */
+    /* names written one after another (济源市天坛街道) start at chain_at;
+     * the first of them is mention chain_first */
+    size_t chain_at = 0;
+    int chain_first = -1;
     unsigned char *cov = xcalloc(len + 1, 1);
 
     for (size_t i = 0; i < len;) {
@@ -488,13 +512,23 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
             for (size_t k = 0; k + 1 < ns; k++) {
                 size_t a = starts[k];
                 uint32_t first;
-                if (a < covered ||
+                /* a name may also span the chain before it: the gazetteer
+                 * lists some places by their whole path */
+                int whole = chain_first >= 0 && a == chain_at && a < covered;
+                if ((a < covered && !whole) ||
                     !pair_test(g->pair_begin, utf8_decode(s + a, NULL),
                                utf8_decode(s + starts[k + 1], NULL)))
                     continue;
                 first = name_first(g, s + a, endp - a);
                 if (first != NONE) {
-                    add_mention(out, first, 0, w, title);
+                    int after = last >= 0 && a == covered ? last : -1;
+                    if (whole)
+                        out->n = (size_t)chain_first; /* the parts give way */
+                    last = add_mention(out, first, 0, w, title, after);
+                    if (after < 0) {
+                        chain_at = a;
+                        chain_first = last;
+                    }
                     memset(cov + a, 1, endp - a);
                     covered = endp;
                     break;
@@ -519,7 +553,7 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
                 found = cov[i] || cov[e - 1] ? found : (alias_first(g, s + i, e - i) != NONE ? e : found);
         }
         if (found) {
-            add_mention(out, alias_first(g, s + i, found - i), 1, w * g->w_alias, title);
+            add_mention(out, alias_first(g, s + i, found - i), 1, w * g->w_alias, title, -1);
             i = found;
             taken = 1;
         }
@@ -545,16 +579,104 @@ static int candref_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Is node c below node p? */
+static int is_under(const gazetteer *g, uint32_t c, uint32_t p)
+{
+    for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent)
+        if (a == p)
+            return 1;
+    return 0;
+}
+
+#define MAX_CHAIN_PARENTS 8
+/* mention.in_title of a name before the title's colon */
+#define TITLE_HEAD 2
+
+/* Where the article writes a name right after another whose place is
+ * settled (宽城区团山街道幸福社区: 团山街道 before 幸福社区), those places,
+ * at most MAX_CHAIN_PARENTS. A parent left ambiguous (高新区, one of many)
+ * says nothing. */
+static size_t chain_parents(const mention_list *l, size_t i, uint32_t *out)
+{
+    const mention *m = &l->v[i];
+    size_t n = 0;
+    for (size_t j = i; j < l->n && n < MAX_CHAIN_PARENTS; j++) {
+        const mention *o = &l->v[j], *p;
+        size_t k;
+        if (o->first != m->first || o->alias != m->alias || o->after < 0)
+            continue;
+        p = &l->v[o->after];
+        if (p->best == NONE || p->ambiguous || p->first == m->first)
+            continue;
+        for (k = 0; k < n && out[k] != p->best; k++)
+            ;
+        if (k == n)
+            out[n++] = p->best;
+    }
+    return n;
+}
+
+/* Among the candidates of the name led by mention i that lie under every
+ * place in within[0..nw), pick the one with the most ancestors that the
+ * article also names. */
+static void choose(const gazetteer *g, mention *m, const candref *cands, size_t nc,
+                   const uint32_t *within, size_t nw)
+{
+    int best = -1, ties = 0;
+    size_t k = 0;
+
+    m->best = NONE;
+    m->ambiguous = 0;
+    for (uint32_t c = m->first; c != NONE && k < MAX_CANDIDATES; c = next_cand(g, m, c), k++) {
+        int support = 0;
+        size_t w;
+        for (w = 0; w < nw && is_under(g, c, within[w]); w++)
+            ;
+        if (w < nw)
+            continue;
+        for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent) {
+            candref key = { a, 0 }, *hit;
+            uint32_t own = 0;
+            hit = nc ? bsearch(&key, cands, nc, sizeof(*cands), candref_cmp) : NULL;
+            if (!hit)
+                continue;
+            /* a name that is also its own ancestor's (吉林市 in 吉林省)
+             * does not support itself */
+            for (uint32_t o = m->first; o != NONE && !own; o = next_cand(g, m, o))
+                own = o == a;
+            support += hit->groups > own;
+        }
+        if (support > best) {
+            best = support;
+            m->best = c;
+            ties = 1;
+        } else if (support == best) {
+            ties++;
+        }
+    }
+    if (ties > 1) {
+        m->ambiguous = 1;
+        if (best == 0)
+            m->best = NONE; /* nothing to choose by: no guess shown as fact */
+    }
+}
+
 /*
  * Settle each name: among its candidates, the one with the most ancestors
  * that the article also names wins. Work is per distinct name, and "also
  * names" is a binary search in the candidates of all names, so an article
  * repeating one common name thousands of times costs no more than once.
+ *
+ * Then a name written right after a settled place must lie under it, or
+ * under that place's parent. When no candidate does, the place is not in
+ * the gazetteer where the article puts it, and it stands for the place it
+ * is written in rather than for a namesake in another county.
  */
 static void settle(const gazetteer *g, mention_list *l)
 {
     candref *cands = NULL;
     size_t nc = 0, alloc = 0;
+    size_t *lead = xmalloc((l->n ? l->n : 1) * sizeof(*lead));
 
     /* the first mention of each distinct name stands for all of them */
     for (size_t i = 0; i < l->n; i++) {
@@ -563,6 +685,7 @@ static void settle(const gazetteer *g, mention_list *l)
         for (j = 0; j < i; j++)
             if (l->v[j].first == m->first && l->v[j].alias == m->alias)
                 break;
+        lead[i] = j;
         if (j < i)
             continue;
         for (uint32_t c = m->first; c != NONE && k < MAX_CANDIDATES; c = next_cand(g, m, c), k++) {
@@ -583,46 +706,37 @@ static void settle(const gazetteer *g, mention_list *l)
         }
         nc = k;
     }
-    for (size_t i = 0; i < l->n; i++) {
-        mention *m = &l->v[i];
-        int best = -1, ties = 0;
-        size_t j, k = 0;
-        for (j = 0; j < i; j++)
-            if (l->v[j].first == m->first && l->v[j].alias == m->alias)
-                break;
-        if (j < i) { /* settled already under its first mention */
-            m->best = l->v[j].best;
-            m->ambiguous = l->v[j].ambiguous;
-            continue;
-        }
-        for (uint32_t c = m->first; c != NONE && k < MAX_CANDIDATES; c = next_cand(g, m, c), k++) {
-            int support = 0;
-            for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent) {
-                candref key = { a, 0 }, *hit;
-                uint32_t own = 0;
-                hit = nc ? bsearch(&key, cands, nc, sizeof(*cands), candref_cmp) : NULL;
-                if (!hit)
-                    continue;
-                /* a name that is also its own ancestor's (吉林市 in 吉林省)
-                 * does not support itself */
-                for (uint32_t o = m->first; o != NONE && !own; o = next_cand(g, m, o))
-                    own = o == a;
-                support += hit->groups > own;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < l->n; i++) {
+            mention *m = &l->v[i];
+            if (lead[i] < i) { /* settled under its first mention */
+                m->best = l->v[lead[i]].best;
+                m->ambiguous = l->v[lead[i]].ambiguous;
+            } else if (pass == 0) {
+                choose(g, m, cands, nc, NULL, 0);
+            } else {
+                uint32_t within[MAX_CHAIN_PARENTS];
+                size_t nw = chain_parents(l, i, within), w;
+                for (w = 0; w < nw && m->best != NONE && is_under(g, m->best, within[w]); w++)
+                    ;
+                if (nw && w < nw) {
+                    uint32_t given = within[0];
+                    choose(g, m, cands, nc, within, nw);
+                    if (m->best == NONE && !m->ambiguous) {
+                        /* divisions move between the districts of one
+                         * city: one level up (南票区渤海街道, listed in 连山区) */
+                        for (w = 0; w < nw; w++)
+                            if (g->n[within[w]].parent != NONE)
+                                within[w] = g->n[within[w]].parent;
+                        choose(g, m, cands, nc, within, nw);
+                    }
+                    if (m->best == NONE && !m->ambiguous)
+                        m->best = given; /* not listed there: the place it is in */
+                }
             }
-            if (support > best) {
-                best = support;
-                m->best = c;
-                ties = 1;
-            } else if (support == best) {
-                ties++;
-            }
-        }
-        if (ties > 1) {
-            m->ambiguous = 1;
-            if (best == 0)
-                m->best = NONE; /* nothing to choose by: no guess shown as fact */
         }
     }
+    free(lead);
     free(cands);
 }
 
@@ -676,6 +790,16 @@ static void candidates_of(const gazetteer *g, const mention *m, loc_result *out)
     out->candidates = sb_detach(&sb, NULL);
 }
 
+/* The candidate of m that is nd or holds it, or NONE. */
+static uint32_t holder(const gazetteer *g, uint32_t nd, const mention *m)
+{
+    size_t k = 0;
+    for (uint32_t c = m->first; c != NONE && k < MAX_CANDIDATES; c = next_cand(g, m, c), k++)
+        if (c == nd || is_under(g, nd, c))
+            return c;
+    return NONE;
+}
+
 static void resolve(const gazetteer *g, const char *title, size_t tlen, const char *body,
                     size_t blen, const char *source, loc_result *out)
 {
@@ -683,28 +807,54 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
     massrec *mv = NULL;
     size_t nm = 0, malloc_ = 0;
     uint32_t pick = NONE;
-    const mention *ambiguous = NULL;
+    const mention *ambiguous = NULL, *title_ambiguous = NULL;
 
     memset(out, 0, sizeof(*out));
-    if (title)
-        scan(g, title, tlen, g->w_title, 1, &l);
+    if (title) {
+        /* 乾安县：打出党建组合拳: the head before the colon names the
+         * article's place; what follows may name others (打造幸福社区) */
+        const char *colon = memchr(title, ':', tlen);
+        const char *wide = memmem(title, tlen, "：", 3);
+        size_t head = colon ? (size_t)(colon - title) : tlen;
+        if (wide && (size_t)(wide - title) < head)
+            head = (size_t)(wide - title);
+        if (head < tlen) {
+            scan(g, title, head, g->w_title, TITLE_HEAD, &l);
+            scan(g, title + head, tlen - head, g->w_title, 1, &l);
+        } else {
+            scan(g, title, tlen, g->w_title, 1, &l);
+        }
+    }
     if (body)
         scan(g, body, blen, g->w_body, 0, &l);
     if (source)
         scan(g, source, strlen(source), g->w_source, 0, &l);
     settle(g, &l);
 
-    /* the most specific place named in the title */
-    for (size_t i = 0; i < l.n; i++) {
-        const mention *m = &l.v[i];
-        if (!m->in_title || m->alias)
-            continue;
-        if (m->best == NONE) {
-            ambiguous = ambiguous ? ambiguous : m;
-            continue;
+    /* the most specific place named in the title's head; else in the
+     * whole title, inside what the head names if the head's name is one
+     * of many */
+    for (size_t i = 0; i < l.n; i++)
+        if (l.v[i].in_title == TITLE_HEAD && !l.v[i].alias && l.v[i].best == NONE) {
+            title_ambiguous = &l.v[i];
+            break;
         }
-        if (pick == NONE || g->n[m->best].level > g->n[pick].level)
-            pick = m->best;
+    for (int want = TITLE_HEAD; want >= 1 && pick == NONE; want--) {
+        for (size_t i = 0; i < l.n; i++) {
+            const mention *m = &l.v[i];
+            if (m->in_title < want || m->alias)
+                continue;
+            if (m->best == NONE) {
+                ambiguous = ambiguous ? ambiguous : m;
+                title_ambiguous = title_ambiguous ? title_ambiguous : m;
+                continue;
+            }
+            if (want < TITLE_HEAD && title_ambiguous && title_ambiguous->in_title == TITLE_HEAD &&
+                holder(g, m->best, title_ambiguous) == NONE)
+                continue;
+            if (pick == NONE || g->n[m->best].level > g->n[pick].level)
+                pick = m->best;
+        }
     }
     if (pick == NONE) {
         /* where the mentions concentrate: walk down while one child holds
@@ -753,8 +903,17 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
             /* a place only inferred as a parent of short forms is too weak */
             if (mv[cur].mass > 0)
                 pick = mv[cur].node;
+            /* the title names a place that could be one of many, and the
+             * article never says which: whatever else it mentions (整合资源
+             * -> 资源县) does not tell, unless it lies inside one of them */
+            if (pick != NONE && title_ambiguous && holder(g, pick, title_ambiguous) == NONE)
+                pick = NONE;
         }
     }
+    /* a deeper place that tells which of the title's namesakes is meant
+     * (旧县镇：… 旧县镇社区) settles the title's place, not its own */
+    if (pick != NONE && title_ambiguous)
+        pick = holder(g, pick, title_ambiguous);
     if (pick != NONE) {
         fill_result(g, pick, out);
     } else {

@@ -84,6 +84,38 @@ static void test_two_counties(void **state)
            "2207", "松原市");
 }
 
+/* A name written right after another lies under it: the community of
+ * that name elsewhere is not meant; with none under it, the street is. */
+static void test_chain(void **state)
+{
+    (void)state;
+    expect("幸福社区：小食堂大民生", "长春市宽城区团山街道幸福社区建成老年食堂1个。", "220103008",
+           "团山街道");
+    /* the street of that name in another province is not meant either */
+    expect(NULL, "宽城区团山街道划分网格32个。", "220103008", "团山街道");
+    /* the gazetteer lists some places by their whole path */
+    expect("济源市天坛街道：办好民生实事", "济源市天坛街道新建食堂3个。", "419001004", NULL);
+}
+
+/* Before the title's colon stands the article's place. */
+static void test_title_head(void **state)
+{
+    loc_result r;
+    (void)state;
+    expect("涿鹿县：打造幸福社区", "全县新建食堂3个。", "130731", "涿鹿县");
+    /* a deeper place that tells which namesake is meant settles the
+     * title's place, not its own */
+    expect("旧县镇：精准服务暖民心", "新建旧县镇社区居家养老服务中心1个。", "110119104", "旧县镇");
+    /* a head with many namesakes and nothing to tell which: review it,
+     * rather than take what ordinary words look like (整合资源: 资源县) */
+    loc_resolve_text(gaz, "永兴镇：精准服务暖民心", "整合资源，推动共同富裕，新建食堂3个。", &r);
+    assert_false(r.found);
+    assert_string_equal(r.name, "未识别");
+    assert_non_null(r.candidates);
+    assert_non_null(strstr(r.candidates, "永兴镇"));
+    loc_release(&r);
+}
+
 static void test_no_locality(void **state)
 {
     loc_result r;
@@ -116,6 +148,8 @@ int main(void)
         cmocka_unit_test(test_short_forms),
         cmocka_unit_test(test_community_only),
         cmocka_unit_test(test_two_counties),
+        cmocka_unit_test(test_chain),
+        cmocka_unit_test(test_title_head),
         cmocka_unit_test(test_no_locality),
         cmocka_unit_test(test_path),
     };
