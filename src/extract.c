@@ -40,8 +40,8 @@ struct extract_rules {
     size_t nquals;
     word_map *periods;
     size_t nperiods;
-    char **lead, **stop;
-    size_t nlead, nstop;
+    char **lead, **stop, **tail;
+    size_t nlead, nstop, ntail;
     pcre2_code **status;
     size_t nstatus;
     pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
@@ -90,6 +90,7 @@ void extract_rules_free(extract_rules *r)
     free_words(r->periods, r->nperiods);
     free_strv(r->lead, r->nlead);
     free_strv(r->stop, r->nstop);
+    free_strv(r->tail, r->ntail);
     for (size_t i = 0; i < r->nstatus; i++)
         pcre2_code_free(r->status[i]);
     free(r->status);
@@ -315,18 +316,23 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
     } else { /* words.tsv */
         r->lead = xcalloc(tf.nrows, sizeof(char *));
         r->stop = xcalloc(tf.nrows, sizeof(char *));
+        r->tail = xcalloc(tf.nrows, sizeof(char *));
         for (size_t i = 0; i < tf.nrows; i++) {
             tmpl_row *row = &tf.rows[i];
-            if (row->nfield < 2 || (strcmp(row->field[0], "lead") && strcmp(row->field[0], "stop"))) {
-                err = tmpl_error(&tf, row, "expected 'lead' or 'stop', a TAB and a word");
+            if (row->nfield < 2 || (strcmp(row->field[0], "lead") && strcmp(row->field[0], "stop") &&
+                                    strcmp(row->field[0], "tail"))) {
+                err = tmpl_error(&tf, row, "expected 'lead', 'stop' or 'tail', a TAB and a word");
                 break;
             }
-            if (row->field[0][0] == 'l')
+            if (!strcmp(row->field[0], "lead"))
                 r->lead[r->nlead++] = xstrdup(row->field[1]);
-            else
+            else if (!strcmp(row->field[0], "stop"))
                 r->stop[r->nstop++] = xstrdup(row->field[1]);
+            else
+                r->tail[r->ntail++] = xstrdup(row->field[1]);
         }
         qsort(r->lead, r->nlead, sizeof(char *), by_length_desc);
+        qsort(r->tail, r->ntail, sizeof(char *), by_length_desc);
     }
     tmpl_release(&tf);
     return err;
@@ -678,6 +684,19 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
                 break;
             }
     }
+    /* the verb that links the phrase to its figure: 签约率达到 -> 签约率 */
+    for (int trimmed = 1; trimmed;) {
+        trimmed = 0;
+        for (size_t k = 0; k < r->ntail; k++) {
+            size_t tl = strlen(r->tail[k]);
+            if (b - a >= tl && !memcmp(s + b - tl, r->tail[k], tl) &&
+                utf8_count(s + a, b - a - tl) >= 2) {
+                b -= tl;
+                trimmed = 1;
+                break;
+            }
+        }
+    }
     /* keep the end of a long list: 送春联、包粽子…等文化活动 -> 文化活动 */
     {
         size_t deng = 0;
@@ -689,8 +708,7 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
     }
     /* too long: cut after the last lead word of two characters or more
      * that leaves a noun (舒兰市计划年底前再建成社区食堂 -> 社区食堂; one
-     * character, 为 or 有, is too often inside a word), else keep the end,
-     * not starting inside a number (辖区60周岁以上… -> 周岁以上…) */
+     * character, 为 or 有, is too often inside a word), else keep the end */
     if (utf8_count(s + a, b - a) > INDICATOR_MAX) {
         size_t cut = a;
         for (size_t i = a; i < b; i += (size_t)utf8_len((unsigned char)s[i]))
@@ -702,10 +720,19 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
             }
         a = cut;
     }
-    while (utf8_count(s + a, b - a) > INDICATOR_MAX)
-        a += (size_t)utf8_len((unsigned char)s[a]);
-    while (a < b && ((s[a] >= '0' && s[a] <= '9') || s[a] == '.'))
-        a++;
+    {
+        size_t from_a = a, d0, d1;
+        while (utf8_count(s + a, b - a) > INDICATOR_MAX)
+            a += (size_t)utf8_len((unsigned char)s[a]);
+        /* not from inside a number: an age threshold is kept whole
+         * (65周岁及以上老年人…), another number is dropped */
+        for (d0 = a; d0 > from_a && s[d0 - 1] >= '0' && s[d0 - 1] <= '9'; d0--)
+            ;
+        for (d1 = a; d1 < b && ((s[d1] >= '0' && s[d1] <= '9') || s[d1] == '.'); d1++)
+            ;
+        if (d0 < a || d1 > a)
+            a = starts_with(s + d1, b - d1, "岁") || starts_with(s + d1, b - d1, "周岁") ? d0 : d1;
+    }
     return unquoted(s, a, b);
 }
 

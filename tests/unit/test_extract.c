@@ -400,9 +400,17 @@ static void test_long_indicator(void **state)
     figure_list_release(&figs);
     text_release(&doc);
 
+    /* cut short, an age threshold stays whole, another number goes */
     read_and_extract("标题\n辖区60周岁以上老年人占常住人口的三成。\n", &doc, &figs);
     assert_int_equal(figs.n, 1);
-    assert_string_equal(figs.v[0].indicator, "周岁以上老年人占常住人口的");
+    assert_string_equal(figs.v[0].indicator, "60周岁以上老年人占常住人口的");
+    figure_list_release(&figs);
+    text_release(&doc);
+
+    /* the verb linking the phrase to its figure is not what is counted */
+    read_and_extract("标题\n全县家庭医生签约率达到63.3%。\n", &doc, &figs);
+    assert_int_equal(figs.n, 1);
+    assert_string_equal(figs.v[0].indicator, "全县家庭医生签约率");
     figure_list_release(&figs);
     text_release(&doc);
 }
