@@ -379,40 +379,33 @@ static void test_evidence(void **state)
     text_release(&doc);
 }
 
-/* A long phrase before a figure is cut after its last lead word, never
- * inside a number. */
-static void test_long_indicator(void **state)
+/* What a single figure counts, from the phrase around it. */
+static void test_indicator(void **state)
 {
-    text_doc doc;
-    figure_list figs;
+    static const struct {
+        const char *text, *indicator;
+    } phrases[] = {
+        /* a long phrase is cut after its last lead word */
+        { "下一步，全县计划年底前再建成社区老年食堂10个。", "社区老年食堂" },
+        /* an age threshold is part of the group counted (spec: 60岁以上420人) */
+        { "为2万余名65岁以上老年人建立健康档案。", "65岁以上老年人" },
+        /* cut short, an age threshold stays whole, another number goes */
+        { "辖区60周岁以上老年人占常住人口的三成。", "60周岁以上老年人占常住人口的" },
+        /* the verb linking the phrase to its figure is not what is counted */
+        { "全县家庭医生签约率达到63.3%。", "全县家庭医生签约率" },
+    };
     (void)state;
-
-    read_and_extract("标题\n下一步，全县计划年底前再建成社区老年食堂10个。\n", &doc, &figs);
-    assert_int_equal(figs.n, 1);
-    assert_string_equal(figs.v[0].indicator, "社区老年食堂");
-    figure_list_release(&figs);
-    text_release(&doc);
-
-    /* an age threshold is part of the group counted (spec: 60岁以上420人) */
-    read_and_extract("标题\n为2万余名65岁以上老年人建立健康档案。\n", &doc, &figs);
-    assert_int_equal(figs.n, 1);
-    assert_string_equal(figs.v[0].indicator, "65岁以上老年人");
-    figure_list_release(&figs);
-    text_release(&doc);
-
-    /* cut short, an age threshold stays whole, another number goes */
-    read_and_extract("标题\n辖区60周岁以上老年人占常住人口的三成。\n", &doc, &figs);
-    assert_int_equal(figs.n, 1);
-    assert_string_equal(figs.v[0].indicator, "60周岁以上老年人占常住人口的");
-    figure_list_release(&figs);
-    text_release(&doc);
-
-    /* the verb linking the phrase to its figure is not what is counted */
-    read_and_extract("标题\n全县家庭医生签约率达到63.3%。\n", &doc, &figs);
-    assert_int_equal(figs.n, 1);
-    assert_string_equal(figs.v[0].indicator, "全县家庭医生签约率");
-    figure_list_release(&figs);
-    text_release(&doc);
+    for (size_t i = 0; i < sizeof(phrases) / sizeof(*phrases); i++) {
+        char *text = xstrfmt("标题\n%s\n", phrases[i].text);
+        text_doc doc;
+        figure_list figs;
+        read_and_extract(text, &doc, &figs);
+        assert_int_equal(figs.n, 1);
+        assert_string_equal(figs.v[0].indicator, phrases[i].indicator);
+        figure_list_release(&figs);
+        text_release(&doc);
+        free(text);
+    }
 }
 
 /* A slogan quoted once is no figure where it recurs in a heading. */
@@ -435,7 +428,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_evidence),
-        cmocka_unit_test(test_long_indicator),
+        cmocka_unit_test(test_indicator),
         cmocka_unit_test(test_label_recurs),
     };
     return cmocka_run_group_tests_name("extract", tests, setup, teardown);
