@@ -832,8 +832,8 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
     settle(g, &l);
 
     /* the most specific place named in the title's head; else in the
-     * whole title, inside what the head names if the head's name is one
-     * of many */
+     * whole title, and then, if the head names a place with namesakes,
+     * only inside one of them */
     for (size_t i = 0; i < l.n; i++)
         if (l.v[i].in_title == TITLE_HEAD && !l.v[i].alias && l.v[i].best == NONE) {
             title_ambiguous = &l.v[i];
@@ -846,16 +846,24 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
                 continue;
             if (m->best == NONE) {
                 ambiguous = ambiguous ? ambiguous : m;
-                title_ambiguous = title_ambiguous ? title_ambiguous : m;
                 continue;
             }
-            if (want < TITLE_HEAD && title_ambiguous && title_ambiguous->in_title == TITLE_HEAD &&
-                holder(g, m->best, title_ambiguous) == NONE)
+            if (want < TITLE_HEAD && title_ambiguous && holder(g, m->best, title_ambiguous) == NONE)
                 continue;
             if (pick == NONE || g->n[m->best].level > g->n[pick].level)
                 pick = m->best;
         }
+        /* a deeper place that tells which of the head's namesakes is
+         * meant (旧县镇：… 旧县镇社区) settles the head's place */
+        if (pick != NONE && want < TITLE_HEAD && title_ambiguous)
+            pick = holder(g, pick, title_ambiguous);
     }
+    /* with no place in the title settled, a title name with namesakes
+     * bounds what the rest of the article can settle */
+    if (pick == NONE && !title_ambiguous)
+        for (size_t i = 0; i < l.n && !title_ambiguous; i++)
+            if (l.v[i].in_title && !l.v[i].alias && l.v[i].best == NONE)
+                title_ambiguous = &l.v[i];
     if (pick == NONE) {
         /* where the mentions concentrate: walk down while one child holds
          * most of its parent's mass */
@@ -903,17 +911,13 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
             /* a place only inferred as a parent of short forms is too weak */
             if (mv[cur].mass > 0)
                 pick = mv[cur].node;
-            /* the title names a place that could be one of many, and the
-             * article never says which: whatever else it mentions (整合资源
-             * -> 资源县) does not tell, unless it lies inside one of them */
-            if (pick != NONE && title_ambiguous && holder(g, pick, title_ambiguous) == NONE)
-                pick = NONE;
+            /* the title names a place that could be one of many: what
+             * else the article mentions (整合资源 -> 资源县) does not tell
+             * which, unless it lies inside one, which it then settles */
+            if (pick != NONE && title_ambiguous)
+                pick = holder(g, pick, title_ambiguous);
         }
     }
-    /* a deeper place that tells which of the title's namesakes is meant
-     * (旧县镇：… 旧县镇社区) settles the title's place, not its own */
-    if (pick != NONE && title_ambiguous)
-        pick = holder(g, pick, title_ambiguous);
     if (pick != NONE) {
         fill_result(g, pick, out);
     } else {

@@ -103,6 +103,8 @@ static void test_title_head(void **state)
     loc_result r;
     (void)state;
     expect("涿鹿县：打造幸福社区", "全县新建食堂3个。", "130731", "涿鹿县");
+    /* without a colon, a settled title place still beats a namesake one */
+    expect("乾安县开展幸福社区建设", "全县新建食堂3个。", "220723", "乾安县");
     /* a deeper place that tells which namesake is meant settles the
      * title's place, not its own */
     expect("旧县镇：精准服务暖民心", "新建旧县镇社区居家养老服务中心1个。", "110119104", "旧县镇");
