@@ -573,6 +573,13 @@ static int starts_with(const char *s, size_t len, const char *w)
     return n <= len && !memcmp(s, w, n);
 }
 
+/* Does a number followed by s[0..len) give an age (65岁, 60周岁)? An age
+ * threshold is part of the group an indicator names, not a figure. */
+static int is_age(const char *s, size_t len)
+{
+    return starts_with(s, len, "岁") || starts_with(s, len, "周岁");
+}
+
 /* No quote or delimiter below begins with the lead byte of a CJK ideograph
  * (U+4E00..U+9FFF: 0xE4..0xE9), the most common character by far. */
 static int is_ideograph_lead(unsigned char c)
@@ -649,7 +656,7 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
             size_t d = b;
             while (d < cend && s[d] >= '0' && s[d] <= '9')
                 d++;
-            if (!starts_with(s + d, cend - d, "岁") && !starts_with(s + d, cend - d, "周岁"))
+            if (!is_age(s + d, cend - d))
                 break;
             n += d - b;
             b = d;
@@ -731,7 +738,7 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
         for (d1 = a; d1 < b && ((s[d1] >= '0' && s[d1] <= '9') || s[d1] == '.'); d1++)
             ;
         if (d0 < a || d1 > a)
-            a = starts_with(s + d1, b - d1, "岁") || starts_with(s + d1, b - d1, "周岁") ? d0 : d1;
+            a = is_age(s + d1, b - d1) ? d0 : d1;
     }
     return unquoted(s, a, b);
 }
