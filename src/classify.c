@@ -74,42 +74,6 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * words[lo..hi), sorted, distinct and sharing their first @p depth bytes,
- * as a pattern factored by common prefix: 养老(?:服务(?:中心|站)?|院). A
- * plain alternation of a hundred words makes PCRE2 try each at every
- * position; the factored one reads a character and follows one branch.
- * Longer words come before the end of a shorter one, so the longest
- * keyword at a position matches, as in a longest-first alternation.
- */
-static void emit_trie(strbuf *pat, char *const *words, size_t lo, size_t hi, size_t depth)
-{
-    int ends = lo < hi && words[lo][depth] == '\0'; /* sorts first */
-    size_t groups = 0;
-    strbuf alt = STRBUF_INIT;
-
-    if (ends)
-        lo++;
-    for (size_t i = lo; i < hi;) {
-        size_t n = (size_t)utf8_len((unsigned char)words[i][depth]), j = i + 1;
-        char ch[5] = { 0 };
-        while (j < hi && !strncmp(words[j] + depth, words[i] + depth, n))
-            j++;
-        memcpy(ch, words[i] + depth, n);
-        if (groups++)
-            sb_addch(&alt, '|');
-        rx_quote(&alt, ch);
-        emit_trie(&alt, words, i, j, depth + n);
-        i = j;
-    }
-    if (groups > 1 || (groups && ends)) {
-        sb_addf(pat, "(?:%s%s)", alt.buf, ends ? "|" : "");
-    } else if (groups) {
-        sb_add(pat, alt.buf, alt.len);
-    }
-    sb_release(&alt);
-}
-
 ls_error classify_rules_load(classify_rules **out, const char *tdir)
 {
     classify_rules *r = xcalloc(1, sizeof(*r));
@@ -177,21 +141,7 @@ ls_error classify_rules_load(classify_rules **out, const char *tdir)
         for (size_t i = 0; i < r->nkw; i++)
             if (!n || strcmp(words[i], words[n - 1])) /* same word, another category */
                 words[n++] = words[i];
-        /* a class of the first characters lets PCRE2 pass over most
-         * positions with one test instead of one per branch */
-        if (n > 1) {
-            sb_addstr(&pat, "(?=[");
-            for (size_t i = 0; i < n; i++) {
-                int len = utf8_len((unsigned char)words[i][0]);
-                if (!i || strncmp(words[i], words[i - 1], (size_t)len)) {
-                    if (strchr("\\]^-[", words[i][0]))
-                        sb_addch(&pat, '\\');
-                    sb_add(&pat, words[i], (size_t)len);
-                }
-            }
-            sb_addstr(&pat, "])");
-        }
-        emit_trie(&pat, words, 0, n, 0);
+        tmpl_word_pattern(&pat, words, n);
     }
     r->re = tmpl_regex(&cat, NULL, NULL, pat.len ? pat.buf : "(?!)", 0);
     if (!r->re) {
