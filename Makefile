@@ -36,7 +36,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' $(WARN) $(PC_CF
 LIBS      = $(PC_LIBS) -lm -pthread
 
 SRC  = src/util.c src/tmpl.c src/locstat.c src/corpus.c src/text.c src/number.c \
-       src/extract.c src/classify.c src/locality.c src/run.c src/outfile.c \
+       src/extract.c src/classify.c src/indicate.c src/compare.c src/locality.c src/run.c src/outfile.c \
        src/export.c src/report.c src/state.c src/correct.c
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
 LIB  = $(B)/liblocstat.a

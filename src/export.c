@@ -40,9 +40,11 @@ static void json_string(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+#define NCOL 15
+
 /* The columns of one figure, as strings, in contract order. */
-static void figure_fields(const run_article *a, const ls_figure *f, char val[][40],
-                          const char *out[14])
+static void figure_fields(const cmp_matrix *m, const run_article *a, const ls_figure *f,
+                          char val[][40], const char *out[NCOL])
 {
     format_decimal(f->value, val[0], sizeof(val[0]));
     if (f->has_max)
@@ -64,36 +66,39 @@ static void figure_fields(const run_article *a, const ls_figure *f, char val[][4
     out[11] = f->surface;
     out[12] = f->sentence;
     out[13] = val[2];
+    out[14] = f->ind > 0 && (size_t)f->ind <= ind_count(m->rules) ? ind_get(m->rules, (size_t)f->ind - 1)->id
+                                                                   : "";
 }
 
-static const char *const columns[14] = {
+static const char *const columns[NCOL] = {
     "article", "locality", "locality_code", "category", "indicator", "value", "value_max",
-    "unit", "qualifier", "period", "status", "surface", "sentence", "offset",
+    "unit", "qualifier", "period", "status", "surface", "sentence", "offset", "indicator_id",
 };
 
 /* Both formats walk the same figures in the same order; only the row
  * differs. */
-typedef void (*row_writer)(FILE *fp, const ls_figure *f, const char *const out[14], size_t nth);
+typedef void (*row_writer)(FILE *fp, int n, const char *const out[], const ls_figure *f,
+                           size_t nth);
 
-static void each_figure(const run_set *set, FILE *fp, row_writer write)
+static void each_figure(const run_set *set, const cmp_matrix *m, FILE *fp, row_writer write)
 {
     size_t nth = 0;
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
         for (size_t k = 0; k < a->figs.n; k++) {
             char val[3][40];
-            const char *out[14];
-            figure_fields(a, &a->figs.v[k], val, out);
-            write(fp, &a->figs.v[k], out, nth++);
+            const char *out[NCOL];
+            figure_fields(m, a, &a->figs.v[k], val, out);
+            write(fp, NCOL, out, &a->figs.v[k], nth++);
         }
     }
 }
 
-static void csv_row(FILE *fp, const ls_figure *f, const char *const out[14], size_t nth)
+static void csv_row(FILE *fp, int n, const char *const out[], const ls_figure *f, size_t nth)
 {
     (void)f;
     (void)nth;
-    for (int c = 0; c < 14; c++) {
+    for (int c = 0; c < n; c++) {
         if (c)
             fputc(',', fp);
         csv_field(fp, out[c]);
@@ -101,10 +106,10 @@ static void csv_row(FILE *fp, const ls_figure *f, const char *const out[14], siz
     fputc('\n', fp);
 }
 
-static void json_row(FILE *fp, const ls_figure *f, const char *const out[14], size_t nth)
+static void json_row(FILE *fp, int n, const char *const out[], const ls_figure *f, size_t nth)
 {
     fputs(nth ? ",\n  {" : "\n  {", fp);
-    for (int c = 0; c < 14; c++) {
+    for (int c = 0; c < n; c++) {
         fprintf(fp, "%s\"%s\": ", c ? ", " : "", columns[c]);
         /* numbers stay numbers; empty value_max is null */
         if (c == 5 || c == 13 || (c == 6 && out[c][0]))
@@ -122,25 +127,81 @@ static void json_row(FILE *fp, const ls_figure *f, const char *const out[14], si
     fputc('}', fp);
 }
 
-ls_error export_csv(const run_set *set, const char *path)
+#define NCELL 12
+
+static const char *const cell_columns[NCELL] = {
+    "locality", "locality_code", "level", "indicator_id", "indicator", "kind", "unit", "value",
+    "value_max", "qualifier", "figures", "articles",
+};
+
+/* The comparison's filled cells, row by row, in column order. */
+static void each_cell(const run_set *set, const cmp_matrix *m, FILE *fp, row_writer write)
+{
+    for (size_t i = 0; i < m->ncells; i++) {
+        const cmp_cell *c = &m->cells[i];
+        const cmp_row *row = &m->rows[c->row];
+        const run_locality *l = &set->loc[m->cols[c->col]];
+        const ind_def *d = ind_get(m->rules, (size_t)row->ind);
+        char val[4][40];
+        const char *out[NCELL];
+        format_decimal(c->value, val[0], sizeof(val[0]));
+        if (c->has_max)
+            format_decimal(c->value_max, val[1], sizeof(val[1]));
+        else
+            val[1][0] = '\0';
+        snprintf(val[2], sizeof(val[2]), "%zu", c->nused);
+        snprintf(val[3], sizeof(val[3]), "%zu", c->narticles);
+        out[0] = l->name;
+        out[1] = l->code;
+        out[2] = cmp_level_id(l->code);
+        out[3] = d->id;
+        out[4] = d->label;
+        out[5] = ind_kind_id(d->kind);
+        out[6] = row->unit;
+        out[7] = val[0];
+        out[8] = val[1];
+        out[9] = ls_qualifier_id(c->q);
+        out[10] = val[2];
+        out[11] = val[3];
+        write(fp, NCELL, out, NULL, i);
+    }
+}
+
+static void json_cell(FILE *fp, int n, const char *const out[], const ls_figure *f, size_t nth)
+{
+    (void)f;
+    fputs(nth ? ",\n  {" : "\n  {", fp);
+    for (int c = 0; c < n; c++) {
+        fprintf(fp, "%s\"%s\": ", c ? ", " : "", cell_columns[c]);
+        if (c == 7 || c == 10 || c == 11 || (c == 8 && out[c][0]))
+            fputs(out[c], fp);
+        else if (c == 8)
+            fputs("null", fp);
+        else
+            json_string(fp, out[c]);
+    }
+    fputc('}', fp);
+}
+
+ls_error export_csv(const run_set *set, const cmp_matrix *m, const char *path)
 {
     outfile of;
     ls_error err = outfile_open(&of, path, 1);
     if (err)
         return err;
     fputs(EXPORT_CSV_HEADER "\n", of.fp);
-    each_figure(set, of.fp, csv_row);
+    each_figure(set, m, of.fp, csv_row);
     return outfile_commit(&of);
 }
 
-ls_error export_json(const run_set *set, const char *path)
+ls_error export_json(const run_set *set, const cmp_matrix *m, const char *path)
 {
     outfile of;
     ls_error err = outfile_open(&of, path, 1);
     if (err)
         return err;
     fputs("{\"figures\": [", of.fp);
-    each_figure(set, of.fp, json_row);
+    each_figure(set, m, of.fp, json_row);
     fputs("\n],\n\"articles\": [", of.fp);
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
@@ -153,6 +214,8 @@ ls_error export_json(const run_set *set, const char *path)
             fputs("null", of.fp);
         fputs(", \"title\": ", of.fp);
         json_string(of.fp, a->title);
+        fputs(", \"date\": ", of.fp);
+        json_string(of.fp, cmp_article_date(a));
         fputs(", \"source\": ", of.fp);
         json_string(of.fp, a->source);
         fputs(", \"encoding\": ", of.fp);
@@ -165,6 +228,19 @@ ls_error export_json(const run_set *set, const char *path)
         json_string(of.fp, a->loc.path);
         fprintf(of.fp, ", \"characters\": %zu, \"figures\": %zu}", a->chars, a->figs.n);
     }
+    fputs("\n],\n\"comparison\": [", of.fp);
+    each_cell(set, m, of.fp, json_cell);
     fputs("\n]}\n", of.fp);
+    return outfile_commit(&of);
+}
+
+ls_error export_compare_csv(const run_set *set, const cmp_matrix *m, const char *path)
+{
+    outfile of;
+    ls_error err = outfile_open(&of, path, 1);
+    if (err)
+        return err;
+    fputs(EXPORT_COMPARE_HEADER "\n", of.fp);
+    each_cell(set, m, of.fp, csv_row);
     return outfile_commit(&of);
 }

@@ -47,6 +47,7 @@ typedef struct {
     ls_status status;
     ls_category category;
     char *indicator;      /**< what is counted, short noun phrase */
+    int ind;              /**< its comparison indicator: 1 + catalogue row, 0 none (indicate.h) */
     char *surface;        /**< the figure as written in the article */
     char *sentence;       /**< its sentence, normalised; shared (ls_shared_new) */
     char *place;          /**< a place inside the locality its sentence names, or

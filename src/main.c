@@ -44,6 +44,7 @@ static void usage(FILE *fp)
           "      --no-workbook  only the --csv/--json exports\n"
           "      --csv FILE   also write the figures as CSV\n"
           "      --json FILE  also write the figures as JSON\n"
+          "      --compare-csv FILE  also write the comparison's cells as CSV\n"
           "  -t DIR           templates directory (default templates/, then\n"
           "                   " LOCSTAT_SHARE "/templates)\n"
           "      --lang LANG  workbook labels: zh (default) or en\n"
@@ -147,7 +148,8 @@ static time_t created_time(const corpus *c)
  * while the workbook is: both only read the run. */
 typedef struct {
     const run_set *set;
-    const char *csv, *json;
+    const cmp_matrix *cmp;
+    const char *csv, *json, *compare;
     int failed;
     strbuf log; /* their messages, printed once they are done */
 } exports;
@@ -156,9 +158,11 @@ static void *write_exports(void *arg)
 {
     exports *x = arg;
     ls_capture(&x->log);
-    if (x->csv && export_csv(x->set, x->csv) != LS_OK)
+    if (x->csv && export_csv(x->set, x->cmp, x->csv) != LS_OK)
         x->failed = 1;
-    if (x->json && export_json(x->set, x->json) != LS_OK)
+    if (x->json && export_json(x->set, x->cmp, x->json) != LS_OK)
+        x->failed = 1;
+    if (x->compare && export_compare_csv(x->set, x->cmp, x->compare) != LS_OK)
         x->failed = 1;
     ls_capture(NULL);
     return NULL;
@@ -173,7 +177,7 @@ static int exports_done(exports *x)
 }
 
 typedef struct {
-    const char *out, *csv, *json, *tdir, *fixes;
+    const char *out, *csv, *json, *compare, *tdir, *fixes;
     int no_workbook;
     size_t max_size;
     double wait;
@@ -189,7 +193,7 @@ static int parse_options(int argc, char **argv, options *o)
         { "lang", required_argument, NULL, 'L' }, { "max-size", required_argument, NULL, 'M' },
         { "corrections", required_argument, NULL, 'F' }, { "wait", required_argument, NULL, 'W' },
         { "no-workbook", no_argument, NULL, 'N' }, { "max-rows", required_argument, NULL, 'R' },
-        { "jobs", required_argument, NULL, 'j' },
+        { "jobs", required_argument, NULL, 'j' }, { "compare-csv", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
@@ -201,6 +205,7 @@ static int parse_options(int argc, char **argv, options *o)
         case 'o': o->out = optarg; break;
         case 'C': o->csv = optarg; break;
         case 'J': o->json = optarg; break;
+        case 'P': o->compare = optarg; break;
         case 't': o->tdir = optarg; break;
         case 'F': o->fixes = optarg; break;
         case 'N': o->no_workbook = 1; break;
@@ -263,13 +268,14 @@ static void summary(const run_set *set, const char *out, int wrote, const struct
 
 int main(int argc, char **argv)
 {
-    options o = { "report.xlsx", NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
+    options o = { "report.xlsx", NULL, NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
                   { 0, 0, NULL, DEFAULT_MAX_ROWS }, 0 };
     char *fixes_default = NULL, *state_path = NULL;
     int lock_fd = -1, rc, status = EXIT_NOTHING, wrote = 0, failed = 0;
     corpus c = { NULL, 0, 0 };
     run_rules rules;
     run_set set;
+    cmp_matrix cmp;
     corrections corr;
     state st;
     struct stat sb;
@@ -278,6 +284,7 @@ int main(int argc, char **argv)
     /* everything below may be released half-built */
     memset(&rules, 0, sizeof(rules));
     memset(&set, 0, sizeof(set));
+    memset(&cmp, 0, sizeof(cmp));
     memset(&corr, 0, sizeof(corr));
     memset(&st, 0, sizeof(st));
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -327,11 +334,12 @@ int main(int argc, char **argv)
     corrections_load(&corr, o.fixes ? o.fixes : fixes_default ? fixes_default : "corrections.tsv");
     corrections_apply(&corr, &set);
     run_group_localities(&set);
+    cmp_build(&cmp, &set, rules.indicate);
 
     /* what changed since the previous run; the state is saved only after
      * the report, so a report that failed is redone next time */
     if (o.no_workbook) { /* exports only: no workbook, so no marks to keep */
-        exports x = { &set, o.csv, o.json, 0, STRBUF_INIT };
+        exports x = { &set, &cmp, o.csv, o.json, o.compare, 0, STRBUF_INIT };
         wrote = 1;
         write_exports(&x);
         failed |= exports_done(&x);
@@ -342,14 +350,14 @@ int main(int argc, char **argv)
     {
         int changed = state_update(&st, &set, time(NULL));
         int state_missing = stat(state_path, &sb) != 0;
-        exports x = { &set, o.csv, o.json, 0, STRBUF_INIT };
+        exports x = { &set, &cmp, o.csv, o.json, o.compare, 0, STRBUF_INIT };
         pthread_t tid;
-        int threaded = o.jobs > 1 && (o.csv || o.json) &&
+        int threaded = o.jobs > 1 && (o.csv || o.json || o.compare) &&
                        !pthread_create(&tid, NULL, write_exports, &x);
 
         o.report.created = created_time(&c);
         o.report.fixes = &corr;
-        wrote = report_write(&set, o.tdir, o.out, &o.report) == LS_OK;
+        wrote = report_write(&set, &cmp, o.tdir, o.out, &o.report) == LS_OK;
         failed |= !wrote;
         if (threaded)
             pthread_join(tid, NULL);
@@ -365,6 +373,7 @@ done:
     status = !wrote ? EXIT_NOTHING : (set.failed || failed) ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 
 out:
+    cmp_release(&cmp);
     run_set_release(&set);
     run_rules_release(&rules);
     corpus_release(&c);

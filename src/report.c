@@ -30,24 +30,18 @@ typedef struct {
 } label;
 
 typedef struct {
-    char *label;
-    char **units;
-    size_t nunits;
-    ls_category cat; /* CAT_MAX: any */
-    pcre2_code *re;  /* NULL: any indicator */
-} indicator_row;
-
-typedef struct {
     const run_set *set;
     const report_options *opt;
     lxw_workbook *wb;
+    const cmp_matrix *cmp;
     label *labels;
     size_t nlabels;
-    indicator_row *ind;
-    size_t nind;
-    pcre2_match_data *md;
     lxw_format *title, *head, *text, *wrap, *note, *dash, *link, *mark;
     lxw_format *num[QUAL_MAX][2]; /* [qualifier][integer?] */
+    lxw_format *cellnum[CMP_RANGE][QUAL_MAX][2]; /* comparison cells: [mark][qualifier][integer?] */
+    lxw_format *range, *group;
+    /* row of each comparison row on its sheet, for the overview's charts */
+    lxw_row_t *cmp_row_at;
     /* row of each figure on its category sheet: fig_row[article][figure] */
     lxw_row_t **fig_row;
     /* the counted articles grouped by locality, in comparison order */
@@ -77,16 +71,8 @@ static void free_report(report *r)
         free(r->labels[i].en);
     }
     free(r->labels);
-    for (size_t i = 0; i < r->nind; i++) {
-        free(r->ind[i].label);
-        for (size_t k = 0; k < r->ind[i].nunits; k++)
-            free(r->ind[i].units[k]);
-        free(r->ind[i].units);
-        pcre2_code_free(r->ind[i].re);
-    }
-    free(r->ind);
-    pcre2_match_data_free(r->md);
     free(r->by_loc);
+    free(r->cmp_row_at);
     if (r->fig_row) {
         for (size_t i = 0; i < r->set->n; i++)
             free(r->fig_row[i]);
@@ -126,62 +112,6 @@ static ls_error load_labels(report *r, const char *tdir)
 out:
     tmpl_release(&tf);
     return err;
-}
-
-static ls_error load_indicators(report *r, const char *tdir)
-{
-    tmpl_file tf;
-    ls_error err = tmpl_load(&tf, tdir, "indicators.tsv", 3);
-    if (err)
-        return tmpl_release(&tf), err;
-    r->ind = xcalloc(tf.nrows, sizeof(*r->ind));
-    for (size_t i = 0; i < tf.nrows; i++) {
-        tmpl_row *row = &tf.rows[i];
-        indicator_row *ir = &r->ind[r->nind];
-        char *u = row->field[1], *bar;
-        size_t ualloc = 0;
-        ir->label = xstrdup(row->field[0]);
-        r->nind++;
-        for (;;) {
-            bar = strchr(u, '|');
-            ALLOC_GROW(ir->units, ir->nunits + 1, ualloc);
-            ir->units[ir->nunits++] = bar ? xstrndup(u, (size_t)(bar - u)) : xstrdup(u);
-            if (!bar)
-                break;
-            u = bar + 1;
-        }
-        ir->cat = strcmp(row->field[2], "*") ? ls_category_parse(row->field[2]) : CAT_MAX;
-        if (strcmp(row->field[2], "*") && ir->cat == CAT_MAX) {
-            err = tmpl_error(&tf, row, "unknown category '%s'", row->field[2]);
-            break;
-        }
-        if (row->nfield > 3) {
-            ir->re = tmpl_regex(&tf, row, NULL, row->field[3], 0);
-            if (!ir->re) {
-                err = LS_ERR_REGEX;
-                break;
-            }
-        }
-    }
-    tmpl_release(&tf);
-    return err;
-}
-
-/* Which comparison row a figure belongs to, or -1. */
-static int indicator_of(const report *r, const ls_figure *f)
-{
-    for (size_t i = 0; i < r->nind; i++) {
-        const indicator_row *ir = &r->ind[i];
-        int unit_ok = 0;
-        for (size_t k = 0; k < ir->nunits && !unit_ok; k++)
-            unit_ok = !strcmp(ir->units[k], f->unit);
-        if (!unit_ok || (ir->cat != CAT_MAX && ir->cat != f->category))
-            continue;
-        if (ir->re && rx_match(ir->re, f->indicator, strlen(f->indicator), 0, 0, r->md) <= 0)
-            continue;
-        return (int)i;
-    }
-    return -1;
 }
 
 /* Column width for CJK text: a Han character is about two Latin ones. */
@@ -281,6 +211,8 @@ static const char *loc_name(const report *r, const run_article *a)
     return a->loc.name;
 }
 
+static void write_charts(report *r, lxw_worksheet *ws, lxw_row_t at);
+
 static void write_overview(report *r, lxw_worksheet *ws)
 {
     const run_set *set = r->set;
@@ -312,24 +244,7 @@ static void write_overview(report *r, lxw_worksheet *ws)
     apply_widths(r, ws, nc);
     sheet_footer(r, ws, row + 1, nc, NULL);
 
-    /* figures per category and locality */
-    if (set->nloc && set->nloc <= COMPARE_WIDE) {
-        lxw_chart *chart = workbook_add_chart(r->wb, LXW_CHART_COLUMN_STACKED);
-        lxw_chart_options co = { 0 };
-        const char *sheet = L(r, "sheet.overview");
-        for (int c = 0; c < CAT_MAX; c++) {
-            lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
-            chart_series_set_categories(s, sheet, 2, 0, (lxw_row_t)(1 + set->nloc), 0);
-            chart_series_set_values(s, sheet, 2, (lxw_col_t)(4 + c), (lxw_row_t)(1 + set->nloc),
-                                    (lxw_col_t)(4 + c));
-            chart_series_set_name_range(s, sheet, 1, (lxw_col_t)(4 + c));
-        }
-        chart_title_set_name(chart, L(r, "title.overview"));
-        chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-        co.x_scale = 1.5;
-        co.y_scale = 1.2;
-        worksheet_insert_chart_opt(ws, row + 4, 0, chart, &co);
-    }
+    write_charts(r, ws, row + 4);
     free(title);
 }
 
@@ -434,156 +349,232 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
     free(title);
 }
 
-/* One comparison cell: the figures of a locality mapped to an indicator. */
-typedef struct {
-    double sum;
-    size_t n;
-    ls_qualifier q;
-    strbuf evidence;
-    size_t art, fig; /* first figure, for the link */
-} cell;
+static const char *const role_key[] = {
+    "cmp.used", "cmp.repeat", "cmp.older", "cmp.smaller",
+};
+static const char *const level_key[] = {
+    "", "level.province", "level.city", "level.county", "level.street", "level.community",
+};
+static const char *const group_key[CAT_MAX] = {
+    "sheet.elderly", "sheet.children", "sheet.employment",
+    "sheet.health", "sheet.governance", "group.general",
+};
+static const char *const rule_key[KIND_MAX] = {
+    "rule.total", "rule.level", "rule.level", "rule.size", "rule.size", "rule.standard",
+};
 
-static void write_compare(report *r, lxw_worksheet *ws)
+static const ind_def *row_def(const report *r, size_t row)
 {
-    const run_set *set = r->set;
-    size_t nl = set->nloc, ni = r->nind;
-    cell *cells = xcalloc(nl * ni + 1, sizeof(*cells));
-    char *title = xstrfmt("%s (%zu%s, %s)", L(r, "title.compare"), nl, L(r, "note.localities"),
-                          r->asof);
-    lxw_col_t nc = (lxw_col_t)(2 + nl);
-    size_t ncharts = 0;
-    int wide = nl > COMPARE_WIDE;
-    int annotated = nl <= COMPARE_ANNOTATED; /* else no comment to collect for */
+    return ind_get(r->cmp->rules, (size_t)r->cmp->rows[row].ind);
+}
 
-    for (size_t i = 0; i < set->n; i++) {
-        const run_article *a = &set->v[i];
-        if (a->err)
-            continue;
-        for (size_t k = 0; k < a->figs.n; k++) {
-            const ls_figure *f = &a->figs.v[k];
-            int ir = indicator_of(r, f);
-            cell *c;
-            if (ir < 0)
-                continue;
-            c = &cells[(size_t)ir * nl + (size_t)a->locality];
-            if (c->n == 0) {
-                c->art = i;
-                c->fig = k;
-                c->q = f->qualifier;
-            } else if (c->q != f->qualifier) {
-                c->q = QUAL_OVER; /* a sum with an approximate part */
-            }
-            c->sum += f->value;
-            c->n++;
-            if (c->n <= MAX_EVIDENCE && annotated)
-                sb_addf(&c->evidence, "%s%s: %s (%s)", c->evidence.len ? "\n" : "", f->surface,
-                        f->sentence, a->name);
+static const char *col_level(const report *r, size_t col)
+{
+    const run_locality *l = &r->set->loc[r->cmp->cols[col]];
+    size_t n = l->code ? strlen(l->code) : 0;
+    int lv = n == 2 ? 1 : n == 4 ? 2 : n == 6 ? 3 : n == 9 ? 4 : n == 12 ? 5 : 0;
+    return lv ? L(r, level_key[lv]) : "";
+}
+
+/* A cell's comment: how it combined its figures, each figure it used, and
+ * those it left out and why. */
+static char *cell_comment(const report *r, const cmp_cell *c)
+{
+    const cmp_matrix *m = r->cmp;
+    strbuf sb = STRBUF_INIT;
+    static const char *const mark_key[] = { NULL, "mark.sum", "mark.latest", "mark.range" };
+    if (mark_key[c->mark])
+        sb_addf(&sb, "%s: %s", L(r, mark_key[c->mark]), L(r, rule_key[row_def(r, c->row)->kind]));
+    for (size_t i = 0; i < c->nref && i < MAX_EVIDENCE; i++) {
+        const cmp_ref *x = &m->refs[c->ref + i];
+        const run_article *a = &r->set->v[x->art];
+        const ls_figure *f = &a->figs.v[x->fig];
+        sb_addf(&sb, "%s[%s] %s: %s (%s)", sb.len ? "\n" : "", L(r, role_key[x->role]), f->surface,
+                f->sentence, a->name);
+    }
+    if (c->nref > MAX_EVIDENCE)
+        sb_addf(&sb, "\n… %zu %s", c->nref - MAX_EVIDENCE, L(r, "note.more"));
+    return sb_detach(&sb, NULL);
+}
+
+static void put_cell(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const cmp_cell *c,
+                     int annotated)
+{
+    const cmp_ref *first = &r->cmp->refs[c->ref];
+    int integer = c->value == (double)(long long)c->value;
+    if (annotated) {
+        const ls_figure *f = &r->set->v[first->art].figs.v[first->fig];
+        lxw_row_t target = r->fig_row[first->art][first->fig];
+        if (target) {
+            char *url = xstrfmt("internal:'%s'!A%u", L(r, cat_sheet_key[f->category]),
+                                (unsigned)target + 1);
+            worksheet_write_url(ws, row, col, url, r->link);
+            free(url);
         }
     }
+    /* the number replaces the link's text but keeps the link */
+    if (c->has_max) {
+        /* a range is two numbers: written as text, 3–5 */
+        char lo[40], hi[40], *txt;
+        format_decimal(c->value, lo, sizeof(lo));
+        format_decimal(c->value_max, hi, sizeof(hi));
+        txt = xstrfmt("%s–%s", lo, hi);
+        worksheet_write_string(ws, row, col, txt, c->mark == CMP_RANGE ? r->range : NULL);
+        free(txt);
+    } else if (c->mark == CMP_ONE) {
+        put_num(r, ws, row, col, c->value, c->q);
+    } else {
+        worksheet_write_number(ws, row, col, c->value, r->cellnum[c->mark][c->q][integer]);
+    }
+    if (annotated) {
+        char *text = cell_comment(r, c);
+        lxw_comment_options co = { 0 };
+        co.width = 420;
+        co.height = (uint16_t)(60 + 30 * (c->nref > 8 ? 8 : c->nref));
+        worksheet_write_comment_opt(ws, row, col, text, &co);
+        free(text);
+    }
+}
 
-    if (wide)
-        nc = (lxw_col_t)(2 + ni);
-    worksheet_merge_range(ws, 0, 0, 0, nc > 2 ? nc - 1 : 2, title, r->title);
+/*
+ * The comparison, rendered from the matrix (compare.h): indicators as
+ * rows grouped by their category part, localities as columns by level and
+ * code, each column showing its level. Past COMPARE_WIDE localities it
+ * turns: localities are rows, indicators columns.
+ */
+static void write_compare(report *r, lxw_worksheet *ws)
+{
+    const cmp_matrix *m = r->cmp;
+    const run_set *set = r->set;
+    size_t nl = m->ncols, ni = m->nrows;
+    char *title = xstrfmt("%s (%zu%s, %s)", L(r, "title.compare"), nl, L(r, "note.localities"),
+                          r->asof);
+    int wide = nl > COMPARE_WIDE;
+    int annotated = nl <= COMPARE_ANNOTATED;
+    lxw_col_t nc = (lxw_col_t)(3 + (wide ? ni : nl));
+    lxw_row_t row = 4;
+
+    worksheet_merge_range(ws, 0, 0, 0, nc - 1, title, r->title);
     worksheet_set_row(ws, 0, 24, NULL);
-    /* constant_memory: every row is written whole, top to bottom. The
-     * columns are localities (name over code), or indicators when wide
-     * (label over unit). */
-    put(r, ws, 1, 0, L(r, wide ? "col.locality" : "col.indicator"), r->head);
-    put(r, ws, 1, 1, L(r, wide ? "col.code" : "col.unit"), r->head);
-    for (size_t b = 0; b < (wide ? ni : nl); b++)
-        put(r, ws, 1, (lxw_col_t)(2 + b), wide ? r->ind[b].label : set->loc[b].name, r->head);
-    put(r, ws, 2, 0, L(r, wide ? "col.unit" : "col.code"), r->head);
-    for (size_t b = 0; b < (wide ? ni : nl); b++)
-        put(r, ws, 2, (lxw_col_t)(2 + b), wide ? r->ind[b].units[0] : set->loc[b].code, r->head);
-    if (wide)
-        worksheet_autofilter(ws, 2, 0, (lxw_row_t)(2 + nl), nc - 1);
-    worksheet_freeze_panes(ws, 3, 2);
+    /* constant_memory: every row is written whole, top to bottom */
+    if (wide) {
+        /* localities down; across, each indicator's label, unit and id */
+        put(r, ws, 1, 0, L(r, "col.locality"), r->head);
+        put(r, ws, 1, 1, L(r, "col.code"), r->head);
+        put(r, ws, 1, 2, L(r, "col.level"), r->head);
+        for (size_t i = 0; i < ni; i++)
+            put(r, ws, 1, (lxw_col_t)(3 + i), row_def(r, i)->label, r->head);
+        put(r, ws, 2, 0, L(r, "col.unit"), r->head);
+        for (size_t i = 0; i < ni; i++)
+            put(r, ws, 2, (lxw_col_t)(3 + i), m->rows[i].unit, r->head);
+        put(r, ws, 3, 0, L(r, "col.indicator_id"), r->head);
+        for (size_t i = 0; i < ni; i++)
+            put(r, ws, 3, (lxw_col_t)(3 + i), row_def(r, i)->id, r->head);
+        worksheet_autofilter(ws, 3, 0, (lxw_row_t)(3 + nl), nc - 1);
+    } else {
+        /* indicators down; across, each locality's name, code and level */
+        put(r, ws, 1, 0, L(r, "col.indicator"), r->head);
+        put(r, ws, 1, 1, L(r, "col.unit"), r->head);
+        put(r, ws, 1, 2, L(r, "col.indicator_id"), r->head);
+        for (size_t l = 0; l < nl; l++)
+            put(r, ws, 1, (lxw_col_t)(3 + l), set->loc[m->cols[l]].name, r->head);
+        put(r, ws, 2, 0, L(r, "col.code"), r->head);
+        for (size_t l = 0; l < nl; l++)
+            put(r, ws, 2, (lxw_col_t)(3 + l), set->loc[m->cols[l]].code, r->head);
+        put(r, ws, 3, 0, L(r, "col.level"), r->head);
+        for (size_t l = 0; l < nl; l++)
+            put(r, ws, 3, (lxw_col_t)(3 + l), col_level(r, l), r->head);
+    }
+    worksheet_freeze_panes(ws, 4, wide ? 3 : 2);
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);
     worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_repeat_rows(ws, 0, 2);
+    worksheet_repeat_rows(ws, 0, 3);
     worksheet_repeat_columns(ws, 0, 1);
-    for (size_t a = 0; a < (wide ? nl : ni); a++) {
-        lxw_row_t row = (lxw_row_t)(3 + a);
-        if (wide) {
-            put(r, ws, row, 0, set->loc[a].name, NULL);
-            put(r, ws, row, 1, set->loc[a].code, NULL);
-        } else {
-            put(r, ws, row, 0, r->ind[a].label, NULL);
-            put(r, ws, row, 1, r->ind[a].units[0], NULL);
+    if (wide) {
+        for (size_t l = 0; l < nl; l++, row++) {
+            const run_locality *loc = &set->loc[m->cols[l]];
+            put(r, ws, row, 0, loc->name, NULL);
+            put(r, ws, row, 1, loc->code, NULL);
+            put(r, ws, row, 2, col_level(r, l), NULL);
+            for (size_t i = 0; i < ni; i++) {
+                const cmp_cell *c = cmp_cell_at(m, i, l);
+                if (c)
+                    put_cell(r, ws, row, (lxw_col_t)(3 + i), c, annotated);
+                else
+                    worksheet_write_string(ws, row, (lxw_col_t)(3 + i), "—", r->dash);
+            }
         }
-        for (size_t b = 0; b < (wide ? ni : nl); b++) {
-            size_t i = wide ? b : a, l = wide ? a : b;
-            cell *c = &cells[i * nl + l];
-            lxw_col_t col = (lxw_col_t)(2 + b);
-            if (c->n == 0) {
-                worksheet_write_string(ws, row, col, "—", r->dash);
-                continue;
+    } else {
+        int group = -1;
+        for (size_t i = 0; i < ni; i++) {
+            const ind_def *d = row_def(r, i);
+            if ((int)d->cat != group) {
+                group = (int)d->cat;
+                worksheet_merge_range(ws, row, 0, row, nc - 1, L(r, group_key[group]), r->group);
+                row++;
             }
-            if (!annotated) {
-                put_num(r, ws, row, col, c->sum, c->q);
-                continue;
+            r->cmp_row_at[i] = row;
+            put(r, ws, row, 0, d->label, NULL);
+            put(r, ws, row, 1, m->rows[i].unit, NULL);
+            put(r, ws, row, 2, d->id, NULL);
+            for (size_t l = 0; l < nl; l++) {
+                const cmp_cell *c = cmp_cell_at(m, i, l);
+                if (c)
+                    put_cell(r, ws, row, (lxw_col_t)(3 + l), c, annotated);
+                else
+                    worksheet_write_string(ws, row, (lxw_col_t)(3 + l), "—", r->dash);
             }
-            {
-                const ls_figure *f = &set->v[c->art].figs.v[c->fig];
-                lxw_row_t target = r->fig_row[c->art][c->fig];
-                if (target) {
-                    char *url = xstrfmt("internal:'%s'!A%u", L(r, cat_sheet_key[f->category]),
-                                        (unsigned)target + 1);
-                    worksheet_write_url(ws, row, col, url, r->link);
-                    free(url);
-                }
-            }
-            /* the number replaces the link's text but keeps the link */
-            put_num(r, ws, row, col, c->sum, c->q);
-            if (c->n > MAX_EVIDENCE)
-                sb_addf(&c->evidence, "\n… %zu %s", c->n - MAX_EVIDENCE, L(r, "note.more"));
-            {
-                lxw_comment_options co = { 0 };
-                co.width = 420;
-                co.height = (uint16_t)(60 + 30 * (c->n > 8 ? 8 : c->n));
-                worksheet_write_comment_opt(ws, row, col, c->evidence.buf, &co);
-            }
+            row++;
         }
     }
     apply_widths(r, ws, nc);
     {
-        lxw_row_t frow = (lxw_row_t)(3 + (wide ? nl : ni) + 1);
+        lxw_row_t frow = row + 1;
         char *note = xstrfmt("%s%s%s", L(r, "note.note"), L(r, "note.rows"),
                              annotated ? "" : L(r, "note.unannotated"));
-        worksheet_merge_range(ws, frow, 0, frow, nc > 2 ? nc - 1 : 2, note, r->note);
+        worksheet_merge_range(ws, frow, 0, frow, nc - 1, note, r->note);
         free(note);
-        sheet_footer(r, ws, frow + 1, nc > 2 ? nc : 3, NULL);
+        sheet_footer(r, ws, frow + 1, nc, NULL);
     }
-    /* a column chart for each indicator at least two localities report */
-    for (size_t i = 0; i < ni && ncharts < MAX_CHARTS && nl >= 2 && !wide; i++) {
-        size_t have = 0;
-        for (size_t l = 0; l < nl; l++)
-            have += cells[i * nl + l].n > 0;
-        if (have < 2)
-            continue;
-        {
-            lxw_chart *chart = workbook_add_chart(r->wb, LXW_CHART_COLUMN);
-            lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
-            const char *sheet = L(r, "sheet.compare");
-            chart_series_set_categories(s, sheet, 1, 2, 1, (lxw_col_t)(1 + nl));
-            chart_series_set_values(s, sheet, (lxw_row_t)(3 + i), 2, (lxw_row_t)(3 + i),
-                                    (lxw_col_t)(1 + nl));
-            chart_title_set_name(chart, r->ind[i].label);
-            chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-            {
-                lxw_chart_options co = { 0 };
-                co.x_offset = ncharts % 2 ? 500 : 0; /* charts are 480 px wide */
-                worksheet_insert_chart_opt(ws, (lxw_row_t)(3 + ni + 4 + 16 * (ncharts / 2)), 0,
-                                           chart, &co);
-            }
-            ncharts++;
-        }
-    }
-    for (size_t i = 0; i < nl * ni; i++)
-        sb_release(&cells[i].evidence);
-    free(cells);
     free(title);
+}
+
+/* Charts of the indicators that three or more localities report, on the
+ * overview: how many figures an article gives is no measure of a place. */
+static void write_charts(report *r, lxw_worksheet *ws, lxw_row_t at)
+{
+    const cmp_matrix *m = r->cmp;
+    size_t ncharts = 0;
+    if (m->ncols > COMPARE_WIDE)
+        return;
+    for (size_t i = 0; i < m->nrows && ncharts < MAX_CHARTS; i++) {
+        size_t have = 0;
+        const ind_def *d = row_def(r, i);
+        lxw_chart *chart;
+        lxw_chart_series *s;
+        lxw_chart_options co = { 0 };
+        const char *sheet = L(r, "sheet.compare");
+        char *name;
+        for (size_t l = 0; l < m->ncols; l++) {
+            const cmp_cell *c = cmp_cell_at(m, i, l);
+            have += c && c->mark != CMP_RANGE;
+        }
+        if (have < 3)
+            continue;
+        chart = workbook_add_chart(r->wb, LXW_CHART_COLUMN);
+        s = chart_add_series(chart, NULL, NULL);
+        name = xstrfmt("%s (%s)", d->label, m->rows[i].unit);
+        chart_series_set_categories(s, sheet, 1, 3, 1, (lxw_col_t)(2 + m->ncols));
+        chart_series_set_values(s, sheet, r->cmp_row_at[i], 3, r->cmp_row_at[i],
+                                (lxw_col_t)(2 + m->ncols));
+        chart_title_set_name(chart, name);
+        chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+        co.x_offset = ncharts % 2 ? 500 : 0; /* charts are 480 px wide */
+        worksheet_insert_chart_opt(ws, (lxw_row_t)(at + 16 * (ncharts / 2)), 0, chart, &co);
+        free(name);
+        ncharts++;
+    }
 }
 
 /* The text warnings of an article in the workbook's language, or NULL. */
@@ -847,11 +838,27 @@ static void make_formats(report *r)
                      integer ? "#,##0" : "#,##0.0##", r->opt->english ? post_en[q] : post[q]);
             r->num[q][integer] = workbook_add_format(r->wb);
             format_set_num_format(r->num[q][integer], buf);
+            /* a cell that added or chose among figures says so */
+            for (int mk = CMP_SUM; mk < CMP_RANGE; mk++) {
+                char *f = xstrfmt("%s%s%s\" (%s)\"", r->opt->english ? pre_en[q] : pre[q],
+                                  integer ? "#,##0" : "#,##0.0##", r->opt->english ? post_en[q] : post[q],
+                                  L(r, mk == CMP_SUM ? "mark.sum" : "mark.latest"));
+                r->cellnum[mk][q][integer] = workbook_add_format(r->wb);
+                format_set_num_format(r->cellnum[mk][q][integer], f);
+                format_set_bg_color(r->cellnum[mk][q][integer], 0xFFF2CC);
+                free(f);
+            }
         }
+    r->range = workbook_add_format(r->wb);
+    format_set_align(r->range, LXW_ALIGN_RIGHT);
+    format_set_bg_color(r->range, 0xFFF2CC);
+    r->group = workbook_add_format(r->wb);
+    format_set_bold(r->group);
+    format_set_bg_color(r->group, 0xF2F2F2);
 }
 
-ls_error report_write(const run_set *set, const char *tdir, const char *path,
-                      const report_options *opt)
+ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdir,
+                      const char *path, const report_options *opt)
 {
     report r;
     outfile of;
@@ -865,7 +872,8 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
     memset(&r, 0, sizeof(r));
     r.set = set;
     r.opt = opt;
-    if ((err = load_labels(&r, tdir)) || (err = load_indicators(&r, tdir))) {
+    r.cmp = cmp;
+    if ((err = load_labels(&r, tdir))) {
         free_report(&r);
         return err;
     }
@@ -876,8 +884,8 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
         strftime(day, sizeof(day), "%Y-%m-%d", &tm);
         snprintf(r.asof, sizeof(r.asof), "%s%s", L(&r, "note.asof"), day);
     }
-    r.md = pcre2_match_data_create(1, NULL);
     r.by_loc = group_by_locality(set, &r.nby_loc);
+    r.cmp_row_at = xcalloc(cmp->nrows + 1, sizeof(*r.cmp_row_at));
     r.fig_row = xcalloc(set->n + 1, sizeof(*r.fig_row));
     for (size_t i = 0; i < set->n; i++)
         r.fig_row[i] = xcalloc(set->v[i].figs.n + 1, sizeof(lxw_row_t));
@@ -904,8 +912,8 @@ ls_error report_write(const run_set *set, const char *tdir, const char *path,
     }
     for (int c = 0; c < CAT_MAX; c++)
         write_category(&r, sheets[2 + c], (ls_category)c);
-    write_overview(&r, sheets[0]);
     write_compare(&r, sheets[1]);
+    write_overview(&r, sheets[0]);
     write_sources(&r, sheets[8]);
     write_review(&r, sheets[9]);
     write_updates(&r, sheets[10]);

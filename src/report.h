@@ -15,6 +15,7 @@
 
 #include <time.h>
 
+#include "compare.h"
 #include "correct.h"
 #include "run.h"
 
@@ -31,7 +32,7 @@ typedef struct {
  * LS_ERR_IO or LS_ERR_XLSX. An existing file at @p path is replaced only
  * when the new one is complete.
  */
-ls_error report_write(const run_set *set, const char *tdir, const char *path,
-                      const report_options *opt);
+ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdir,
+                      const char *path, const report_options *opt);
 
 #endif

@@ -16,7 +16,8 @@ ls_error run_rules_load(run_rules *rr, const char *tdir)
     rr->tdir = xstrdup(tdir);
     if ((err = num_table_load(&rr->nt, tdir)) || (err = text_rules_load(&rr->text, tdir)) ||
         (err = extract_rules_load(&rr->extract, tdir, rr->nt)) ||
-        (err = classify_rules_load(&rr->classify, tdir)) || (err = gaz_load(&rr->gaz, tdir)))
+        (err = classify_rules_load(&rr->classify, tdir)) ||
+        (err = ind_rules_load(&rr->indicate, tdir)) || (err = gaz_load(&rr->gaz, tdir)))
         return err;
     return LS_OK;
 }
@@ -25,6 +26,7 @@ void run_rules_release(run_rules *rr)
 {
     extract_rules_free(rr->extract);
     classify_rules_free(rr->classify);
+    ind_rules_free(rr->indicate);
     text_rules_free(rr->text);
     if (!rr->fork) {
         num_table_free(rr->nt);
@@ -41,6 +43,7 @@ void run_rules_fork(run_rules *dst, const run_rules *src)
     dst->text = text_rules_fork(src->text);
     dst->extract = extract_rules_fork(src->extract);
     dst->classify = classify_rules_fork(src->classify);
+    dst->indicate = ind_rules_fork(src->indicate);
 }
 
 static run_article *new_article(run_set *set, const char *name, const char *path)
@@ -111,6 +114,7 @@ static void process(const run_rules *rr, run_article *a, const char *data, size_
             free(place);
         }
     }
+    ind_assign(rr->indicate, &doc, &a->loc, a->figs.v, a->figs.n);
     info("%s: %s, %s (%s), %zu figures", a->name, doc.encoding, a->loc.name, a->loc.code,
          a->figs.n);
     text_release(&doc);

@@ -2,7 +2,7 @@
  * run.h - one run of the pipeline over a corpus, and what it collected.
  *
  * run_rules_load() loads every template once; run_articles() takes each
- * article through text -> locality -> extract -> classify, on as many
+ * article through text -> locality -> extract -> classify -> indicate, on as many
  * threads as asked, and keeps only what the outputs need (metadata,
  * locality, figures), so memory grows with the figures, not with the text.
  * The outputs (export.c, report.c) read a run_set; they never change it.
@@ -13,6 +13,7 @@
 #include "classify.h"
 #include "corpus.h"
 #include "extract.h"
+#include "indicate.h"
 #include "locality.h"
 #include "number.h"
 #include "text.h"
@@ -63,6 +64,7 @@ typedef struct {
     text_rules *text;
     extract_rules *extract;
     classify_rules *classify;
+    ind_rules *indicate;
     gazetteer *gaz;
     int fork;
 } run_rules;

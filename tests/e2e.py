@@ -25,7 +25,11 @@ SHEETS = ["概览", "对比", "养老服务", "儿童关爱", "就业服务", "�
 CATEGORY_SHEETS = dict(zip(["elderly", "children", "employment", "health", "governance", "other"],
                            SHEETS[2:8]))
 HEADER = ("article,locality,locality_code,category,indicator,value,value_max,unit,qualifier,"
-          "period,status,surface,sentence,offset")
+          "period,status,surface,sentence,offset,indicator_id")
+COMPARE_HEADER = ("locality,locality_code,level,indicator_id,indicator,kind,unit,value,value_max,"
+                  "qualifier,figures,articles")
+LEVELS = {"province": "省级", "city": "地级", "county": "县级", "street": "乡镇街道",
+          "community": "村社区"}
 
 
 
@@ -43,74 +47,108 @@ def read_csv(path):
         return head, list(csv.DictReader(f))
 
 
+def catalogue_ids():
+    with open(os.path.join("templates", "indicators.tsv"), encoding="utf-8") as f:
+        return {l.split("\t")[0] for l in f if l.strip() and not l.startswith("#")}
+
+
 def gold_localities(shared):
     with open(os.path.join(shared, "gold", "localities.tsv"), encoding="utf-8") as f:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
 def test_seeds(binary, shared, tmp):
-    out, csv_path, json_path = (os.path.join(tmp, n) for n in ("r.xlsx", "r.csv", "r.json"))
-    rc, err = run(binary, ["-q", "-o", out, "--csv", csv_path, "--json", json_path, "seeds"])
+    out, csv_path, json_path, cmp_path = (os.path.join(tmp, n) for n in ("r.xlsx", "r.csv", "r.json", "c.csv"))
+    rc, err = run(binary, ["-q", "-o", out, "--csv", csv_path, "--json", json_path,
+                           "--compare-csv", cmp_path, "seeds"])
     check("seeds: exit status 0", rc == 0, err)
     head, rows = read_csv(csv_path)
     check("csv: header is the contract", head == HEADER, head)
     check("csv: figures found", len(rows) > 100, len(rows))
     check("csv: articles in name order", [r["article"] for r in rows] == sorted(r["article"] for r in rows))
+    check("csv: indicator ids from the catalogue",
+          {r["indicator_id"] for r in rows} <= catalogue_ids() | {""}
+          and sum(1 for r in rows if r["indicator_id"]) > 50,
+          {r["indicator_id"] for r in rows} - catalogue_ids())
+    chead, cells = read_csv(cmp_path)
+    check("compare csv: header is the spec's", chead == COMPARE_HEADER, chead)
     wb = openpyxl.load_workbook(out)
     check("workbook: sheet order", wb.sheetnames == SHEETS, wb.sheetnames)
 
-    # the comparison: five localities as columns, named and coded as in gold
+    # the comparison: five localities as columns, named, coded and levelled
+    # as in gold, ordered by level and then code
     ws = wb["对比"]
-    names = [c.value for c in ws[2][2:]]
-    codes = [c.value for c in ws[3][2:]]
+    names = [c.value for c in ws[2][3:]]
+    codes = [c.value for c in ws[3][3:]]
+    levels = [c.value for c in ws[4][3:]]
     gold = gold_localities(shared)
     want = {g["code"]: (g["community"] or g["street"] or g["county"]) for g in gold}
     check("compare: five locality columns", len(names) == 5, names)
     check("compare: localities named and coded as in gold",
           sorted(zip(codes, names)) == sorted(want.items()), list(zip(codes, names)))
+    check("compare: columns by level, then code",
+          codes == sorted(codes, key=lambda c: (len(c), c)), codes)
+    level_of = {6: "county", 9: "street", 12: "community"}
+    check("compare: each column shows its level",
+          levels == [LEVELS[level_of[len(c)]] for c in codes], levels)
     check("compare: title row", "对比" in str(ws["A1"].value), ws["A1"].value)
 
-    # filled matrix cells: value = sum of the CSV figures in their comment,
-    # each carries a comment and a link to a row of its category sheet
-    by_key = {}
-    for r in rows:
-        by_key.setdefault((r["article"], r["surface"], r["sentence"]), []).append(float(r["value"]))
-    filled = dashes = linked = 0
-    bad = []
-    for row in ws.iter_rows(min_row=4):
-        for c in row[2:]:
-            if c.value is None:
-                continue
-            if c.value == "—":
-                dashes += 1
-                continue
-            if not isinstance(c.value, (int, float)):
-                continue
-            filled += 1
-            if not c.comment:
-                bad.append((c.coordinate, "no comment"))
-                continue
-            total = 0.0
-            for line in c.comment.text.split("\n"):
-                m = re.match(r"^(.*?): (.*) \((\S+\.txt)\)$", line)
-                if not m or (m.group(3), m.group(1), m.group(2)) not in by_key:
-                    bad.append((c.coordinate, "comment line not in CSV: " + line))
-                    break
-                total += by_key[(m.group(3), m.group(1), m.group(2))][0]
-            else:
-                if abs(total - c.value) > 1e-6:
-                    bad.append((c.coordinate, "value %s != CSV sum %s" % (c.value, total)))
-            if c.hyperlink and c.hyperlink.location:
-                m = re.match(r"^'(.+)'!A(\d+)$", c.hyperlink.location)
-                if m and m.group(1) in wb.sheetnames:
-                    target = wb[m.group(1)]
-                    vals = [target.cell(int(m.group(2)), 4).value]
-                    if vals[0] is not None:
-                        linked += 1
-    check("compare: filled cells", filled >= 10, filled)
-    check("compare: '—' where a locality reports nothing", dashes > 0)
-    check("compare: cells match the CSV and carry comments", not bad, bad[:3])
-    check("compare: every filled cell links to its row", linked == filled, (linked, filled))
+    # every cell of --compare-csv is on the sheet with the same value, and
+    # every filled cell of the sheet is in the CSV; each has a comment
+    # whose used figures are figures of the CSV, and a link to its row
+    col_of = {c: 4 + i for i, c in enumerate(codes)}
+    row_of = {}
+    groups = []
+    for r in ws.iter_rows(min_row=5):
+        if r[0].value and r[2].value:
+            row_of[(r[2].value, r[1].value)] = r[0].row
+        elif r[0].value and r[1].value is None and r[0].value in SHEETS + ["综合"]:
+            groups.append(r[0].value)
+    check("compare: rows grouped by category", len(groups) >= 4 and len(groups) == len(set(groups)), groups)
+    by_key = {(r["article"], r["surface"], r["sentence"]) for r in rows}
+    bad, seen = [], set()
+    marked = multi = linked = 0
+    for cell in cells:
+        key = (cell["indicator_id"], cell["unit"])
+        if key not in row_of or cell["locality_code"] not in col_of:
+            bad.append(("no row or column", key, cell["locality_code"]))
+            continue
+        c = ws.cell(row_of[key], col_of[cell["locality_code"]])
+        seen.add(c.coordinate)
+        if cell["value_max"]:
+            ok = c.value == "%s–%s" % (cell["value"], cell["value_max"])
+        else:
+            ok = isinstance(c.value, (int, float)) and abs(c.value - float(cell["value"])) < 1e-6
+        if not ok:
+            bad.append((c.coordinate, c.value, cell["value"], cell["value_max"]))
+        if not c.comment:
+            bad.append((c.coordinate, "no comment"))
+            continue
+        used = [l for l in c.comment.text.split("\n") if l.startswith("[计入] ")]
+        if len(used) != int(cell["figures"]):
+            bad.append((c.coordinate, "comment lists %d used, CSV says %s" % (len(used), cell["figures"])))
+        for line in used:
+            m = re.match(r"^\[计入\] (.*?): (.*) \((\S+\.txt)\)$", line)
+            if not m or (m.group(3), m.group(1), m.group(2)) not in by_key:
+                bad.append((c.coordinate, "comment line not in CSV: " + line))
+        if int(cell["figures"]) > 1 or "合计" in c.comment.text or "取最新" in c.comment.text:
+            multi += 1
+            marked += any(w in (c.number_format or "") for w in ("合计", "取最新")) or \
+                "–" in str(c.value)
+        if c.hyperlink and c.hyperlink.location:
+            m = re.match(r"^'(.+)'!A(\d+)$", c.hyperlink.location)
+            if m and m.group(1) in wb.sheetnames and wb[m.group(1)].cell(int(m.group(2)), 4).value is not None:
+                linked += 1
+    extra = [c.coordinate for r in ws.iter_rows(min_row=5) for c in r[3:]
+             if c.value not in (None, "—") and c.coordinate not in seen and r[2].value]
+    check("compare: cells on the sheet equal the --compare-csv cells", not bad and not extra,
+          (bad[:3], extra[:3]))
+    check("compare: filled cells", len(cells) >= 10, len(cells))
+    check("compare: '—' where a locality reports nothing",
+          any(c.value == "—" for r in ws.iter_rows(min_row=5) for c in r[3:]))
+    check("compare: every cell that added or chose among figures is marked",
+          multi > 0 and marked == multi, (marked, multi))
+    check("compare: every filled cell links to its row", linked == len(cells), (linked, len(cells)))
 
     # category sheets hold exactly the CSV's figures of that category
     for cat, sheet in CATEGORY_SHEETS.items():
@@ -273,7 +311,7 @@ def test_csv_quoting(binary, tmp):
     head, rows = read_csv(out)
     got = [(r["value"], r["sentence"]) for r in rows]
     check("csv: quotes doubled and commas kept inside the field",
-          got == [("12", sentence), ("3", sentence)] and all(len(r) == 14 for r in rows), got)
+          got == [("12", sentence), ("3", sentence)] and all(len(r) == 15 for r in rows), got)
 
 
 def test_atomic(binary, tmp):

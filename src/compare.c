@@ -1,0 +1,306 @@
+/* compare.c - the comparison matrix from the run's figures and the catalogue. */
+#include "compare.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An eligible figure, on its way to a cell. */
+typedef struct {
+    int ind;
+    int rank;     /* the unit class's place among the row's units */
+    size_t col;
+    uint32_t art, fig;
+    const char *unit; /* the class's unit */
+} entry;
+
+const char *cmp_level_id(const char *code)
+{
+    switch (code ? strlen(code) : 0) {
+    case 2: return "province";
+    case 4: return "city";
+    case 6: return "county";
+    case 9: return "street";
+    case 12: return "community";
+    default: return "";
+    }
+}
+
+const char *cmp_article_date(const run_article *a)
+{
+    const char *d = a->date;
+    if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+        return "";
+    return d;
+}
+
+/* Columns: localities by level (province first, places not found last),
+ * then code, then name. */
+static const run_set *sort_set;
+static int col_cmp(const void *x, const void *y)
+{
+    const run_locality *a = &sort_set->loc[*(const size_t *)x], *b = &sort_set->loc[*(const size_t *)y];
+    size_t la = a->code ? strlen(a->code) : 0, lb = b->code ? strlen(b->code) : 0;
+    int c;
+    if (!la != !lb)
+        return la ? -1 : 1;
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    if (la && (c = strcmp(a->code, b->code)))
+        return c;
+    return strcmp(a->name ? a->name : "", b->name ? b->name : "");
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+    const entry *a = x, *b = y;
+    if (a->ind != b->ind)
+        return a->ind < b->ind ? -1 : 1;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    if (a->art != b->art)
+        return a->art < b->art ? -1 : 1;
+    return a->fig < b->fig ? -1 : a->fig > b->fig;
+}
+
+/* A done figure that this row's kind may take (spec: which figures a cell
+ * uses): per-day figures only in daily rows, other periods in none but
+ * standards. */
+static int eligible(const ind_def *d, const ls_figure *f)
+{
+    if (f->status != STATUS_DONE)
+        return 0;
+    if (d->kind == KIND_STANDARD)
+        return 1;
+    if (d->kind == KIND_DAILY)
+        return !strcmp(f->period, "日");
+    return !f->period[0];
+}
+
+/* The unit that names a class, and its rank among the row's units, so
+ * that 服务老年人数 in 人 comes before the same in 户. */
+static const char *class_unit(const ind_rules *r, const ind_def *d, const char *unit, int *rank)
+{
+    int c = ind_class_of(r, unit);
+    *rank = (int)d->nunits;
+    for (size_t k = 0; k < d->nunits; k++)
+        if (!strcmp(d->units[k], unit) || (c >= 0 && ind_class_of(r, d->units[k]) == c)) {
+            *rank = (int)k;
+            break;
+        }
+    return c >= 0 ? ind_class_name(r, (size_t)c) : unit;
+}
+
+static int later(const run_set *set, uint32_t a, uint32_t b)
+{
+    int c = strcmp(cmp_article_date(&set->v[a]), cmp_article_date(&set->v[b]));
+    if (c)
+        return c > 0;
+    return strcmp(set->v[a].name, set->v[b].name) > 0;
+}
+
+static const ls_figure *fig_of(const run_set *set, const cmp_ref *r)
+{
+    return &set->v[r->art].figs.v[r->fig];
+}
+
+/* The qualifier of a value made of several: exact when every part is;
+ * else over when any part is; else the first approximate one. */
+static ls_qualifier combine_qualifier(const run_set *set, const cmp_ref *v, size_t n)
+{
+    ls_qualifier q = QUAL_EXACT;
+    for (size_t i = 0; i < n; i++) {
+        ls_qualifier fq = fig_of(set, &v[i])->qualifier;
+        if (fq == QUAL_OVER)
+            return QUAL_OVER;
+        if (q == QUAL_EXACT)
+            q = fq;
+    }
+    return q;
+}
+
+static int ref_role_cmp(const void *x, const void *y)
+{
+    const cmp_ref *a = x, *b = y;
+    if (a->role != b->role)
+        return a->role < b->role ? -1 : 1;
+    if (a->art != b->art)
+        return a->art < b->art ? -1 : 1;
+    return a->fig < b->fig ? -1 : a->fig > b->fig;
+}
+
+/* Fill @p c from its figures refs[0..n) (all CMP_USED on entry, in article
+ * and text order): mark repeats, then combine by the row's kind. */
+static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, cmp_cell *c)
+{
+    size_t nu = 0, best = (size_t)-1;
+    uint32_t latest = 0;
+    int any = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const ls_figure *f = fig_of(set, &refs[i]);
+        for (size_t j = 0; j < i; j++) {
+            const ls_figure *g = fig_of(set, &refs[j]);
+            if (refs[j].role == CMP_USED && g->value == f->value && g->has_max == f->has_max &&
+                (!f->has_max || g->value_max == f->value_max) && !strcmp(g->unit, f->unit)) {
+                refs[i].role = CMP_REPEAT;
+                break;
+            }
+        }
+        if (refs[i].role == CMP_USED && (!any || later(set, refs[i].art, latest))) {
+            latest = refs[i].art;
+            any = 1;
+        }
+    }
+    if (kind == KIND_LEVEL || kind == KIND_DAILY || kind == KIND_SIZE || kind == KIND_RATE)
+        for (size_t i = 0; i < n; i++)
+            if (refs[i].role == CMP_USED && refs[i].art != latest)
+                refs[i].role = CMP_OLDER;
+    if (kind == KIND_SIZE || kind == KIND_RATE) {
+        for (size_t i = 0; i < n; i++)
+            if (refs[i].role == CMP_USED &&
+                (best == (size_t)-1 || fig_of(set, &refs[i])->value > fig_of(set, &refs[best])->value))
+                best = i;
+        for (size_t i = 0; i < n; i++)
+            if (refs[i].role == CMP_USED && i != best)
+                refs[i].role = CMP_SMALLER;
+    }
+    qsort(refs, n, sizeof(*refs), ref_role_cmp);
+    while (nu < n && refs[nu].role == CMP_USED)
+        nu++;
+
+    c->nused = nu;
+    c->value = 0;
+    c->has_max = 0;
+    if (kind == KIND_STANDARD) {
+        double lo = 0, hi = 0;
+        for (size_t i = 0; i < nu; i++) {
+            const ls_figure *f = fig_of(set, &refs[i]);
+            double top = f->has_max && f->value_max > f->value ? f->value_max : f->value;
+            if (!i || f->value < lo)
+                lo = f->value;
+            if (!i || top > hi)
+                hi = top;
+        }
+        c->value = lo;
+        c->value_max = hi;
+        c->has_max = hi != lo;
+        c->mark = c->has_max ? CMP_RANGE : nu > 1 ? CMP_LATEST : CMP_ONE;
+    } else {
+        for (size_t i = 0; i < nu; i++)
+            c->value += fig_of(set, &refs[i])->value;
+        if (nu == 1 && fig_of(set, &refs[0])->has_max) {
+            c->value_max = fig_of(set, &refs[0])->value_max;
+            c->has_max = 1;
+        }
+        c->mark = nu > 1 ? CMP_SUM : n > nu && (kind != KIND_TOTAL) ? CMP_LATEST : CMP_ONE;
+        /* a sum and a choice at once: the sum is what the number says */
+        for (size_t i = nu; i < n && nu == 1; i++)
+            if (refs[i].role == CMP_OLDER || refs[i].role == CMP_SMALLER)
+                c->mark = CMP_LATEST;
+    }
+    c->q = combine_qualifier(set, refs, nu);
+    c->narticles = 0;
+    for (size_t i = 0; i < nu; i++) {
+        size_t j;
+        for (j = 0; j < i && refs[j].art != refs[i].art; j++)
+            ;
+        c->narticles += j == i;
+    }
+}
+
+void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
+{
+    size_t *col_of = xcalloc(set->nloc + 1, sizeof(*col_of));
+    entry *e = NULL;
+    size_t ne = 0, ealloc = 0, rows_alloc = 0, cells_alloc = 0;
+
+    memset(m, 0, sizeof(*m));
+    m->rules = rules;
+    m->ncols = set->nloc;
+    m->cols = xcalloc(set->nloc + 1, sizeof(*m->cols));
+    for (size_t l = 0; l < set->nloc; l++)
+        m->cols[l] = l;
+    sort_set = set; /* the run is one thread here */
+    qsort(m->cols, m->ncols, sizeof(*m->cols), col_cmp);
+    for (size_t c = 0; c < m->ncols; c++)
+        col_of[m->cols[c]] = c;
+
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        if (a->err || a->locality < 0)
+            continue;
+        for (size_t k = 0; k < a->figs.n; k++) {
+            const ls_figure *f = &a->figs.v[k];
+            const ind_def *d;
+            entry *x;
+            if (f->ind <= 0 || (size_t)f->ind > ind_count(rules))
+                continue;
+            d = ind_get(rules, (size_t)f->ind - 1);
+            if (!eligible(d, f))
+                continue;
+            ALLOC_GROW(e, ne + 1, ealloc);
+            x = &e[ne++];
+            x->ind = f->ind - 1;
+            x->unit = class_unit(rules, d, f->unit, &x->rank);
+            x->col = col_of[a->locality];
+            x->art = (uint32_t)i;
+            x->fig = (uint32_t)k;
+        }
+    }
+    qsort(e, ne, sizeof(*e), entry_cmp);
+    m->refs = xcalloc(ne + 1, sizeof(*m->refs));
+    for (size_t i = 0; i < ne;) {
+        size_t j = i;
+        cmp_cell *c;
+        if (!m->nrows || m->rows[m->nrows - 1].ind != e[i].ind ||
+            strcmp(m->rows[m->nrows - 1].unit, e[i].unit)) {
+            ALLOC_GROW(m->rows, m->nrows + 1, rows_alloc);
+            m->rows[m->nrows].ind = e[i].ind;
+            snprintf(m->rows[m->nrows].unit, sizeof(m->rows[m->nrows].unit), "%s", e[i].unit);
+            m->nrows++;
+        }
+        while (j < ne && e[j].ind == e[i].ind && e[j].rank == e[i].rank && e[j].col == e[i].col)
+            j++;
+        ALLOC_GROW(m->cells, m->ncells + 1, cells_alloc);
+        c = &m->cells[m->ncells++];
+        memset(c, 0, sizeof(*c));
+        c->row = m->nrows - 1;
+        c->col = e[i].col;
+        c->ref = m->nrefs;
+        c->nref = j - i;
+        for (size_t k = i; k < j; k++)
+            m->refs[m->nrefs++] = (cmp_ref){ e[k].art, e[k].fig, CMP_USED };
+        combine(set, ind_get(rules, (size_t)e[i].ind)->kind, m->refs + c->ref, c->nref, c);
+        i = j;
+    }
+    free(e);
+    free(col_of);
+}
+
+const cmp_cell *cmp_cell_at(const cmp_matrix *m, size_t row, size_t col)
+{
+    size_t lo = 0, hi = m->ncells;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const cmp_cell *c = &m->cells[mid];
+        if (c->row < row || (c->row == row && c->col < col))
+            lo = mid + 1;
+        else if (c->row == row && c->col == col)
+            return c;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+void cmp_release(cmp_matrix *m)
+{
+    free(m->rows);
+    free(m->cols);
+    free(m->cells);
+    free(m->refs);
+    memset(m, 0, sizeof(*m));
+}

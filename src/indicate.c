@@ -1,0 +1,665 @@
+/* indicate.c - a figure's comparison indicator from weighted words in nested context. */
+#include "indicate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmpl.h"
+
+enum level { LV_NOUN, LV_SEGMENT, LV_EXAMPLES, LV_CLAUSE, LV_SENTENCE, LV_HEADING, LV_CATEGORY, LV_MAX };
+static const char *const level_names[LV_MAX] = {
+    "noun", "segment", "examples", "clause", "sentence", "heading", "category",
+};
+
+static const char *const kind_ids[KIND_MAX] = {
+    "total", "level", "daily", "size", "rate", "standard",
+};
+
+/* An id's category part; general is what serves residents at large. */
+static const char *const cat_parts[CAT_MAX] = {
+    "elderly", "children", "employment", "health", "governance", "general",
+};
+
+typedef struct {
+    char *word;
+    int ind;                /* a catalogue row, or -1 when generic */
+    int generic[CAT_MAX];   /* *.served: the row for each category, or -1 */
+    int none;               /* names a thing no row counts (工作人员) */
+    double weight;
+} ind_word;
+
+typedef struct {
+    char *word;
+    char *suffix; /* scope: the division name's ending (市), or "*" for wider than any */
+} marker;
+
+struct ind_rules {
+    ind_def *def;
+    size_t ndef;
+    ind_word *w; /* sorted by word, for bsearch */
+    size_t nw;
+    char **class_name;
+    size_t nclass;
+    char **unit;    /* unit -> class */
+    int *unit_class;
+    size_t nunit;
+    marker *part, *whole, *scope;
+    size_t npart, nwhole, nscope;
+    double level_weight[LV_MAX];
+    double threshold;
+    pcre2_code *re;
+    pcre2_match_data *md;
+    const ind_rules *parent;
+};
+
+typedef struct {
+    size_t a, b;
+    size_t w; /* first ind_word of the word matched */
+} hit;
+
+const char *ind_kind_id(ind_kind k)
+{
+    return (unsigned)k < KIND_MAX ? kind_ids[k] : "total";
+}
+
+size_t ind_count(const ind_rules *r)
+{
+    return r->ndef;
+}
+
+const ind_def *ind_get(const ind_rules *r, size_t i)
+{
+    return &r->def[i];
+}
+
+int ind_find(const ind_rules *r, const char *id)
+{
+    for (size_t i = 0; i < r->ndef; i++)
+        if (!strcmp(r->def[i].id, id))
+            return (int)i;
+    return -1;
+}
+
+size_t ind_class_count(const ind_rules *r)
+{
+    return r->nclass;
+}
+
+const char *ind_class_name(const ind_rules *r, size_t c)
+{
+    return c < r->nclass ? r->class_name[c] : "";
+}
+
+int ind_class_of(const ind_rules *r, const char *unit)
+{
+    for (size_t i = 0; i < r->nunit; i++)
+        if (!strcmp(r->unit[i], unit))
+            return r->unit_class[i];
+    return -1;
+}
+
+static void free_markers(marker *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].word);
+        free(m[i].suffix);
+    }
+    free(m);
+}
+
+void ind_rules_free(ind_rules *r)
+{
+    if (!r)
+        return;
+    if (!r->parent) {
+        for (size_t i = 0; i < r->ndef; i++) {
+            free(r->def[i].id);
+            free(r->def[i].label);
+            free(r->def[i].counts);
+            for (size_t k = 0; k < r->def[i].nunits; k++)
+                free(r->def[i].units[k]);
+            free(r->def[i].units);
+        }
+        free(r->def);
+        for (size_t i = 0; i < r->nw; i++)
+            free(r->w[i].word);
+        free(r->w);
+        for (size_t i = 0; i < r->nclass; i++)
+            free(r->class_name[i]);
+        free(r->class_name);
+        for (size_t i = 0; i < r->nunit; i++)
+            free(r->unit[i]);
+        free(r->unit);
+        free(r->unit_class);
+        free_markers(r->part, r->npart);
+        free_markers(r->whole, r->nwhole);
+        free_markers(r->scope, r->nscope);
+        pcre2_code_free(r->re);
+    }
+    pcre2_match_data_free(r->md);
+    free(r);
+}
+
+ind_rules *ind_rules_fork(const ind_rules *r)
+{
+    ind_rules *f = xmalloc(sizeof(*f));
+    *f = *r;
+    f->parent = r;
+    f->md = pcre2_match_data_create(1, NULL);
+    if (!f->md)
+        die("out of memory");
+    return f;
+}
+
+/* Split "a|b|c" into a new vector. */
+static char **split_bar(const char *s, size_t *n)
+{
+    char **v = NULL;
+    size_t alloc = 0;
+    *n = 0;
+    for (;;) {
+        const char *bar = strchr(s, '|');
+        ALLOC_GROW(v, *n + 1, alloc);
+        v[(*n)++] = bar ? xstrndup(s, (size_t)(bar - s)) : xstrdup(s);
+        if (!bar)
+            return v;
+        s = bar + 1;
+    }
+}
+
+static ls_error load_catalogue(ind_rules *r, const char *tdir)
+{
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, "indicators.tsv", 4);
+    if (err)
+        goto out;
+    r->def = xcalloc(tf.nrows + 1, sizeof(*r->def));
+    for (size_t i = 0; i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        ind_def *d = &r->def[r->ndef];
+        const char *dot = strchr(row->field[0], '.');
+        int c, k;
+        for (c = 0; dot && c < CAT_MAX; c++)
+            if (strlen(cat_parts[c]) == (size_t)(dot - row->field[0]) &&
+                !strncmp(row->field[0], cat_parts[c], (size_t)(dot - row->field[0])))
+                break;
+        if (!dot || c == CAT_MAX || !dot[1]) {
+            err = tmpl_error(&tf, row, "indicator id '%s' is not category.name (category one of "
+                                       "elderly, children, employment, health, governance, general)",
+                             row->field[0]);
+            goto out;
+        }
+        if (ind_find(r, row->field[0]) >= 0) {
+            err = tmpl_error(&tf, row, "indicator '%s' is listed twice", row->field[0]);
+            goto out;
+        }
+        for (k = 0; k < KIND_MAX && strcmp(row->field[2], kind_ids[k]); k++)
+            ;
+        if (k == KIND_MAX) {
+            err = tmpl_error(&tf, row, "unknown kind '%s' (total, level, daily, size, rate or standard)",
+                             row->field[2]);
+            goto out;
+        }
+        d->id = xstrdup(row->field[0]);
+        d->label = xstrdup(row->field[1]);
+        d->counts = xstrdup(row->nfield > 4 ? row->field[4] : "");
+        d->kind = (ind_kind)k;
+        d->cat = (ls_category)c;
+        d->units = split_bar(row->field[3], &d->nunits);
+        r->ndef++;
+    }
+out:
+    tmpl_release(&tf);
+    return err;
+}
+
+static marker *add_marker(marker **v, size_t *n, const char *word, const char *suffix)
+{
+    marker *m;
+    *v = xrealloc(*v, (*n + 1) * sizeof(**v));
+    m = &(*v)[(*n)++];
+    m->word = xstrdup(word);
+    m->suffix = suffix ? xstrdup(suffix) : NULL;
+    return m;
+}
+
+static ls_error load_settings(ind_rules *r, const char *tdir)
+{
+    tmpl_file tf;
+    size_t ualloc = 0;
+    ls_error err = tmpl_load(&tf, tdir, "indicate.tsv", 2);
+    if (err)
+        goto out;
+    for (size_t i = 0; i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        const char *kind = row->field[0];
+        if (!strcmp(kind, "threshold")) {
+            r->threshold = strtod(row->field[1], NULL);
+        } else if (!strcmp(kind, "level") && row->nfield >= 3) {
+            int k;
+            for (k = 0; k < LV_MAX && strcmp(row->field[1], level_names[k]); k++)
+                ;
+            if (k == LV_MAX) {
+                err = tmpl_error(&tf, row, "unknown level '%s'", row->field[1]);
+                goto out;
+            }
+            r->level_weight[k] = strtod(row->field[2], NULL);
+        } else if (!strcmp(kind, "class") && row->nfield >= 3) {
+            size_t nu;
+            char **u = split_bar(row->field[2], &nu);
+            r->class_name = xrealloc(r->class_name, (r->nclass + 1) * sizeof(*r->class_name));
+            r->class_name[r->nclass] = xstrdup(row->field[1]);
+            for (size_t k = 0; k < nu; k++) {
+                if (ind_class_of(r, u[k]) >= 0) {
+                    err = tmpl_error(&tf, row, "unit '%s' is in two classes", u[k]);
+                    for (; k < nu; k++)
+                        free(u[k]);
+                    free(u);
+                    r->nclass++;
+                    goto out;
+                }
+                ALLOC_GROW(r->unit, r->nunit + 1, ualloc);
+                r->unit_class = xrealloc(r->unit_class, ualloc * sizeof(*r->unit_class));
+                r->unit[r->nunit] = u[k];
+                r->unit_class[r->nunit++] = (int)r->nclass;
+            }
+            free(u);
+            r->nclass++;
+        } else if (!strcmp(kind, "part")) {
+            add_marker(&r->part, &r->npart, row->field[1], NULL);
+        } else if (!strcmp(kind, "whole")) {
+            add_marker(&r->whole, &r->nwhole, row->field[1], NULL);
+        } else if (!strcmp(kind, "scope") && row->nfield >= 3) {
+            add_marker(&r->scope, &r->nscope, row->field[1], row->field[2]);
+        } else {
+            err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
+                                       "class, part, whole, scope)", kind);
+            goto out;
+        }
+    }
+out:
+    tmpl_release(&tf);
+    return err;
+}
+
+static int word_cmp(const void *a, const void *b)
+{
+    const ind_word *x = a, *y = b;
+    int c = strcmp(x->word, y->word);
+    return c ? c : x->ind - y->ind;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static ls_error load_words(ind_rules *r, const char *tdir)
+{
+    tmpl_file tf;
+    strbuf pat = STRBUF_INIT;
+    char **words = NULL;
+    size_t n = 0;
+    ls_error err = tmpl_load(&tf, tdir, "indicator_words.tsv", 3);
+    if (err)
+        goto out;
+    r->w = xcalloc(tf.nrows + 1, sizeof(*r->w));
+    for (size_t i = 0; i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        ind_word *w = &r->w[r->nw];
+        const char *id = row->field[0];
+        char *end;
+        w->weight = strtod(row->field[2], &end);
+        if (*end || end == row->field[2]) {
+            err = tmpl_error(&tf, row, "weight '%s' is not a number", row->field[2]);
+            goto out;
+        }
+        if (!strcmp(id, "-")) {
+            w->ind = -1;
+            w->none = 1;
+            for (int c = 0; c < CAT_MAX; c++)
+                w->generic[c] = -1;
+        } else if (!strncmp(id, "*.", 2)) {
+            /* the row of the figure's own group, else general's */
+            int any = 0;
+            w->ind = -1;
+            for (int c = 0; c < CAT_MAX; c++) {
+                char *full = xstrfmt("%s.%s", cat_parts[c], id + 2);
+                char *gen = xstrfmt("general.%s", id + 2);
+                w->generic[c] = ind_find(r, full);
+                if (w->generic[c] < 0)
+                    w->generic[c] = ind_find(r, gen);
+                any |= w->generic[c] >= 0;
+                free(full);
+                free(gen);
+            }
+            if (!any) {
+                err = tmpl_error(&tf, row, "no indicator ends in '%s'", id + 1);
+                goto out;
+            }
+        } else {
+            w->ind = ind_find(r, id);
+            if (w->ind < 0) {
+                err = tmpl_error(&tf, row, "unknown indicator '%s' (not in indicators.tsv)", id);
+                goto out;
+            }
+        }
+        if (!*row->field[1]) {
+            err = tmpl_error(&tf, row, "empty word");
+            goto out;
+        }
+        w->word = xstrdup(row->field[1]);
+        r->nw++;
+    }
+    qsort(r->w, r->nw, sizeof(*r->w), word_cmp);
+    words = xcalloc(r->nw + 1, sizeof(*words));
+    for (size_t i = 0; i < r->nw; i++)
+        if (!n || strcmp(r->w[i].word, words[n - 1]))
+            words[n++] = r->w[i].word;
+    qsort(words, n, sizeof(*words), str_cmp);
+    tmpl_word_pattern(&pat, words, n);
+    r->re = tmpl_regex(&tf, NULL, NULL, pat.len ? pat.buf : "(?!)", 0);
+    if (!r->re)
+        err = LS_ERR_REGEX;
+out:
+    free(words);
+    sb_release(&pat);
+    tmpl_release(&tf);
+    return err;
+}
+
+ls_error ind_rules_load(ind_rules **out, const char *tdir)
+{
+    ind_rules *r = xcalloc(1, sizeof(*r));
+    ls_error err;
+    if ((err = load_catalogue(r, tdir)) || (err = load_settings(r, tdir)) ||
+        (err = load_words(r, tdir))) {
+        ind_rules_free(r);
+        *out = NULL;
+        return err;
+    }
+    r->md = pcre2_match_data_create(1, NULL);
+    if (!r->md)
+        die("out of memory");
+    *out = r;
+    return LS_OK;
+}
+
+/* The first ind_word for s[0..len), or (size_t)-1. */
+static size_t find_word(const ind_rules *r, const char *s, size_t len)
+{
+    size_t lo = 0, hi = r->nw;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strncmp(r->w[mid].word, s, len);
+        if (c == 0 && r->w[mid].word[len] != '\0')
+            c = 1;
+        if (c == 0) {
+            while (mid > 0 && !strcmp(r->w[mid - 1].word, r->w[mid].word))
+                mid--;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
+static size_t find_hits(const ind_rules *r, const char *s, size_t len, hit **out)
+{
+    size_t n = 0, alloc = 0, pos = 0;
+    *out = NULL;
+    while (pos < len && rx_match(r->re, s, len, pos, 0, r->md) > 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+        size_t k = find_word(r, s + ov[0], ov[1] - ov[0]);
+        /* a word inside a longer one is not a hit of its own: 服务 in 志愿服务 */
+        if (k != (size_t)-1 && (!n || ov[1] > (*out)[n - 1].b)) {
+            ALLOC_GROW(*out, n + 1, alloc);
+            (*out)[n++] = (hit){ ov[0], ov[1], k };
+        }
+        /* the next match may start inside this one: 健康守护站活动 holds
+         * both 健康守护站 (a station) and 守护站活动 (an event) */
+        pos = ov[0] + (size_t)utf8_len((unsigned char)s[ov[0]]);
+    }
+    return n;
+}
+
+/* Add @p lw times the weight of each distinct word in [a, b) to the row it
+ * names for a figure of category @p cat. Returns how many words found
+ * name a thing no row counts. */
+static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, size_t b,
+                      double lw, ls_category cat, double *score, unsigned char *seen)
+{
+    int none = 0;
+    size_t lo = 0, hi = nh;
+    if (lw == 0 || a >= b)
+        return 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h[mid].a < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memset(seen, 0, r->nw);
+    for (size_t i = lo; i < nh && h[i].a < b; i++) {
+        if (h[i].b > b)
+            continue;
+        for (size_t k = h[i].w; k < r->nw && !strcmp(r->w[k].word, r->w[h[i].w].word); k++) {
+            int ind = r->w[k].ind >= 0 ? r->w[k].ind : r->w[k].generic[cat];
+            none += r->w[k].none;
+            if (seen[k] || ind < 0)
+                continue;
+            seen[k] = 1;
+            score[ind] += lw * r->w[k].weight;
+        }
+    }
+    return none;
+}
+
+static int has_unit(const ind_def *d, const char *unit)
+{
+    for (size_t k = 0; k < d->nunits; k++)
+        if (!strcmp(d->units[k], unit))
+            return 1;
+    return 0;
+}
+
+/* Only daily rows take per-day figures, and daily rows take nothing else;
+ * a standard is a standard whatever its period. */
+static int fits(const ind_def *d, const ls_figure *f)
+{
+    int daily = !strcmp(f->period, "日");
+    if (!has_unit(d, f->unit))
+        return 0;
+    if (d->kind == KIND_STANDARD)
+        return 1;
+    return (d->kind == KIND_DAILY) == daily;
+}
+
+/* The last occurrence of any marker in s[a, b), or (size_t)-1. */
+static size_t last_marker(const marker *m, size_t nm, const char *s, size_t a, size_t b,
+                          const marker **which)
+{
+    size_t best = (size_t)-1;
+    for (size_t k = 0; k < nm; k++) {
+        size_t wl = strlen(m[k].word);
+        for (size_t i = a; i + wl <= b; i++)
+            if (!memcmp(s + i, m[k].word, wl) && (best == (size_t)-1 || i >= best)) {
+                best = i;
+                if (which)
+                    *which = &m[k];
+            }
+    }
+    return best;
+}
+
+/*
+ * Is a scope word before the figure in its sentence (全市, 我区) about a
+ * place wider than the article's? The word names the nearest division of
+ * the locality's path whose name has its ending: the locality itself is
+ * fine, an ancestor is wider. "*" (全国) is wider than any locality.
+ */
+static int wider_scope(const ind_rules *r, const text_doc *doc, const loc_result *loc, size_t sa,
+                       size_t fa)
+{
+    const marker *m = NULL;
+    size_t at = last_marker(r->scope, r->nscope, doc->s, sa, fa, &m);
+    const char *p, *name_end;
+    size_t sl;
+    if (at == (size_t)-1)
+        return 0;
+    if (!strcmp(m->suffix, "*"))
+        return 1;
+    if (!loc->found || !loc->path)
+        return 0;
+    sl = strlen(m->suffix);
+    /* the path runs from the province to the locality, space-separated:
+     * walk it from the end */
+    name_end = loc->path + strlen(loc->path);
+    for (p = name_end; p >= loc->path; p--) {
+        if (p == loc->path || p[-1] == ' ') {
+            size_t len = (size_t)(name_end - p);
+            if (len >= sl && !memcmp(p + len - sl, m->suffix, sl))
+                return name_end != loc->path + strlen(loc->path);
+            if (p == loc->path)
+                break;
+            name_end = p - 1;
+        }
+    }
+    return 0;
+}
+
+static int rounder(double t, double b)
+{
+    double d = t > b ? t - b : b - t;
+    return t != b && d <= 0.3 * (t > b ? t : b);
+}
+
+void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, ls_figure *v,
+                size_t n)
+{
+    hit *h = NULL;
+    size_t nh = find_hits(r, doc->s, doc->len, &h);
+    unsigned char *seen = xcalloc(r->nw + 1, 1);
+    double *score = xcalloc(r->ndef + 1, sizeof(*score));
+    double *noun = xcalloc(r->ndef + 1, sizeof(*noun));
+
+    for (size_t i = 0; i < n; i++) {
+        ls_figure *f = &v[i];
+        size_t ca, cb, sa, sb, ga, gb, li = text_line_at(doc, f->start);
+        const text_line *l = &doc->lines[li];
+        double best = 0;
+        int bi = -1, named = 0, other;
+        hit *nhits;
+        size_t nn;
+
+        f->ind = 0;
+        memset(noun, 0, r->ndef * sizeof(*noun));
+        text_span(doc, f->start, 1, &ca, &cb);
+        text_span(doc, f->start, 0, &sa, &sb);
+        /* the figure's own stretch of its clause: from the figure before
+         * it to the figure after it */
+        ga = i && v[i - 1].end > ca && v[i - 1].end <= f->start ? v[i - 1].end : ca;
+        gb = i + 1 < n && v[i + 1].start < cb && v[i + 1].start >= f->end ? v[i + 1].start : cb;
+        nn = find_hits(r, f->indicator, strlen(f->indicator), &nhits);
+        other = score_span(r, nhits, nn, 0, strlen(f->indicator), r->level_weight[LV_NOUN],
+                           f->category, noun, seen);
+        free(nhits);
+        memcpy(score, noun, r->ndef * sizeof(*score));
+        {
+            /* examples listed before 等 say less than what follows it:
+             * 义诊、文艺演出等志愿服务563次 counts volunteer services */
+            size_t ex = ga;
+            for (size_t k = ga; k + 3 <= f->start; k += (size_t)utf8_len((unsigned char)doc->s[k]))
+                if (!memcmp(doc->s + k, "等", 3))
+                    ex = k;
+            score_span(r, h, nh, ga, ex, r->level_weight[LV_EXAMPLES], f->category, score, seen);
+            score_span(r, h, nh, ex, gb, r->level_weight[LV_SEGMENT], f->category, score, seen);
+        }
+        score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], f->category, score, seen);
+        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], f->category, score, seen);
+        if (l->heading >= 0)
+            score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
+                       r->level_weight[LV_HEADING], f->category, score, seen);
+        /* the counted noun decides when it clearly names a row: context
+         * only chooses among the rows it names */
+        for (size_t k = 0; k < r->ndef; k++)
+            named |= noun[k] >= r->threshold && fits(&r->def[k], f);
+        for (size_t k = 0; k < r->ndef; k++) {
+            double s = score[k];
+            if (s < r->threshold || !fits(&r->def[k], f) || (named && noun[k] < r->threshold))
+                continue;
+            /* the figure's own group breaks near ties: 诊疗老人 at a clinic
+             * is a service to older people */
+            if (r->def[k].cat == f->category)
+                s += r->level_weight[LV_CATEGORY];
+            if (s > best) {
+                best = s;
+                bi = (int)k;
+            }
+        }
+        /* a noun that names a thing no row counts (工作人员, 小区), and
+         * no row, is not for the comparison whatever its context */
+        if (bi >= 0 && (named || !other))
+            f->ind = bi + 1;
+        if (ls_verbosity >= 3) {
+            fprintf(stderr, "locstat: indicator %s (%s):", f->surface, f->indicator);
+            for (size_t k = 0; k < r->ndef; k++)
+                if (score[k] != 0 && fits(&r->def[k], f))
+                    fprintf(stderr, " %s=%.1f", r->def[k].id, score[k]);
+            fprintf(stderr, " -> %s\n", f->ind ? r->def[f->ind - 1].id : "-");
+        }
+        if (f->ind && wider_scope(r, doc, loc, sa, f->start))
+            f->ind = 0;
+    }
+
+    /* parts and wholes, within a sentence: 全年出资2301万元，其中市级72万元…
+     * and 甲10个、乙20个，共计30个 count the whole once */
+    for (size_t i = 0; i < n; i++) {
+        ls_figure *f = &v[i];
+        size_t sa, sb, p;
+        if (!f->ind)
+            continue;
+        text_span(doc, f->start, 0, &sa, &sb);
+        p = last_marker(r->part, r->npart, doc->s, sa, f->start, NULL);
+        for (size_t j = 0; p != (size_t)-1 && j < i; j++)
+            if (v[j].ind == f->ind && v[j].start >= sa && v[j].end <= p) {
+                f->ind = -f->ind; /* settled below: later parts still see the whole */
+                break;
+            }
+        if (f->ind > 0) {
+            size_t ca, cb;
+            text_span(doc, f->start, 1, &ca, &cb);
+            if (last_marker(r->whole, r->nwhole, doc->s, ca, f->start, NULL) != (size_t)-1)
+                for (size_t j = 0; j < i; j++)
+                    if (abs(v[j].ind) == f->ind && v[j].start >= sa)
+                        v[j].ind = -f->ind;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (v[i].ind < 0)
+            v[i].ind = 0;
+
+    /* a title that restates a body figure in rounder words (万余 for
+     * 15000多) is the same fact: the body's figure carries it */
+    for (size_t i = 0; i < n; i++) {
+        ls_figure *t = &v[i];
+        if (!t->ind || doc->lines[text_line_at(doc, t->start)].kind != LINE_TITLE)
+            continue;
+        for (size_t j = 0; j < n; j++)
+            if (j != i && v[j].ind == t->ind && !strcmp(v[j].unit, t->unit) &&
+                doc->lines[text_line_at(doc, v[j].start)].kind != LINE_TITLE &&
+                rounder(t->value, v[j].value)) {
+                t->ind = 0;
+                break;
+            }
+    }
+    free(score);
+    free(noun);
+    free(seen);
+    free(h);
+}
