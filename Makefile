@@ -41,7 +41,7 @@ SRC  = src/util.c src/tmpl.c src/locstat.c src/corpus.c src/text.c src/number.c 
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
 LIB  = $(B)/liblocstat.a
 BIN  = $(B)/locstat
-UNIT = number extract classify text locality
+UNIT = number extract classify indicate compare text locality
 UNIT_BIN = $(UNIT:%=$(B)/test_%)
 FUZZ = article templates
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)

@@ -7,9 +7,12 @@
 
 #include "tmpl.h"
 
-enum level { LV_NOUN, LV_SEGMENT, LV_EXAMPLES, LV_CLAUSE, LV_SENTENCE, LV_HEADING, LV_CATEGORY, LV_MAX };
+enum level {
+    LV_HEAD, LV_NOUN, LV_SEGMENT, LV_EXAMPLES, LV_CLAUSE, LV_SENTENCE, LV_HEADING, LV_CATEGORY,
+    LV_MAX
+};
 static const char *const level_names[LV_MAX] = {
-    "noun", "segment", "examples", "clause", "sentence", "heading", "category",
+    "head", "noun", "segment", "examples", "clause", "sentence", "heading", "category",
 };
 
 static const char *const kind_ids[KIND_MAX] = {
@@ -236,6 +239,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
         const char *kind = row->field[0];
         if (!strcmp(kind, "threshold")) {
             r->threshold = strtod(row->field[1], NULL);
+
         } else if (!strcmp(kind, "level") && row->nfield >= 3) {
             int k;
             for (k = 0; k < LV_MAX && strcmp(row->field[1], level_names[k]); k++)
@@ -428,10 +432,11 @@ static size_t find_hits(const ind_rules *r, const char *s, size_t len, hit **out
 }
 
 /* Add @p lw times the weight of each distinct word in [a, b) to the row it
- * names for a figure of category @p cat. Returns how many words found
+ * names for a figure of category @p cat; words that say "not this row"
+ * only when @p vetoes (the counted noun). Returns how many words found
  * name a thing no row counts. */
 static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, size_t b,
-                      double lw, ls_category cat, double *score, unsigned char *seen)
+                      double lw, ls_category cat, int vetoes, double *score, unsigned char *seen)
 {
     int none = 0;
     size_t lo = 0, hi = nh;
@@ -451,7 +456,8 @@ static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, siz
         for (size_t k = h[i].w; k < r->nw && !strcmp(r->w[k].word, r->w[h[i].w].word); k++) {
             int ind = r->w[k].ind >= 0 ? r->w[k].ind : r->w[k].generic[cat];
             none += r->w[k].none;
-            if (seen[k] || ind < 0)
+            /* "not this row" is said of the counted noun, not of its context */
+            if (seen[k] || ind < 0 || (r->w[k].weight < 0 && !vetoes))
                 continue;
             seen[k] = 1;
             score[ind] += lw * r->w[k].weight;
@@ -533,6 +539,19 @@ static int wider_scope(const ind_rules *r, const text_doc *doc, const loc_result
     return 0;
 }
 
+/* Does a word ending at @p b stand right before a figure at @p at, with at
+ * most a linking character between (志愿者45名, 岗位达300个)? */
+static int adjacent(const char *s, size_t b, size_t at)
+{
+    static const char *const link[] = { "约", "近", "超", "达", "逾", "共", "有" };
+    if (b == at)
+        return 1;
+    for (size_t i = 0; i < sizeof(link) / sizeof(*link); i++)
+        if (b + 3 == at && !memcmp(s + b, link[i], 3))
+            return 1;
+    return 0;
+}
+
 static int rounder(double t, double b)
 {
     double d = t > b ? t - b : b - t;
@@ -547,18 +566,22 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     unsigned char *seen = xcalloc(r->nw + 1, 1);
     double *score = xcalloc(r->ndef + 1, sizeof(*score));
     double *noun = xcalloc(r->ndef + 1, sizeof(*noun));
+    double *one = xcalloc(r->ndef + 1, sizeof(*one));
+    double *neg = xcalloc(r->ndef + 1, sizeof(*neg));
 
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
         size_t ca, cb, sa, sb, ga, gb, li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
         double best = 0;
-        int bi = -1, named = 0, other;
+        int bi = -1, named = 0, other, before;
         hit *nhits;
         size_t nn;
 
         f->ind = 0;
         memset(noun, 0, r->ndef * sizeof(*noun));
+        memset(neg, 0, r->ndef * sizeof(*neg));
+        memset(score, 0, r->ndef * sizeof(*score));
         text_span(doc, f->start, 1, &ca, &cb);
         text_span(doc, f->start, 0, &sa, &sb);
         /* the figure's own stretch of its clause: from the figure before
@@ -566,10 +589,54 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         ga = i && v[i - 1].end > ca && v[i - 1].end <= f->start ? v[i - 1].end : ca;
         gb = i + 1 < n && v[i + 1].start < cb && v[i + 1].start >= f->end ? v[i + 1].start : cb;
         nn = find_hits(r, f->indicator, strlen(f->indicator), &nhits);
-        other = score_span(r, nhits, nn, 0, strlen(f->indicator), r->level_weight[LV_NOUN],
-                           f->category, noun, seen);
+        {
+            /* the head of the noun is the word nearest the figure: the last
+             * of 义诊共出动医护人员131人, the first of 120名志愿者陪伴独居老人 */
+            size_t len = strlen(f->indicator), at = f->end;
+            int after;
+            double w = r->level_weight[LV_NOUN];
+            if (at + 3 <= doc->len && !memcmp(doc->s + at, "的", 3))
+                at += 3;
+            after = at + len <= doc->len && !memcmp(doc->s + at, f->indicator, len);
+            other = 0;
+            for (size_t k = 0; k < nn; k++) {
+                const hit *x = &nhits[after ? k : nn - 1 - k];
+                memset(one, 0, r->ndef * sizeof(*one));
+                other += score_span(r, x, 1, x->a, x->b, w, f->category, 1, one, seen);
+                /* a row is named by its strongest word, not by the most
+                 * words: 高龄 says more than 辖区, 共有 and 老人 together */
+                for (size_t d = 0; d < r->ndef; d++)
+                    if (one[d] < 0)
+                        neg[d] += one[d];
+                    else if (one[d] > noun[d])
+                        noun[d] = one[d];
+                if (!k)
+                    score_span(r, x, 1, x->a, x->b, r->level_weight[LV_HEAD], f->category, 1,
+                               score, seen);
+            }
+            /* a noun before the figure holds the word right before it */
+            before = !after && nn;
+        }
         free(nhits);
-        memcpy(score, noun, r->ndef * sizeof(*score));
+        if (!before) {
+            /* a word right before the figure names it too, whatever the
+             * phrase after it says: 组织志愿者45名为儿童辅导 */
+            size_t at = f->start, lo = 0, hi = nh;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (h[mid].b <= at)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo > 0 && h[lo - 1].a >= ga && adjacent(doc->s, h[lo - 1].b, at)) {
+                const hit *x = &h[lo - 1];
+                other += score_span(r, x, 1, x->a, x->b, r->level_weight[LV_NOUN], f->category,
+                                    1, noun, seen);
+            }
+        }
+        for (size_t k = 0; k < r->ndef; k++)
+            score[k] += noun[k];
         {
             /* examples listed before 等 say less than what follows it:
              * 义诊、文艺演出等志愿服务563次 counts volunteer services */
@@ -577,21 +644,24 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             for (size_t k = ga; k + 3 <= f->start; k += (size_t)utf8_len((unsigned char)doc->s[k]))
                 if (!memcmp(doc->s + k, "等", 3))
                     ex = k;
-            score_span(r, h, nh, ga, ex, r->level_weight[LV_EXAMPLES], f->category, score, seen);
-            score_span(r, h, nh, ex, gb, r->level_weight[LV_SEGMENT], f->category, score, seen);
+            score_span(r, h, nh, ga, ex, r->level_weight[LV_EXAMPLES], f->category, 0, score, seen);
+            score_span(r, h, nh, ex, gb, r->level_weight[LV_SEGMENT], f->category, 0, score, seen);
         }
-        score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], f->category, score, seen);
-        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], f->category, score, seen);
+        score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], f->category, 0, score, seen);
+        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], f->category, 0, score, seen);
         if (l->heading >= 0)
             score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
-                       r->level_weight[LV_HEADING], f->category, score, seen);
+                       r->level_weight[LV_HEADING], f->category, 0, score, seen);
         /* the counted noun decides when it clearly names a row: context
          * only chooses among the rows it names */
         for (size_t k = 0; k < r->ndef; k++)
             named |= noun[k] >= r->threshold && fits(&r->def[k], f);
         for (size_t k = 0; k < r->ndef; k++) {
             double s = score[k];
-            if (s < r->threshold || !fits(&r->def[k], f) || (named && noun[k] < r->threshold))
+            /* a per-unit amount is marked by 每人, /天 …, never by its noun */
+            /* a word of the noun that says "not this row" settles it */
+            if (s < r->threshold || !fits(&r->def[k], f) || neg[k] < 0 ||
+                (named && noun[k] < r->threshold && r->def[k].kind != KIND_STANDARD))
                 continue;
             /* the figure's own group breaks near ties: 诊疗老人 at a clinic
              * is a service to older people */
@@ -611,6 +681,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             for (size_t k = 0; k < r->ndef; k++)
                 if (score[k] != 0 && fits(&r->def[k], f))
                     fprintf(stderr, " %s=%.1f", r->def[k].id, score[k]);
+            for (size_t k = 0; k < r->ndef; k++)
+                if (noun[k] != 0 && fits(&r->def[k], f))
+                    fprintf(stderr, " noun:%s=%.1f", r->def[k].id, noun[k]);
             fprintf(stderr, " -> %s\n", f->ind ? r->def[f->ind - 1].id : "-");
         }
         if (f->ind && wider_scope(r, doc, loc, sa, f->start))
@@ -625,6 +698,14 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         if (!f->ind)
             continue;
         text_span(doc, f->start, 0, &sa, &sb);
+        /* a list of parts runs on over semicolons: 其中市级…；区级… */
+        while (sa > 0 && doc->s[sa - 1] == ';') {
+            size_t pa, pb;
+            text_span(doc, sa - 1, 0, &pa, &pb);
+            if (pa >= sa - 1)
+                break;
+            sa = pa;
+        }
         p = last_marker(r->part, r->npart, doc->s, sa, f->start, NULL);
         for (size_t j = 0; p != (size_t)-1 && j < i; j++)
             if (v[j].ind == f->ind && v[j].start >= sa && v[j].end <= p) {
@@ -660,6 +741,8 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     }
     free(score);
     free(noun);
+    free(one);
+    free(neg);
     free(seen);
     free(h);
 }

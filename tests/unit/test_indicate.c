@@ -1,0 +1,389 @@
+/* test_indicate.c - a figure's comparison indicator, table-driven.
+ *
+ * None of these phrases comes from the seeds or from ../shared/dev: they
+ * are written the way reports from other provinces put things, across
+ * the services the catalogue covers. Each expectation lists the figures
+ * of the phrase as "surface=id", separated by ";", with "-" for a figure
+ * that no comparison row takes. Every figure of the phrase is listed.
+ */
+#include "testlib.h"
+
+#include "classify.h"
+#include "extract.h"
+#include "indicate.h"
+#include "text.h"
+
+static num_table *nt;
+static text_rules *tr;
+static extract_rules *er;
+static classify_rules *cr;
+static ind_rules *ir;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (num_table_load(&nt, test_templates()) || text_rules_load(&tr, test_templates()) ||
+        extract_rules_load(&er, test_templates(), nt) ||
+        classify_rules_load(&cr, test_templates()) || ind_rules_load(&ir, test_templates()))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ind_rules_free(ir);
+    classify_rules_free(cr);
+    extract_rules_free(er);
+    text_rules_free(tr);
+    num_table_free(nt);
+    return 0;
+}
+
+static const struct {
+    const char *text, *expect;
+} cases[] = {
+    /* older people: populations and registers */
+    { "全镇现有60周岁以上老年人4300余人。", "4300余人=elderly.population" },
+    { "目前辖区共有80岁以上高龄老人612名。", "612名=elderly.vulnerable" },
+    { "街道摸排建档独居空巢老人215人。", "215人=elderly.vulnerable" },
+    { "全区登记在册的失能半失能老人共计980人。", "980人=elderly.vulnerable" },
+    { "社区约有65岁以上老人800人,占常住人口的两成。", "800人=elderly.population;两成=-" },
+    /* older people: reached and served */
+    { "为辖区128名高龄老人送去生日蛋糕。", "128名=elderly.served" },
+    { "志愿者结对帮扶孤寡老人46名。", "46名=elderly.served" },
+    { "全年为3200名老年人发放高龄津贴。", "3200名=elderly.served" },
+    { "重阳节当天,90位老人参加了百家宴。", "90位=elderly.served" },
+    { "为辖区独居老人上门服务460次。", "460次=elderly.services" },
+    { "今年以来,志愿者入户探访老人2100余人次。", "2100余人次=elderly.services" },
+    { "为老人提供理发、代购等上门服务1500余人次。", "1500余人次=elderly.services" },
+    { "为行动不便老人代办事项320件。", "320件=elderly.services" },
+    /* older people: activities and participants */
+    { "老年大学开设书法、太极等兴趣班18个。", "18个=elderly.activities" },
+    { "全年举办老年人文体活动56场次。", "56场次=elderly.activities" },
+    { "为老人开展防诈骗讲座14场。", "14场=elderly.activities" },
+    { "敬老月期间开展为老义剪活动9次。", "9次=elderly.activities" },
+    { "老年课堂全年吸引老人参与3400余人次。", "3400余人次=elderly.participants" },
+    /* older people: meals and places */
+    { "全县已建成老年助餐点27个。", "27个=elderly.meal_points" },
+    { "街道新建长者饭堂4家。", "4家=elderly.meal_points" },
+    { "今年以来,助餐点累计为老人提供助餐服务3.6万人次。", "3.6万人次=elderly.meals" },
+    { "社区食堂全年送餐上门8200份。", "8200份=elderly.meals" },
+    { "老年食堂每天就餐老人约180人。", "约180人=elderly.meals_daily" },
+    { "中央厨房日均供应老年餐600余份。", "600余份=elderly.meals_daily" },
+    { "全市建成社区养老服务中心35个。", "35个=elderly.facilities" },
+    { "新建日间照料中心6处。", "6处=elderly.facilities" },
+    { "全区养老机构共有养老床位2400张。", "2400张=elderly.beds" },
+    { "为困难老年人家庭实施适老化改造520户。", "520户=elderly.retrofit" },
+    { "为独居老人安装智能烟感报警器300户。", "300户=elderly.retrofit" },
+    /* older people: money */
+    { "全年发放养老服务补贴资金860万元。", "860万元=elderly.funds" },
+    { "爱心企业为敬老院捐赠物资价值3万元。", "3万元=elderly.funds" },
+    { "80岁以上老人每人每月发放高龄补贴100元。", "100元=elderly.standard" },
+    { "老人在助餐点就餐每餐只需6元。", "6元=elderly.standard" },
+    { "助餐点对70周岁以上老人每餐补贴2元。", "2元=elderly.standard" },
+    /* children */
+    { "全县共有在校中小学生4.2万名。", "4.2万名=children.population" },
+    { "目前全镇有农村留守儿童320名。", "320名=children.in_need" },
+    { "全区登记在册困境儿童86名。", "86名=children.in_need" },
+    { "暑期托管班招收学生260名。", "260名=children.served" },
+    { "为58名困境儿童发放助学金。", "58名=children.served" },
+    { "志愿者为留守儿童辅导作业1800余人次。", "1800余人次=children.services" },
+    { "儿童主任入户走访困境儿童76次。", "76次=children.services" },
+    { "暑假期间开展亲子阅读、科普研学等活动42场。", "42场=children.activities" },
+    { "举办青少年夏令营3期。", "3期=children.activities" },
+    { "全县建成儿童之家112个。", "112个=children.centres" },
+    { "街道开设爱心暑托班8个。", "8个=children.centres" },
+    { "为困境儿童发放关爱资金12.6万元。", "12.6万元=children.funds" },
+    { "孤儿基本生活费每人每月1500元。", "1500元=children.standard" },
+    /* employment */
+    { "人社部门今年举办招聘会24场。", "24场=employment.fairs" },
+    { "现场招聘活动共吸引86家企业参加。", "86家=employment.employers" },
+    { "本次招聘会共提供就业岗位4500余个。", "4500余个=employment.jobs" },
+    { "共有2300余名求职者进场应聘。", "2300余名=employment.seekers" },
+    { "现场有420人达成初步就业意向。", "420人=employment.hires" },
+    { "开展家政、电工等职业技能培训1600人次。", "1600人次=employment.training" },
+    { "全县建成零工市场3个、零工驿站26个。", "3个=employment.markets;26个=employment.markets" },
+    { "发放创业担保贷款2800万元。", "2800万元=employment.funds" },
+    { "技术工人月收入可达6000元。", "6000元=employment.wage" },
+    { "零工日工资150元至200元。", "150元至200元=employment.wage" },
+    /* health */
+    { "医院专家团队在社区开展义诊活动12次。", "12次=health.clinics" },
+    { "义诊当天为群众免费测血压、测血糖600余人次。", "600余人次=health.patients" },
+    { "为辖区居民免费体检2.4万人次。", "2.4万人次=health.patients" },
+    { "活动共派出医护人员45名。", "45名=health.medics" },
+    { "县内8家医疗机构参与义诊。", "8家=health.med_units" },
+    { "辖区家庭医生签约居民1.1万人。", "1.1万人=health.fd_signed" },
+    { "常住人口家庭医生签约率达到52.4%。", "52.4%=health.fd_rate" },
+    { "卫生院开展健康知识讲座20场。", "20场=health.lectures" },
+    { "现场发放健康宣传资料3000余份。", "3000余份=health.materials" },
+    { "全区建成社区健康服务站18个。", "18个=health.stations" },
+    { "为患者减免医药费18万元。", "18万元=health.funds" },
+    /* party, community, volunteers */
+    { "全市已有1.3万名在职党员到社区报到。", "1.3万名=governance.party_members" },
+    { "街道新建小区党支部14个。", "14个=governance.party_orgs" },
+    { "社区与驻区单位签订共建协议,共建单位达到32家。", "32家=governance.partners" },
+    { "全街道划分网格56个。", "56个=governance.grids" },
+    { "配备专职网格员120名。", "120名=governance.grid_workers" },
+    { "社区注册志愿者达2600名。", "2600名=governance.volunteers" },
+    { "全年开展志愿服务活动380次。", "380次=governance.volunteer_services" },
+    { "组建红色志愿服务队21支。", "21支=governance.teams" },
+    { "累计为群众解决急难愁盼问题1280件。", "1280件=governance.issues" },
+    { "帮助群众实现微心愿150个。", "150个=governance.issues" },
+    { "入户走访收集居民意见建议420条。", "420条=governance.opinions" },
+    { "调解室成功化解矛盾纠纷96起。", "96起=governance.disputes" },
+    { "孵化培育社会组织15家。", "15家=governance.social_orgs" },
+    /* the locality itself */
+    { "该镇常住人口3.8万人。", "3.8万人=general.population" },
+    { "社区现有住户2600户。", "2600户=general.households" },
+    { "街道下辖11个社区。", "11个=general.communities" },
+    { "今年新增便民停车位460个。", "460个=general.facilities" },
+    { "活动惠及辖区群众5000余人。", "5000余人=general.served" },
+    { "服务站全年服务居民1.2万人次。", "1.2万人次=general.served" },
+    /* a noun that names what no row counts */
+    { "社区3名工作人员与独居老人结成帮扶对子。", "3名=-" },
+    { "辖区有12个老旧小区。", "12个=-" },
+    { "全县谋划重点项目46个。", "46个=-" },
+    { "餐厅设有餐位120个。", "120个=-" },
+    { "菜单有荤素菜品十余种。", "" },
+    /* counts of kinds and things nobody compares */
+    { "服务涵盖助餐、助浴等8类。", "8类=-" },
+    { "食堂面积达300平方米。", "" },
+    { "全区网格平均人口800人。", "800人=-" },
+    /* per-day figures only in daily rows */
+    { "助餐点每天接待老人就餐120人次。", "120人次=elderly.meals_daily" },
+    { "每天为老人配送午餐50余份。", "50余份=elderly.meals_daily" },
+    { "零工市场日均服务求职者200余人次。", "200余人次=-" },
+    /* plans keep their indicator; the cell leaves them out */
+    { "明年计划新建老年助餐点15个。", "15个=elderly.meal_points" },
+    { "年底前将新增养老床位300张。", "300张=elderly.beds" },
+    /* stated parts and wholes */
+    { "全年投入养老服务资金560万元,其中市级补助120万元,区级配套440万元。",
+      "560万元=elderly.funds;120万元=-;440万元=-" },
+    { "全县建成零工驿站20个,其中乡镇驿站12个。", "20个=employment.markets;12个=-" },
+    { "新建城区食堂5个、村级食堂7个,共计12个助餐点。",
+      "5个=-;7个=-;12个=elderly.meal_points" },
+    { "共有志愿者860名,其中党员志愿者300名。", "860名=governance.volunteers;300名=-" },
+    /* a part of another row is not a part */
+    { "社区常住人口8600人,其中60岁以上老人1900人。",
+      "8600人=general.population;1900人=elderly.population" },
+    /* lists share their verb */
+    { "开展义诊6次、健康讲座9场。", "6次=health.clinics;9场=health.lectures" },
+    { "招聘会有企业45家参会,提供岗位1800个。", "45家=employment.employers;1800个=employment.jobs" },
+    { "累计办理群众诉求930件,回访群众600余人次。", "930件=governance.issues;600余人次=general.served" },
+    /* whom it serves decides between rows of the same thing */
+    { "为老人开展健康体检430人次。", "430人次=elderly.services" },
+    { "为学生开展视力筛查2800人次。", "2800人次=children.services" },
+    { "为辖区群众开展健康体检1500人次。", "1500人次=health.patients" },
+    { "发放慰问金8万元,慰问困难老人160名。", "8万元=elderly.funds;160名=elderly.served" },
+    { "为留守儿童发放爱心物资价值2万元。", "2万元=children.funds" },
+    { "为就业困难人员发放社保补贴320万元。", "320万元=employment.funds" },
+    /* volunteers serve a group and stay volunteers */
+    { "120名志愿者定期陪伴独居老人。", "120名=governance.volunteers" },
+    { "组织大学生志愿者45名为儿童辅导功课。", "45名=governance.volunteers" },
+    { "志愿者累计服务时长2.1万小时。", "2.1万小时=-" },
+    /* examples before 等 say less than what follows */
+    { "开展理发、义诊、文艺演出等志愿服务活动56次。", "56次=governance.volunteer_services" },
+    { "通过书法、剪纸等兴趣课堂,开展老年课程120节。", "120节=elderly.activities" },
+    /* measure words and ranges */
+    { "每个助餐点配备厨师2至3名。", "2至3名=-" },
+    { "全区有4个街道、52个社区。", "4个=-;52个=general.communities" },
+    { "医护人员共计30余名参与巡诊。", "30余名=health.medics" },
+    { "每名网格员联系群众100户。", "100户=-" },
+    /* money by the amount */
+    { "为失能老人提供护理补贴每人每月300元。", "300元=elderly.standard" },
+    { "老人早餐3元、午餐8元,均由政府补贴一半。", "3元=elderly.standard;8元=elderly.standard" },
+    { "向敬老院捐款2万元。", "2万元=elderly.funds" },
+    { "募集善款45万元用于儿童大病救助。", "45万元=children.funds" },
+    /* jobs */
+    { "举办线上直播带岗专场招聘活动6期。", "6期=employment.fairs" },
+    { "320家用人单位发布岗位需求。", "320家=employment.employers" },
+    { "帮助680名农村劳动力实现转移就业。", "680名=employment.hires" },
+    { "零工驿站累计登记求职人员1900人。", "1900人=employment.seekers" },
+    { "组织创业培训班学员210人。", "210人=employment.training" },
+    /* health */
+    { "组织巡回义诊活动18场次。", "18场次=health.clinics" },
+    { "接受健康咨询的群众达960人次。", "960人次=health.patients" },
+    { "来自5所医院的专家参加义诊。", "5所=health.med_units" },
+    { "发放健康教育宣传册1200册。", "1200册=health.materials" },
+    { "开设心理服务室7个。", "7个=health.stations" },
+    { "家庭医生签约服务覆盖重点人群5600人。", "5600人=health.fd_signed" },
+    /* governance */
+    { "组织在职党员680名到社区认领岗位。", "680名=governance.party_members" },
+    { "成立楼栋党小组34个。", "34个=governance.party_orgs" },
+    { "联系辖区成员单位28家共同开展活动。", "28家=governance.partners" },
+    { "细分微网格310个。", "310个=governance.grids" },
+    { "收集群众需求清单85条。", "85条=governance.opinions" },
+    { "排查调处各类矛盾纠纷52件。", "52件=governance.disputes" },
+    { "全区登记注册社会组织230家。", "230家=governance.social_orgs" },
+    { "组建党员先锋服务队12支。", "12支=governance.teams" },
+    { "志愿者开展志愿服务4800人次。", "4800人次=governance.volunteer_services" },
+    { "累计办结民生实事32项。", "32项=governance.issues" },
+    /* the locality */
+    { "该区户籍人口52万人。", "52万人=general.population" },
+    { "新建健身器材点位40处。", "40处=general.facilities" },
+    { "改造老旧路灯260盏。", "260盏=-" },
+    { "服务惠及居民3万余人。", "3万余人=general.served" },
+    /* children, more */
+    { "全镇0至14岁儿童2100人。", "2100人=children.population" },
+    { "关爱之家全年服务儿童560名。", "560名=children.served" },
+    { "为事实无人抚养儿童发放生活补贴每人每月1200元。", "1200元=children.standard" },
+    { "开展假期课业辅导课程64节。", "64节=children.activities" },
+    { "新建托育机构3家。", "3家=children.centres" },
+};
+
+/* "surface=id;..." for the figures of @p text, as the pipeline decides. */
+static char *indicators_of(const char *text)
+{
+    strbuf in = STRBUF_INIT, out = STRBUF_INIT, why = STRBUF_INIT;
+    text_doc doc;
+    figure_list figs = { NULL, 0, 0 };
+    loc_result loc;
+    memset(&loc, 0, sizeof(loc));
+    /* a neutral title: the phrase is the story's body */
+    sb_addstr(&in, "工作动态\n");
+    sb_addstr(&in, text);
+    assert_int_equal(text_read(&doc, tr, in.buf, in.len, &why), LS_OK);
+    extract_figures(er, &doc, &figs);
+    classify_figures(cr, &doc, figs.v, figs.n);
+    ind_assign(ir, &doc, &loc, figs.v, figs.n);
+    for (size_t i = 0; i < figs.n; i++)
+        sb_addf(&out, "%s%s=%s", i ? ";" : "", figs.v[i].surface,
+                figs.v[i].ind ? ind_get(ir, (size_t)figs.v[i].ind - 1)->id : "-");
+    figure_list_release(&figs);
+    text_release(&doc);
+    sb_release(&in);
+    sb_release(&why);
+    if (!out.len)
+        sb_addstr(&out, "");
+    return sb_detach(&out, NULL);
+}
+
+static void test_phrases(void **state)
+{
+    size_t bad = 0, n = sizeof(cases) / sizeof(*cases);
+    (void)state;
+    assert_true(n >= 150);
+    for (size_t i = 0; i < n; i++) {
+        char *got = indicators_of(cases[i].text);
+        if (strcmp(got, cases[i].expect)) {
+            print_message("%s\n    want %s\n    got  %s\n", cases[i].text, cases[i].expect, got);
+            bad++;
+        }
+        free(got);
+    }
+    if (bad)
+        fail_msg("%zu of %zu phrases with the wrong indicator", bad, n);
+}
+
+/* A scope word names the nearest division of the locality's path with its
+ * ending: the locality itself keeps the figure, a wider place does not. */
+static void test_scope(void **state)
+{
+    static const struct {
+        const char *path, *text, *expect;
+    } scope[] = {
+        { "江西省 赣州市 瑞金市", "全市建成长者食堂24个。", "24个=elderly.meal_points" },
+        { "江西省 赣州市 章贡区 解放街道", "全区建成长者食堂24个。", "24个=-" },
+        { "江西省 赣州市 章贡区 解放街道", "街道建成长者食堂6个。", "6个=elderly.meal_points" },
+        { "江西省 赣州市 章贡区", "全国已建成助餐点7万个。", "7万个=-" },
+        { "江西省 赣州市 章贡区", "我市共有志愿者32万名。", "32万名=-" },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(scope) / sizeof(*scope); i++) {
+        strbuf in = STRBUF_INIT, out = STRBUF_INIT, why = STRBUF_INIT;
+        text_doc doc;
+        figure_list figs = { NULL, 0, 0 };
+        loc_result loc;
+        memset(&loc, 0, sizeof(loc));
+        loc.found = 1;
+        loc.path = (char *)scope[i].path;
+        sb_addf(&in, "工作动态\n%s", scope[i].text);
+        assert_int_equal(text_read(&doc, tr, in.buf, in.len, &why), LS_OK);
+        extract_figures(er, &doc, &figs);
+        classify_figures(cr, &doc, figs.v, figs.n);
+        ind_assign(ir, &doc, &loc, figs.v, figs.n);
+        for (size_t k = 0; k < figs.n; k++)
+            sb_addf(&out, "%s%s=%s", k ? ";" : "", figs.v[k].surface,
+                    figs.v[k].ind ? ind_get(ir, (size_t)figs.v[k].ind - 1)->id : "-");
+        assert_string_equal(out.buf ? out.buf : "", scope[i].expect);
+        figure_list_release(&figs);
+        text_release(&doc);
+        sb_release(&in);
+        sb_release(&out);
+        sb_release(&why);
+    }
+}
+
+/* A title that restates a body figure in rounder words is the same fact. */
+static void test_title_restates(void **state)
+{
+    static const char text[] = "全县建成老年助餐点60余个\n截至目前,全县已建成老年助餐点63个。";
+    strbuf why = STRBUF_INIT;
+    text_doc doc;
+    figure_list figs = { NULL, 0, 0 };
+    loc_result loc;
+    (void)state;
+    memset(&loc, 0, sizeof(loc));
+    assert_int_equal(text_read(&doc, tr, text, sizeof(text) - 1, &why), LS_OK);
+    extract_figures(er, &doc, &figs);
+    classify_figures(cr, &doc, figs.v, figs.n);
+    ind_assign(ir, &doc, &loc, figs.v, figs.n);
+    assert_int_equal(figs.n, 2);
+    assert_int_equal(figs.v[0].ind, 0);
+    assert_string_equal(ind_get(ir, (size_t)figs.v[1].ind - 1)->id, "elderly.meal_points");
+    figure_list_release(&figs);
+    text_release(&doc);
+    sb_release(&why);
+}
+
+/* The catalogue as the comparison reads it: kinds, units, classes. */
+static void test_catalogue(void **state)
+{
+    int i;
+    (void)state;
+    assert_true(ind_count(ir) >= 58);
+    i = ind_find(ir, "elderly.standard");
+    assert_true(i >= 0);
+    assert_int_equal(ind_get(ir, (size_t)i)->kind, KIND_STANDARD);
+    assert_int_equal(ind_get(ir, (size_t)ind_find(ir, "elderly.meals_daily"))->kind, KIND_DAILY);
+    assert_int_equal(ind_get(ir, (size_t)ind_find(ir, "general.population"))->cat, CAT_OTHER);
+    assert_int_equal(ind_find(ir, "elderly.nothing"), -1);
+    assert_string_equal(ind_class_name(ir, (size_t)ind_class_of(ir, "名")), "人");
+    assert_string_equal(ind_class_name(ir, (size_t)ind_class_of(ir, "场次")), "次");
+    assert_string_equal(ind_class_name(ir, (size_t)ind_class_of(ir, "家")), "个");
+    assert_int_equal(ind_class_of(ir, "元"), -1);
+    assert_string_equal(ind_kind_id(KIND_SIZE), "size");
+}
+
+/* A bad line names its file and line, and nothing leaks. */
+static void test_bad_templates(void **state)
+{
+    static const struct {
+        const char *file, *content;
+    } bad[] = {
+        { "indicators.tsv", "elderly.x\t标签\tsometimes\t人\n" },
+        { "indicators.tsv", "nogroup\t标签\ttotal\t人\n" },
+        { "indicators.tsv", "elderly.x\t甲\ttotal\t人\nelderly.x\t乙\ttotal\t人\n" },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        char *dir = write_template(bad[i].file, bad[i].content);
+        ind_rules *r = (ind_rules *)1;
+        assert_int_equal(ind_rules_load(&r, dir), LS_ERR_TEMPLATE);
+        assert_null(r);
+        remove_template(dir, bad[i].file);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phrases),
+        cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_title_restates),
+        cmocka_unit_test(test_catalogue),
+        cmocka_unit_test(test_bad_templates),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
