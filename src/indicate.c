@@ -29,6 +29,7 @@ typedef struct {
     int ind;                /* a catalogue row, or -1 when generic */
     int generic[CAT_MAX];   /* *.served: the row for each category, or -1 */
     int none;               /* names a thing no row counts (工作人员) */
+    size_t same;            /* on a word's first entry: its entries, one per row */
     double weight;
 } ind_word;
 
@@ -47,12 +48,20 @@ struct ind_rules {
     char **unit;    /* unit -> class */
     int *unit_class;
     size_t nunit;
+    char **units;          /* every unit some row takes */
+    unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
+    size_t nunits;
     marker *part, *whole, *scope;
     size_t npart, nwhole, nscope;
     double level_weight[LV_MAX];
     double threshold;
-    pcre2_code *re;
-    pcre2_match_data *md;
+    /* the words by their first character: an open-addressing table of
+     * groups in byfirst[], longest word first within a group */
+    struct first_char {
+        uint32_t cp, at, n;
+    } *first;
+    size_t first_mask;
+    size_t *byfirst;
     const ind_rules *parent;
 };
 
@@ -135,23 +144,26 @@ void ind_rules_free(ind_rules *r)
             free(r->unit[i]);
         free(r->unit);
         free(r->unit_class);
+        for (size_t i = 0; i < r->nunits; i++)
+            free(r->units[i]);
+        free(r->units);
+        free(r->takes);
         free_markers(r->part, r->npart);
         free_markers(r->whole, r->nwhole);
         free_markers(r->scope, r->nscope);
-        pcre2_code_free(r->re);
+        free(r->first);
+        free(r->byfirst);
     }
-    pcre2_match_data_free(r->md);
     free(r);
 }
 
 ind_rules *ind_rules_fork(const ind_rules *r)
 {
+    /* nothing of the rules changes while matching: a fork only marks that
+     * it does not own them */
     ind_rules *f = xmalloc(sizeof(*f));
     *f = *r;
     f->parent = r;
-    f->md = pcre2_match_data_create(1, NULL);
-    if (!f->md)
-        die("out of memory");
     return f;
 }
 
@@ -212,6 +224,23 @@ static ls_error load_catalogue(ind_rules *r, const char *tdir)
         d->units = split_bar(row->field[3], &d->nunits);
         r->ndef++;
     }
+    /* which row takes which unit, so that a figure asks once */
+    for (size_t i = 0; i < r->ndef; i++)
+        for (size_t k = 0; k < r->def[i].nunits; k++) {
+            size_t u;
+            for (u = 0; u < r->nunits && strcmp(r->units[u], r->def[i].units[k]); u++)
+                ;
+            if (u == r->nunits) {
+                r->units = xrealloc(r->units, (r->nunits + 1) * sizeof(*r->units));
+                r->units[r->nunits++] = xstrdup(r->def[i].units[k]);
+            }
+        }
+    r->takes = xcalloc(r->ndef * r->nunits + 1, 1);
+    for (size_t i = 0; i < r->ndef; i++)
+        for (size_t u = 0; u < r->nunits; u++)
+            for (size_t k = 0; k < r->def[i].nunits; k++)
+                if (!strcmp(r->units[u], r->def[i].units[k]))
+                    r->takes[i * r->nunits + u] = 1;
 out:
     tmpl_release(&tf);
     return err;
@@ -294,17 +323,49 @@ static int word_cmp(const void *a, const void *b)
     return c ? c : x->ind - y->ind;
 }
 
-static int str_cmp(const void *a, const void *b)
+static const ind_rules *sort_rules;
+static int by_first_then_length(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *x = sort_rules->w[*(const size_t *)a].word, *y = sort_rules->w[*(const size_t *)b].word;
+    int n;
+    uint32_t cx = utf8_decode(x, &n), cy = utf8_decode(y, &n);
+    size_t lx = strlen(x), ly = strlen(y);
+    if (cx != cy)
+        return cx < cy ? -1 : 1;
+    return lx > ly ? -1 : lx < ly;
+}
+
+/* The words by their first character, so that a scan asks one table per
+ * character of the article, as the gazetteer scan does: a PCRE2
+ * alternation of hundreds of words tries too many branches at each. */
+static void index_first_chars(ind_rules *r)
+{
+    size_t n = 0, size = 16;
+    r->byfirst = xcalloc(r->nw + 1, sizeof(*r->byfirst));
+    for (size_t i = 0; i < r->nw; i += r->w[i].same)
+        r->byfirst[n++] = i;
+    sort_rules = r; /* loading is single-threaded */
+    qsort(r->byfirst, n, sizeof(*r->byfirst), by_first_then_length);
+    while (size < 2 * n)
+        size *= 2;
+    r->first = xcalloc(size, sizeof(*r->first));
+    r->first_mask = size - 1;
+    for (size_t i = 0; i < n;) {
+        int len;
+        uint32_t cp = utf8_decode(r->w[r->byfirst[i]].word, &len);
+        size_t j = i + 1, slot = cp & r->first_mask;
+        while (j < n && utf8_decode(r->w[r->byfirst[j]].word, &len) == cp)
+            j++;
+        while (r->first[slot].n)
+            slot = (slot + 1) & r->first_mask;
+        r->first[slot] = (struct first_char){ cp, (uint32_t)i, (uint32_t)(j - i) };
+        i = j;
+    }
 }
 
 static ls_error load_words(ind_rules *r, const char *tdir)
 {
     tmpl_file tf;
-    strbuf pat = STRBUF_INIT;
-    char **words = NULL;
-    size_t n = 0;
     ls_error err = tmpl_load(&tf, tdir, "indicator_words.tsv", 3);
     if (err)
         goto out;
@@ -357,18 +418,13 @@ static ls_error load_words(ind_rules *r, const char *tdir)
         r->nw++;
     }
     qsort(r->w, r->nw, sizeof(*r->w), word_cmp);
-    words = xcalloc(r->nw + 1, sizeof(*words));
-    for (size_t i = 0; i < r->nw; i++)
-        if (!n || strcmp(r->w[i].word, words[n - 1]))
-            words[n++] = r->w[i].word;
-    qsort(words, n, sizeof(*words), str_cmp);
-    tmpl_word_pattern(&pat, words, n);
-    r->re = tmpl_regex(&tf, NULL, NULL, pat.len ? pat.buf : "(?!)", 0);
-    if (!r->re)
-        err = LS_ERR_REGEX;
+    for (size_t i = 0, j; i < r->nw; i = j) {
+        for (j = i + 1; j < r->nw && !strcmp(r->w[j].word, r->w[i].word); j++)
+            ;
+        r->w[i].same = j - i;
+    }
+    index_first_chars(r);
 out:
-    free(words);
-    sb_release(&pat);
     tmpl_release(&tf);
     return err;
 }
@@ -383,50 +439,50 @@ ls_error ind_rules_load(ind_rules **out, const char *tdir)
         *out = NULL;
         return err;
     }
-    r->md = pcre2_match_data_create(1, NULL);
-    if (!r->md)
-        die("out of memory");
     *out = r;
     return LS_OK;
 }
 
-/* The first ind_word for s[0..len), or (size_t)-1. */
-static size_t find_word(const ind_rules *r, const char *s, size_t len)
+/* The first hit at or after byte @p a. */
+static size_t first_hit(const hit *h, size_t nh, size_t a)
 {
-    size_t lo = 0, hi = r->nw;
+    size_t lo = 0, hi = nh;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(r->w[mid].word, s, len);
-        if (c == 0 && r->w[mid].word[len] != '\0')
-            c = 1;
-        if (c == 0) {
-            while (mid > 0 && !strcmp(r->w[mid - 1].word, r->w[mid].word))
-                mid--;
-            return mid;
-        }
-        if (c < 0)
+        if (h[mid].a < a)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return (size_t)-1;
+    return lo;
 }
 
+/* Every word of the catalogue in s[0..len), in text order: at each
+ * character the longest word starting there, unless a longer one before
+ * it holds it (服务 in 志愿服务). The next word may start inside one found:
+ * 健康守护站活动 holds 健康守护站 (a station) and 守护站活动 (an event). */
 static size_t find_hits(const ind_rules *r, const char *s, size_t len, hit **out)
 {
-    size_t n = 0, alloc = 0, pos = 0;
+    size_t n = 0, alloc = 0;
+    int cl;
     *out = NULL;
-    while (pos < len && rx_match(r->re, s, len, pos, 0, r->md) > 0) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-        size_t k = find_word(r, s + ov[0], ov[1] - ov[0]);
-        /* a word inside a longer one is not a hit of its own: 服务 in 志愿服务 */
-        if (k != (size_t)-1 && (!n || ov[1] > (*out)[n - 1].b)) {
-            ALLOC_GROW(*out, n + 1, alloc);
-            (*out)[n++] = (hit){ ov[0], ov[1], k };
+    for (size_t pos = 0; pos < len; pos += (size_t)cl) {
+        uint32_t cp = utf8_decode(s + pos, &cl);
+        size_t slot = cp & r->first_mask;
+        if (cl < 1)
+            cl = 1;
+        for (; r->first[slot].n && r->first[slot].cp != cp; slot = (slot + 1) & r->first_mask)
+            ;
+        for (uint32_t k = 0; k < r->first[slot].n; k++) {
+            size_t w = r->byfirst[r->first[slot].at + k], wl = strlen(r->w[w].word);
+            if (wl > len - pos || memcmp(s + pos, r->w[w].word, wl))
+                continue;
+            if (!n || pos + wl > (*out)[n - 1].b) {
+                ALLOC_GROW(*out, n + 1, alloc);
+                (*out)[n++] = (hit){ pos, pos + wl, w };
+            }
+            break;
         }
-        /* the next match may start inside this one: 健康守护站活动 holds
-         * both 健康守护站 (a station) and 守护站活动 (an event) */
-        pos = ov[0] + (size_t)utf8_len((unsigned char)s[ov[0]]);
     }
     return n;
 }
@@ -436,10 +492,10 @@ static size_t find_hits(const ind_rules *r, const char *s, size_t len, hit **out
  * only when @p vetoes (the counted noun). Returns how many words found
  * name a thing no row counts. */
 static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, size_t b,
-                      double lw, ls_category cat, int vetoes, double *score, unsigned char *seen)
+                      double lw, ls_category cat, int vetoes, double *score)
 {
     int none = 0;
-    size_t lo = 0, hi = nh;
+    size_t lo = 0, hi = nh, first;
     if (lw == 0 || a >= b)
         return 0;
     while (lo < hi) {
@@ -449,58 +505,93 @@ static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, siz
         else
             hi = mid;
     }
-    memset(seen, 0, r->nw);
-    for (size_t i = lo; i < nh && h[i].a < b; i++) {
+    for (size_t i = first = lo; i < nh && h[i].a < b; i++) {
+        size_t j;
         if (h[i].b > b)
             continue;
-        for (size_t k = h[i].w; k < r->nw && !strcmp(r->w[k].word, r->w[h[i].w].word); k++) {
+        for (j = first; j < i && h[j].w != h[i].w; j++) /* each word once a level */
+            ;
+        if (j < i)
+            continue;
+        for (size_t k = h[i].w; k < h[i].w + r->w[h[i].w].same; k++) {
             int ind = r->w[k].ind >= 0 ? r->w[k].ind : r->w[k].generic[cat];
             none += r->w[k].none;
             /* "not this row" is said of the counted noun, not of its context */
-            if (seen[k] || ind < 0 || (r->w[k].weight < 0 && !vetoes))
+            if (ind < 0 || (r->w[k].weight < 0 && !vetoes))
                 continue;
-            seen[k] = 1;
             score[ind] += lw * r->w[k].weight;
         }
     }
     return none;
 }
 
-static int has_unit(const ind_def *d, const char *unit)
-{
-    for (size_t k = 0; k < d->nunits; k++)
-        if (!strcmp(d->units[k], unit))
-            return 1;
-    return 0;
-}
-
-/* Only daily rows take per-day figures, and daily rows take nothing else;
- * a standard is a standard whatever its period. */
-static int fits(const ind_def *d, const ls_figure *f)
+/* Which rows a figure may take: its unit must be one of the row's; only
+ * daily rows take per-day figures, and daily rows take nothing else; a
+ * standard is a standard whatever its period. */
+static void rows_for(const ind_rules *r, const ls_figure *f, unsigned char *ok)
 {
     int daily = !strcmp(f->period, "日");
-    if (!has_unit(d, f->unit))
-        return 0;
-    if (d->kind == KIND_STANDARD)
-        return 1;
-    return (d->kind == KIND_DAILY) == daily;
+    size_t u;
+    for (u = 0; u < r->nunits && strcmp(r->units[u], f->unit); u++)
+        ;
+    for (size_t k = 0; k < r->ndef; k++) {
+        const ind_def *d = &r->def[k];
+        ok[k] = u < r->nunits && r->takes[k * r->nunits + u] &&
+                (d->kind == KIND_STANDARD || (d->kind == KIND_DAILY) == daily);
+    }
 }
 
-/* The last occurrence of any marker in s[a, b), or (size_t)-1. */
-static size_t last_marker(const marker *m, size_t nm, const char *s, size_t a, size_t b,
-                          const marker **which)
+/* Where the markers of one kind stand in an article, in text order. */
+typedef struct {
+    size_t a, b;
+    const marker *m;
+} marker_at;
+
+typedef struct {
+    marker_at *v;
+    size_t n, alloc;
+} marker_index;
+
+static int marker_at_cmp(const void *x, const void *y)
 {
-    size_t best = (size_t)-1;
+    const marker_at *p = x, *q = y;
+    return p->a < q->a ? -1 : p->a > q->a ? 1 : (p->b > q->b) - (p->b < q->b);
+}
+
+/* Find every marker in @p doc once, so that each figure asks a sorted list. */
+static void index_markers(marker_index *ix, const marker *m, size_t nm, const text_doc *doc)
+{
+    ix->n = 0;
     for (size_t k = 0; k < nm; k++) {
         size_t wl = strlen(m[k].word);
-        for (size_t i = a; i + wl <= b; i++)
-            if (!memcmp(s + i, m[k].word, wl) && (best == (size_t)-1 || i >= best)) {
-                best = i;
-                if (which)
-                    *which = &m[k];
-            }
+        const char *p = doc->s, *end = doc->s + doc->len;
+        while (wl && (p = memmem(p, (size_t)(end - p), m[k].word, wl))) {
+            ALLOC_GROW(ix->v, ix->n + 1, ix->alloc);
+            ix->v[ix->n++] = (marker_at){ (size_t)(p - doc->s), (size_t)(p - doc->s) + wl, &m[k] };
+            p += wl;
+        }
     }
-    return best;
+    if (ix->n > 1)
+        qsort(ix->v, ix->n, sizeof(*ix->v), marker_at_cmp);
+}
+
+/* The last marker wholly inside [a, b), or NULL. */
+static const marker_at *last_marker(const marker_index *ix, size_t a, size_t b)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) { /* the first marker starting at or after b */
+        size_t mid = (lo + hi) / 2;
+        if (ix->v[mid].a < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo > 0 && ix->v[lo - 1].a >= a) {
+        if (ix->v[lo - 1].b <= b)
+            return &ix->v[lo - 1];
+        lo--;
+    }
+    return NULL;
 }
 
 /*
@@ -509,14 +600,13 @@ static size_t last_marker(const marker *m, size_t nm, const char *s, size_t a, s
  * the locality's path whose name has its ending: the locality itself is
  * fine, an ancestor is wider. "*" (全国) is wider than any locality.
  */
-static int wider_scope(const ind_rules *r, const text_doc *doc, const loc_result *loc, size_t sa,
-                       size_t fa)
+static int wider_scope(const marker_index *scope, const loc_result *loc, size_t sa, size_t fa)
 {
-    const marker *m = NULL;
-    size_t at = last_marker(r->scope, r->nscope, doc->s, sa, fa, &m);
+    const marker_at *at = last_marker(scope, sa, fa);
+    const marker *m = at ? at->m : NULL;
     const char *p, *name_end;
     size_t sl;
-    if (at == (size_t)-1)
+    if (!at)
         return 0;
     if (!strcmp(m->suffix, "*"))
         return 1;
@@ -563,11 +653,16 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
 {
     hit *h = NULL;
     size_t nh = find_hits(r, doc->s, doc->len, &h);
-    unsigned char *seen = xcalloc(r->nw + 1, 1);
     double *score = xcalloc(r->ndef + 1, sizeof(*score));
     double *noun = xcalloc(r->ndef + 1, sizeof(*noun));
     double *one = xcalloc(r->ndef + 1, sizeof(*one));
     double *neg = xcalloc(r->ndef + 1, sizeof(*neg));
+    unsigned char *ok = xcalloc(r->ndef + 1, 1);
+    marker_index part = { NULL, 0, 0 }, whole = { NULL, 0, 0 }, scope = { NULL, 0, 0 };
+
+    index_markers(&part, r->part, r->npart, doc);
+    index_markers(&whole, r->whole, r->nwhole, doc);
+    index_markers(&scope, r->scope, r->nscope, doc);
 
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
@@ -579,6 +674,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         size_t nn;
 
         f->ind = 0;
+        rows_for(r, f, ok);
         memset(noun, 0, r->ndef * sizeof(*noun));
         memset(neg, 0, r->ndef * sizeof(*neg));
         memset(score, 0, r->ndef * sizeof(*score));
@@ -588,21 +684,36 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
          * it to the figure after it */
         ga = i && v[i - 1].end > ca && v[i - 1].end <= f->start ? v[i - 1].end : ca;
         gb = i + 1 < n && v[i + 1].start < cb && v[i + 1].start >= f->end ? v[i + 1].start : cb;
-        nn = find_hits(r, f->indicator, strlen(f->indicator), &nhits);
         {
             /* the head of the noun is the word nearest the figure: the last
              * of 义诊共出动医护人员131人, the first of 120名志愿者陪伴独居老人 */
-            size_t len = strlen(f->indicator), at = f->end;
-            int after;
+            size_t len = strlen(f->indicator), at = f->end, na = 0;
+            int after, found;
             double w = r->level_weight[LV_NOUN];
             if (at + 3 <= doc->len && !memcmp(doc->s + at, "的", 3))
                 at += 3;
-            after = at + len <= doc->len && !memcmp(doc->s + at, f->indicator, len);
+            after = len && at + len <= doc->len && !memcmp(doc->s + at, f->indicator, len);
+            found = after;
+            na = at;
+            /* a noun before the figure may end a linking verb before it */
+            for (size_t k = f->start; !found && len && k >= ga + len; k--)
+                if (!memcmp(doc->s + k - len, f->indicator, len)) {
+                    na = k - len;
+                    found = 1;
+                }
+            if (found) { /* its words are the article's, found once */
+                nhits = (hit *)h + first_hit(h, nh, na);
+                for (nn = 0; nhits + nn < h + nh && nhits[nn].a < na + len; nn++)
+                    if (nhits[nn].b > na + len)
+                        break;
+            } else { /* a noun put together from pieces (quotes removed) */
+                nn = find_hits(r, f->indicator, len, &nhits);
+            }
             other = 0;
             for (size_t k = 0; k < nn; k++) {
                 const hit *x = &nhits[after ? k : nn - 1 - k];
                 memset(one, 0, r->ndef * sizeof(*one));
-                other += score_span(r, x, 1, x->a, x->b, w, f->category, 1, one, seen);
+                other += score_span(r, x, 1, x->a, x->b, w, f->category, 1, one);
                 /* a row is named by its strongest word, not by the most
                  * words: 高龄 says more than 辖区, 共有 and 老人 together */
                 for (size_t d = 0; d < r->ndef; d++)
@@ -612,12 +723,13 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                         noun[d] = one[d];
                 if (!k)
                     score_span(r, x, 1, x->a, x->b, r->level_weight[LV_HEAD], f->category, 1,
-                               score, seen);
+                               score);
             }
             /* a noun before the figure holds the word right before it */
             before = !after && nn;
+            if (!found)
+                free(nhits);
         }
-        free(nhits);
         if (!before) {
             /* a word right before the figure names it too, whatever the
              * phrase after it says: 组织志愿者45名为儿童辅导 */
@@ -632,7 +744,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             if (lo > 0 && h[lo - 1].a >= ga && adjacent(doc->s, h[lo - 1].b, at)) {
                 const hit *x = &h[lo - 1];
                 other += score_span(r, x, 1, x->a, x->b, r->level_weight[LV_NOUN], f->category,
-                                    1, noun, seen);
+                                    1, noun);
             }
         }
         for (size_t k = 0; k < r->ndef; k++)
@@ -644,23 +756,23 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             for (size_t k = ga; k + 3 <= f->start; k += (size_t)utf8_len((unsigned char)doc->s[k]))
                 if (!memcmp(doc->s + k, "等", 3))
                     ex = k;
-            score_span(r, h, nh, ga, ex, r->level_weight[LV_EXAMPLES], f->category, 0, score, seen);
-            score_span(r, h, nh, ex, gb, r->level_weight[LV_SEGMENT], f->category, 0, score, seen);
+            score_span(r, h, nh, ga, ex, r->level_weight[LV_EXAMPLES], f->category, 0, score);
+            score_span(r, h, nh, ex, gb, r->level_weight[LV_SEGMENT], f->category, 0, score);
         }
-        score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], f->category, 0, score, seen);
-        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], f->category, 0, score, seen);
+        score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], f->category, 0, score);
+        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], f->category, 0, score);
         if (l->heading >= 0)
             score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
-                       r->level_weight[LV_HEADING], f->category, 0, score, seen);
+                       r->level_weight[LV_HEADING], f->category, 0, score);
         /* the counted noun decides when it clearly names a row: context
          * only chooses among the rows it names */
         for (size_t k = 0; k < r->ndef; k++)
-            named |= noun[k] >= r->threshold && fits(&r->def[k], f);
+            named |= noun[k] >= r->threshold && ok[k];
         for (size_t k = 0; k < r->ndef; k++) {
             double s = score[k];
             /* a per-unit amount is marked by 每人, /天 …, never by its noun */
             /* a word of the noun that says "not this row" settles it */
-            if (s < r->threshold || !fits(&r->def[k], f) || neg[k] < 0 ||
+            if (s < r->threshold || !ok[k] || neg[k] < 0 ||
                 (named && noun[k] < r->threshold && r->def[k].kind != KIND_STANDARD))
                 continue;
             /* the figure's own group breaks near ties: 诊疗老人 at a clinic
@@ -679,14 +791,14 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         if (ls_verbosity >= 3) {
             fprintf(stderr, "locstat: indicator %s (%s):", f->surface, f->indicator);
             for (size_t k = 0; k < r->ndef; k++)
-                if (score[k] != 0 && fits(&r->def[k], f))
+                if (score[k] != 0 && ok[k])
                     fprintf(stderr, " %s=%.1f", r->def[k].id, score[k]);
             for (size_t k = 0; k < r->ndef; k++)
-                if (noun[k] != 0 && fits(&r->def[k], f))
+                if (noun[k] != 0 && ok[k])
                     fprintf(stderr, " noun:%s=%.1f", r->def[k].id, noun[k]);
             fprintf(stderr, " -> %s\n", f->ind ? r->def[f->ind - 1].id : "-");
         }
-        if (f->ind && wider_scope(r, doc, loc, sa, f->start))
+        if (f->ind && wider_scope(&scope, loc, sa, f->start))
             f->ind = 0;
     }
 
@@ -695,6 +807,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
         size_t sa, sb, p;
+        const marker_at *pm;
         if (!f->ind)
             continue;
         text_span(doc, f->start, 0, &sa, &sb);
@@ -706,8 +819,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 break;
             sa = pa;
         }
-        p = last_marker(r->part, r->npart, doc->s, sa, f->start, NULL);
-        for (size_t j = 0; p != (size_t)-1 && j < i; j++)
+        pm = last_marker(&part, sa, f->start);
+        p = pm ? pm->a : 0;
+        for (size_t j = 0; pm && j < i; j++)
             if (v[j].ind == f->ind && v[j].start >= sa && v[j].end <= p) {
                 f->ind = -f->ind; /* settled below: later parts still see the whole */
                 break;
@@ -715,7 +829,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         if (f->ind > 0) {
             size_t ca, cb;
             text_span(doc, f->start, 1, &ca, &cb);
-            if (last_marker(r->whole, r->nwhole, doc->s, ca, f->start, NULL) != (size_t)-1)
+            if (last_marker(&whole, ca, f->start))
                 for (size_t j = 0; j < i; j++)
                     if (abs(v[j].ind) == f->ind && v[j].start >= sa)
                         v[j].ind = -f->ind;
@@ -743,6 +857,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     free(noun);
     free(one);
     free(neg);
-    free(seen);
+    free(ok);
+    free(part.v);
+    free(whole.v);
+    free(scope.v);
     free(h);
 }
