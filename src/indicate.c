@@ -30,6 +30,7 @@ typedef struct {
     int generic[CAT_MAX];   /* *.served: the row for each category, or -1 */
     int none;               /* names a thing no row counts (工作人员) */
     size_t same;            /* on a word's first entry: its entries, one per row */
+    size_t len;
     double weight;
 } ind_word;
 
@@ -52,6 +53,9 @@ struct ind_rules {
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
     marker *part, *whole, *scope;
+    uint32_t *mark_cp;         /* the first characters of the markers */
+    unsigned char *mark_first; /* their low bytes, a quick first test */
+    size_t nmark_first;
     size_t npart, nwhole, nscope;
     double level_weight[LV_MAX];
     double threshold;
@@ -151,6 +155,8 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->part, r->npart);
         free_markers(r->whole, r->nwhole);
         free_markers(r->scope, r->nscope);
+        free(r->mark_cp);
+        free(r->mark_first);
         free(r->first);
         free(r->byfirst);
     }
@@ -311,9 +317,30 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             goto out;
         }
     }
+    {
+        const marker *all[3] = { r->part, r->whole, r->scope };
+        size_t nall[3] = { r->npart, r->nwhole, r->nscope }, total = r->npart + r->nwhole + r->nscope;
+        r->mark_cp = xcalloc(total + 1, sizeof(*r->mark_cp));
+        r->mark_first = xcalloc(total + 1, 1);
+        for (int k = 0; k < 3; k++)
+            for (size_t i = 0; i < nall[k]; i++) {
+                int n;
+                uint32_t cp = utf8_decode(all[k][i].word, &n);
+                r->mark_cp[r->nmark_first] = cp;
+                r->mark_first[r->nmark_first++] = (unsigned char)(cp & 0xFF);
+            }
+    }
 out:
     tmpl_release(&tf);
     return err;
+}
+
+static int is_mark_first(const ind_rules *r, uint32_t cp)
+{
+    for (size_t i = 0; i < r->nmark_first; i++)
+        if (r->mark_cp[i] == cp)
+            return 1;
+    return 0;
 }
 
 static int word_cmp(const void *a, const void *b)
@@ -415,6 +442,7 @@ static ls_error load_words(ind_rules *r, const char *tdir)
             goto out;
         }
         w->word = xstrdup(row->field[1]);
+        w->len = strlen(w->word);
         r->nw++;
     }
     qsort(r->w, r->nw, sizeof(*r->w), word_cmp);
@@ -457,32 +485,41 @@ static size_t first_hit(const hit *h, size_t nh, size_t a)
     return lo;
 }
 
-/* Every word of the catalogue in s[0..len), in text order: at each
- * character the longest word starting there, unless a longer one before
- * it holds it (服务 in 志愿服务). The next word may start inside one found:
- * 健康守护站活动 holds 健康守护站 (a station) and 守护站活动 (an event). */
+/* The longest word of the catalogue at s[pos..len), whose first character
+ * is @p cp, or (size_t)-1. */
+static size_t word_at(const ind_rules *r, const char *s, size_t len, size_t pos, uint32_t cp)
+{
+    size_t slot = cp & r->first_mask;
+    for (; r->first[slot].n && r->first[slot].cp != cp; slot = (slot + 1) & r->first_mask)
+        ;
+    for (uint32_t k = 0; k < r->first[slot].n; k++) {
+        size_t w = r->byfirst[r->first[slot].at + k];
+        if (r->w[w].len <= len - pos && !memcmp(s + pos, r->w[w].word, r->w[w].len))
+            return w;
+    }
+    return (size_t)-1;
+}
+
+/* Add the word at @p pos, unless a longer one before it holds it (服务 in
+ * 志愿服务). The next word may start inside one found: 健康守护站活动 holds
+ * 健康守护站 (a station) and 守护站活动 (an event). */
+static void add_hit(const ind_rules *r, hit **v, size_t *n, size_t *alloc, size_t pos, size_t w)
+{
+    if (w == (size_t)-1 || (*n && pos + r->w[w].len <= (*v)[*n - 1].b))
+        return;
+    ALLOC_GROW(*v, *n + 1, *alloc);
+    (*v)[(*n)++] = (hit){ pos, pos + r->w[w].len, w };
+}
+
+/* Every word of the catalogue in s[0..len), in text order. */
 static size_t find_hits(const ind_rules *r, const char *s, size_t len, hit **out)
 {
     size_t n = 0, alloc = 0;
     int cl;
     *out = NULL;
-    for (size_t pos = 0; pos < len; pos += (size_t)cl) {
+    for (size_t pos = 0; pos < len; pos += (size_t)(cl > 0 ? cl : 1)) {
         uint32_t cp = utf8_decode(s + pos, &cl);
-        size_t slot = cp & r->first_mask;
-        if (cl < 1)
-            cl = 1;
-        for (; r->first[slot].n && r->first[slot].cp != cp; slot = (slot + 1) & r->first_mask)
-            ;
-        for (uint32_t k = 0; k < r->first[slot].n; k++) {
-            size_t w = r->byfirst[r->first[slot].at + k], wl = strlen(r->w[w].word);
-            if (wl > len - pos || memcmp(s + pos, r->w[w].word, wl))
-                continue;
-            if (!n || pos + wl > (*out)[n - 1].b) {
-                ALLOC_GROW(*out, n + 1, alloc);
-                (*out)[n++] = (hit){ pos, pos + wl, w };
-            }
-            break;
-        }
+        add_hit(r, out, &n, &alloc, pos, word_at(r, s, len, pos, cp));
     }
     return n;
 }
@@ -552,27 +589,36 @@ typedef struct {
     size_t n, alloc;
 } marker_index;
 
-static int marker_at_cmp(const void *x, const void *y)
+static void add_markers(marker_index *ix, const marker *m, size_t nm, const char *s, size_t len,
+                        size_t pos)
 {
-    const marker_at *p = x, *q = y;
-    return p->a < q->a ? -1 : p->a > q->a ? 1 : (p->b > q->b) - (p->b < q->b);
-}
-
-/* Find every marker in @p doc once, so that each figure asks a sorted list. */
-static void index_markers(marker_index *ix, const marker *m, size_t nm, const text_doc *doc)
-{
-    ix->n = 0;
     for (size_t k = 0; k < nm; k++) {
         size_t wl = strlen(m[k].word);
-        const char *p = doc->s, *end = doc->s + doc->len;
-        while (wl && (p = memmem(p, (size_t)(end - p), m[k].word, wl))) {
+        if (wl <= len - pos && !memcmp(s + pos, m[k].word, wl)) {
             ALLOC_GROW(ix->v, ix->n + 1, ix->alloc);
-            ix->v[ix->n++] = (marker_at){ (size_t)(p - doc->s), (size_t)(p - doc->s) + wl, &m[k] };
-            p += wl;
+            ix->v[ix->n++] = (marker_at){ pos, pos + wl, &m[k] };
         }
     }
-    if (ix->n > 1)
-        qsort(ix->v, ix->n, sizeof(*ix->v), marker_at_cmp);
+}
+
+/* One pass over the article: its words, and where its part, whole and
+ * scope markers stand, so that each figure asks sorted lists. */
+static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, marker_index *part,
+                           marker_index *whole, marker_index *scope)
+{
+    size_t n = 0, alloc = 0;
+    int cl;
+    *h = NULL;
+    for (size_t pos = 0; pos < doc->len; pos += (size_t)(cl > 0 ? cl : 1)) {
+        uint32_t cp = utf8_decode(doc->s + pos, &cl);
+        add_hit(r, h, &n, &alloc, pos, word_at(r, doc->s, doc->len, pos, cp));
+        if (memchr(r->mark_first, (int)(cp & 0xFF), r->nmark_first) && is_mark_first(r, cp)) {
+            add_markers(part, r->part, r->npart, doc->s, doc->len, pos);
+            add_markers(whole, r->whole, r->nwhole, doc->s, doc->len, pos);
+            add_markers(scope, r->scope, r->nscope, doc->s, doc->len, pos);
+        }
+    }
+    return n;
 }
 
 /* The last marker wholly inside [a, b), or NULL. */
@@ -652,17 +698,16 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 size_t n)
 {
     hit *h = NULL;
-    size_t nh = find_hits(r, doc->s, doc->len, &h);
+    marker_index part = { NULL, 0, 0 }, whole = { NULL, 0, 0 }, scope = { NULL, 0, 0 };
+    size_t nh = scan_article(r, doc, &h, &part, &whole, &scope);
     double *score = xcalloc(r->ndef + 1, sizeof(*score));
     double *noun = xcalloc(r->ndef + 1, sizeof(*noun));
     double *one = xcalloc(r->ndef + 1, sizeof(*one));
     double *neg = xcalloc(r->ndef + 1, sizeof(*neg));
     unsigned char *ok = xcalloc(r->ndef + 1, 1);
-    marker_index part = { NULL, 0, 0 }, whole = { NULL, 0, 0 }, scope = { NULL, 0, 0 };
-
-    index_markers(&part, r->part, r->npart, doc);
-    index_markers(&whole, r->whole, r->nwhole, doc);
-    index_markers(&scope, r->scope, r->nscope, doc);
+    struct spans {
+        size_t ca, cb, sa, sb; /* clause and sentence */
+    } *sp = xcalloc(n + 1, sizeof(*sp));
 
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
@@ -678,8 +723,20 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         memset(noun, 0, r->ndef * sizeof(*noun));
         memset(neg, 0, r->ndef * sizeof(*neg));
         memset(score, 0, r->ndef * sizeof(*score));
-        text_span(doc, f->start, 1, &ca, &cb);
-        text_span(doc, f->start, 0, &sa, &sb);
+        /* figures of one clause or sentence share it: look once */
+        if (i && f->start >= sp[i - 1].ca && f->start < sp[i - 1].cb) {
+            ca = sp[i - 1].ca;
+            cb = sp[i - 1].cb;
+        } else {
+            text_span(doc, f->start, 1, &ca, &cb);
+        }
+        if (i && f->start >= sp[i - 1].sa && f->start < sp[i - 1].sb) {
+            sa = sp[i - 1].sa;
+            sb = sp[i - 1].sb;
+        } else {
+            text_span(doc, f->start, 0, &sa, &sb);
+        }
+        sp[i] = (struct spans){ ca, cb, sa, sb };
         /* the figure's own stretch of its clause: from the figure before
          * it to the figure after it */
         ga = i && v[i - 1].end > ca && v[i - 1].end <= f->start ? v[i - 1].end : ca;
@@ -806,11 +863,10 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
      * and 甲10个、乙20个，共计30个 count the whole once */
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
-        size_t sa, sb, p;
+        size_t sa = sp[i].sa, p;
         const marker_at *pm;
         if (!f->ind)
             continue;
-        text_span(doc, f->start, 0, &sa, &sb);
         /* a list of parts runs on over semicolons: 其中市级…；区级… */
         while (sa > 0 && doc->s[sa - 1] == ';') {
             size_t pa, pb;
@@ -827,9 +883,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 break;
             }
         if (f->ind > 0) {
-            size_t ca, cb;
-            text_span(doc, f->start, 1, &ca, &cb);
-            if (last_marker(&whole, ca, f->start))
+            if (last_marker(&whole, sp[i].ca, f->start))
                 for (size_t j = 0; j < i; j++)
                     if (abs(v[j].ind) == f->ind && v[j].start >= sa)
                         v[j].ind = -f->ind;
@@ -858,6 +912,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     free(one);
     free(neg);
     free(ok);
+    free(sp);
     free(part.v);
     free(whole.v);
     free(scope.v);
