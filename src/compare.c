@@ -1,6 +1,7 @@
 /* compare.c - the comparison matrix from the run's figures and the catalogue. */
 #include "compare.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,9 @@ static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, 
             if (refs[i].role == CMP_OLDER || refs[i].role == CMP_SMALLER)
                 c->mark = CMP_LATEST;
     }
+    /* 2.72万元 + 1000元 is 28200, not 28200.000000000004 */
+    c->value = round(c->value * 1e6) / 1e6;
+    c->value_max = round(c->value_max * 1e6) / 1e6;
     c->q = combine_qualifier(set, refs, nu);
     c->narticles = 0;
     for (size_t i = 0; i < nu; i++) {

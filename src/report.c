@@ -420,11 +420,22 @@ static void put_cell(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
         format_decimal(c->value_max, hi, sizeof(hi));
         txt = xstrfmt("%s–%s", lo, hi);
         worksheet_write_string(ws, row, col, txt, c->mark == CMP_RANGE ? r->range : NULL);
+        if (row < WIDTH_SAMPLE_ROWS)
+            fit(r, col, txt, 24);
         free(txt);
     } else if (c->mark == CMP_ONE) {
         put_num(r, ws, row, col, c->value, c->q);
     } else {
+        char buf[64];
         worksheet_write_number(ws, row, col, c->value, r->cellnum[c->mark][c->q][integer]);
+        if (row < WIDTH_SAMPLE_ROWS) { /* the number as shown: 1,318余 (合计) */
+            size_t n;
+            format_decimal(c->value, buf, sizeof(buf));
+            n = strlen(buf);
+            snprintf(buf + n, sizeof(buf) - n, "%s (%s)", c->q != QUAL_EXACT ? "余" : "",
+                     L(r, c->mark == CMP_SUM ? "mark.sum" : "mark.latest"));
+            fit(r, col, buf, 24);
+        }
     }
     if (annotated) {
         char *text = cell_comment(r, c);
@@ -780,10 +791,18 @@ static void write_notes(report *r, lxw_worksheet *ws)
 {
     lxw_row_t row = 2;
     const char *notes[] = { "note.method", "note.rows", "note.dash", "note.qualifier" };
-    worksheet_merge_range(ws, 0, 0, 0, 1, L(r, "title.notes"), r->title);
+    worksheet_merge_range(ws, 0, 0, 0, 3, L(r, "title.notes"), r->title);
     for (size_t i = 0; i < sizeof(notes) / sizeof(*notes); i++) {
         fit_row(ws, row, L(r, notes[i]), MAX_WIDTH);
         put(r, ws, row++, 0, L(r, notes[i]), r->wrap);
+    }
+    row++;
+    put(r, ws, row++, 0, L(r, "title.compare_rules"), r->head);
+    for (int k = 1; k <= 8; k++) {
+        char key[16];
+        snprintf(key, sizeof(key), "rule.%d", k);
+        fit_row(ws, row, L(r, key), MAX_WIDTH);
+        put(r, ws, row++, 0, L(r, key), r->wrap);
     }
     row++;
     put(r, ws, row++, 0, L(r, "note.categories"), r->head);
@@ -792,13 +811,33 @@ static void write_notes(report *r, lxw_worksheet *ws)
         put(r, ws, row, 1, ls_category_id((ls_category)c), NULL);
     }
     row++;
+    /* the catalogue: every row the comparison may have, and how it counts */
+    put(r, ws, row++, 0, L(r, "title.catalogue"), r->head);
+    put(r, ws, row, 0, L(r, "col.indicator"), r->head);
+    put(r, ws, row, 1, L(r, "col.indicator_id"), r->head);
+    put(r, ws, row, 2, L(r, "col.kind_rule"), r->head);
+    put(r, ws, row++, 3, L(r, "col.unit"), r->head);
+    for (size_t i = 0; i < ind_count(r->cmp->rules); i++, row++) {
+        const ind_def *d = ind_get(r->cmp->rules, i);
+        char key[32];
+        strbuf units = STRBUF_INIT;
+        snprintf(key, sizeof(key), "kind.%s", ind_kind_id(d->kind));
+        for (size_t k = 0; k < d->nunits; k++)
+            sb_addf(&units, "%s%s", k ? "、" : "", d->units[k]);
+        put(r, ws, row, 0, d->label, NULL);
+        put(r, ws, row, 1, d->id, NULL);
+        put(r, ws, row, 2, L(r, key), NULL);
+        put(r, ws, row, 3, units.buf, NULL);
+        sb_release(&units);
+    }
+    row++;
     put(r, ws, row, 0, L(r, "note.generated"), r->head);
     put(r, ws, row, 1, "locstat " LOCSTAT_VERSION, NULL);
     row++;
     put(r, ws, row, 0, L(r, "note.range"), r->head);
     put(r, ws, row, 1, r->asof, NULL);
     r->width[0] = MAX_WIDTH;
-    apply_widths(r, ws, 2);
+    apply_widths(r, ws, 4);
 }
 
 static void make_formats(report *r)

@@ -17,6 +17,7 @@
 
 #include "classify.h"
 #include "extract.h"
+#include "indicate.h"
 #include "locality.h"
 #include "number.h"
 #include "text.h"
@@ -24,6 +25,7 @@
 static const char *const files[] = {
     "numerals.tsv", "text.tsv", "units.tsv", "qualifiers.tsv", "periods.tsv", "status.tsv",
     "exclude.tsv", "words.tsv", "categories.tsv", "classify.tsv", "places.tsv", "regions.tsv",
+    "indicators.tsv", "indicate.tsv", "indicator_words.tsv",
 };
 #define NFILES (sizeof(files) / sizeof(*files))
 
@@ -114,7 +116,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             extract_rules_free(er);
         if ((k == 8 || k == 9) && classify_rules_load(&cr, dir) == LS_OK)
             classify_rules_free(cr);
-        if (k >= 10 && gaz_load(&g, dir) == LS_OK) {
+        if (k >= 12) {
+            ind_rules *ir = NULL;
+            if (ind_rules_load(&ir, dir) == LS_OK)
+                ind_rules_free(ind_rules_fork(ir)), ind_rules_free(ir);
+        }
+        if ((k == 10 || k == 11) && gaz_load(&g, dir) == LS_OK) {
             loc_result r;
             loc_resolve_text(g, "吉林省长春市", "北京市朝阳区", &r);
             loc_release(&r);
