@@ -801,7 +801,7 @@ static uint32_t holder(const gazetteer *g, uint32_t nd, const mention *m)
 }
 
 static void resolve(const gazetteer *g, const char *title, size_t tlen, const char *body,
-                    size_t blen, const char *source, loc_result *out)
+                    size_t blen, const char *source, const char *kicker, loc_result *out)
 {
     mention_list l = { NULL, 0, 0 };
     massrec *mv = NULL;
@@ -829,6 +829,8 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
         scan(g, body, blen, g->w_body, 0, &l);
     if (source)
         scan(g, source, strlen(source), g->w_source, 0, &l);
+    if (kicker)
+        scan(g, kicker, strlen(kicker), g->w_source, 0, &l);
     settle(g, &l);
 
     /* the most specific place named in the title's head; else in the
@@ -936,19 +938,32 @@ void loc_resolve(const gazetteer *g, const text_doc *doc, loc_result *out)
 {
     const char *title = NULL;
     size_t tlen = 0, bstart = 0;
-    for (size_t i = 0; i < doc->nlines; i++)
-        if (doc->lines[i].kind == LINE_TITLE) {
-            title = doc->s + doc->lines[i].start;
-            tlen = doc->lines[i].end - doc->lines[i].start;
-            bstart = doc->lines[i].end;
+    strbuf kicker = STRBUF_INIT;
+    for (size_t i = 0; i < doc->nlines; i++) {
+        const text_line *l = &doc->lines[i];
+        if (l->kind == LINE_TITLE) {
+            title = doc->s + l->start;
+            tlen = l->end - l->start;
+            bstart = l->end;
             break;
         }
-    resolve(g, title, tlen, doc->s + bstart, doc->len - bstart, doc->source, out);
+        /* the page's furniture above the headline (新平县, 海峡网>福州新闻)
+         * says where the site or section is: it counts as the source does */
+        if (l->kind == LINE_META) {
+            sb_add(&kicker, doc->s + l->start, l->end - l->start);
+            sb_addch(&kicker, '\n');
+        }
+    }
+    if (!title)
+        sb_release(&kicker);
+    resolve(g, title, tlen, doc->s + bstart, doc->len - bstart, doc->source,
+            kicker.len ? kicker.buf : NULL, out);
+    sb_release(&kicker);
 }
 
 void loc_resolve_text(const gazetteer *g, const char *title, const char *body, loc_result *out)
 {
-    resolve(g, title, title ? strlen(title) : 0, body, body ? strlen(body) : 0, NULL, out);
+    resolve(g, title, title ? strlen(title) : 0, body, body ? strlen(body) : 0, NULL, NULL, out);
 }
 
 void loc_release(loc_result *r)
