@@ -254,7 +254,8 @@ void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
             x->fig = (uint32_t)k;
         }
     }
-    qsort(e, ne, sizeof(*e), entry_cmp);
+    if (ne > 1)
+        qsort(e, ne, sizeof(*e), entry_cmp);
     m->refs = xcalloc(ne + 1, sizeof(*m->refs));
     for (size_t i = 0; i < ne;) {
         size_t j = i;

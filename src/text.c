@@ -15,6 +15,8 @@
 #define HEADING_MAX_CHARS 40
 #define CAPTION_MAX_CHARS 40
 #define TITLE_MAX_CHARS 80
+/* The headline and its dateline stand within the page's first lines. */
+#define TITLE_SEARCH_LINES 12
 /* Share of Han characters t2s must change before we call a text traditional. */
 #define TRADITIONAL_MIN_SHARE 0.03
 /* How much of an article decides its script: ~250 Han characters, of
@@ -647,6 +649,15 @@ static int match_at(const text_rules *r, enum rule_kind kind, const char *s, siz
     return 0;
 }
 
+/* Does a rule of @p kind match anywhere in s[0..len)? */
+static int match_in(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
+{
+    for (size_t k = 0; k < r->nrules; k++)
+        if (r->rules[k].kind == kind && rx_match(r->rules[k].re, s, len, 0, 0, r->md) > 0)
+            return 1;
+    return 0;
+}
+
 static int ends_sentence(const char *s, size_t start, size_t end)
 {
     static const char *const enders[] = { "。", "!", "?", ";", "…", "”", "」", "』", ")", "】",
@@ -716,6 +727,50 @@ static char *first_sentence(const text_doc *doc)
     return NULL;
 }
 
+/* Could line @p p be a headline: short, not a sentence, no list of
+ * clauses (a subtitle: 全市建成食堂430家,提供餐位1.8万个)? A headline in
+ * 【】 ends with its bracket. */
+static int headline_like(const char *in, const pline *p)
+{
+    size_t n = p->end - p->start;
+    if (p->kind != LINE_BODY || p->chars > TITLE_MAX_CHARS || p->chars < 4)
+        return 0;
+    if (n >= 6 && !memcmp(in + p->start, "【", 3) && !memcmp(in + p->end - 3, "】", 3))
+        return 1;
+    return !ends_sentence(in, p->start, p->end) && !has_comma(in, p->start, p->end);
+}
+
+/*
+ * The headline, decided from the top of the page: where a dateline (a
+ * line with the publication date or the source) stands above the story,
+ * the headline is the headline-like line nearest above it, and what is
+ * above that is the site's furniture (深圳热线, 新平县). Without one, it is
+ * the first line under nothing but furniture and captions. -1: none.
+ */
+static int find_title(const text_rules *r, const char *in, const pline *pl, size_t npl)
+{
+    size_t top = npl < TITLE_SEARCH_LINES ? npl : TITLE_SEARCH_LINES;
+    for (size_t k = 0; k < top; k++) {
+        const char *ls = in + pl[k].start;
+        size_t ll = pl[k].end - pl[k].start;
+        if (pl[k].kind == LINE_BODY && (pl[k].chars > TITLE_MAX_CHARS || ends_sentence(in, pl[k].start, pl[k].end)))
+            break; /* the story has begun */
+        if (match_in(r, R_DATE, ls, ll) || match_in(r, R_SOURCE, ls, ll)) {
+            for (size_t j = k; j-- > 0;)
+                if (headline_like(in, &pl[j]))
+                    return (int)j;
+            break;
+        }
+    }
+    for (size_t k = 0; k < npl; k++) {
+        if (pl[k].kind == LINE_META || pl[k].kind == LINE_CAPTION)
+            continue;
+        return pl[k].chars <= TITLE_MAX_CHARS && !ends_sentence(in, pl[k].start, pl[k].end) ? (int)k
+                                                                                       : -1;
+    }
+    return -1;
+}
+
 /* Split into lines, find title, body end, captions and headings, and emit
  * the final text with broken paragraphs joined. */
 static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const uint32_t *map,
@@ -743,23 +798,35 @@ static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const
         npl++;
     }
 
-    for (size_t k = 0; k < npl; k++) {
+    /* The page's furniture, captions and the end of the story. An end
+     * marker (责任编辑:) above the story's first sentence is furniture at
+     * the top of the page, not the end of the story. */
+    for (size_t k = 0, story = 0; k < npl; k++) {
         pline *p = &pl[k];
         const char *ls = in + p->start;
         size_t ll = p->end - p->start;
         if (match_at(r, R_END, ls, ll)) {
-            npl = k; /* the body ends here: page furniture follows */
-            break;
-        }
-        if (match_at(r, R_CAPTION, ls, ll))
-            p->kind = LINE_CAPTION;
-        else if (match_at(r, R_META, ls, ll))
-            p->kind = LINE_META;
-        else if (title < 0 && p->chars <= TITLE_MAX_CHARS && !ends_sentence(in, p->start, p->end)) {
-            if (k == 0 || pl[k - 1].kind == LINE_CAPTION) {
-                p->kind = LINE_TITLE;
-                title = (int)k;
+            if (story) {
+                npl = k; /* the body ends here: page furniture follows */
+                break;
             }
+            p->kind = LINE_META;
+        } else if (match_at(r, R_CAPTION, ls, ll)) {
+            p->kind = LINE_CAPTION;
+        } else if (match_at(r, R_META, ls, ll)) {
+            p->kind = LINE_META;
+        } else if (p->chars > TITLE_MAX_CHARS || ends_sentence(in, p->start, p->end)) {
+            story = 1;
+        }
+    }
+    title = find_title(r, in, pl, npl);
+    for (size_t k = 0; k < npl; k++) {
+        pline *p = &pl[k];
+        const char *ls = in + p->start;
+        if ((int)k == title) {
+            p->kind = LINE_TITLE;
+        } else if (title >= 0 && (int)k < title && p->kind == LINE_BODY) {
+            p->kind = LINE_META; /* a site's name or a place above the headline */
         } else if (title >= 0 && (size_t)title + 1 == k && repeats_title(in, &pl[title], p)) {
             p->kind = LINE_META;
             p->done = 1; /* a title repeated at the top counts once: drop it */
@@ -844,6 +911,34 @@ static char *capture(const text_rules *r, enum rule_kind kind, const char *s, si
         }
     }
     return NULL;
+}
+
+/* A printed date (2016年08月30日, 2019-11-14, 2022/1/5) as YYYY-MM-DD, or
+ * NULL when it is not one; frees @p d. The comparison's "latest article"
+ * compares these as strings. */
+static char *iso_date(char *d)
+{
+    int y = 0, m = 0, day = 0, n = 0;
+    char *out = NULL;
+    if (d) {
+        const char *p = d;
+        for (; *p >= '0' && *p <= '9'; p++)
+            y = y * 10 + (*p - '0'), n++;
+        if (n == 4 && *p) {
+            p += (unsigned char)*p < 0x80 ? 1 : (size_t)utf8_len((unsigned char)*p);
+            for (n = 0; *p >= '0' && *p <= '9' && n < 3; p++, n++)
+                m = m * 10 + (*p - '0');
+            if (n && *p) {
+                p += (unsigned char)*p < 0x80 ? 1 : (size_t)utf8_len((unsigned char)*p);
+                for (n = 0; *p >= '0' && *p <= '9' && n < 3; p++, n++)
+                    day = day * 10 + (*p - '0');
+            }
+        }
+        if (y >= 1980 && y <= 2100 && m >= 1 && m <= 12 && day >= 1 && day <= 31)
+            out = xstrfmt("%04d-%02d-%02d", y, m, day);
+    }
+    free(d);
+    return out;
 }
 
 /* Count matches of @p kind; *first gets the earliest match's start. */
@@ -938,7 +1033,7 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
         size_t first;
         doc->source = capture(r, R_SOURCE, full, flen);
         doc->reporter = capture(r, R_REPORTER, full, flen);
-        doc->date = capture(r, R_DATE, full, flen);
+        doc->date = iso_date(capture(r, R_DATE, full, flen));
         doc->n_fffd = fffd;
         doc->n_garbled = count_matches(r, R_GARBLED, doc->s, doc->len, &first);
         if (doc->n_garbled) {

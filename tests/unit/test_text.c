@@ -175,6 +175,64 @@ static void test_page_furniture(void **state)
     }
 }
 
+/* The top of a page: the headline is the line nearest above its dateline,
+ * whatever the site put above it; the date comes out as YYYY-MM-DD. */
+static void test_headline_and_date(void **state)
+{
+    static const struct {
+        const char *in, *title, *date;
+    } pages[] = {
+        /* a breadcrumb, a share button, then the headline: no dateline */
+        { "您的位置:本站>要闻>民生\n分享\n社区食堂开进小区\n今年新建食堂6个。\n",
+          "社区食堂开进小区", NULL },
+        /* a site's name and a place above the headline, a labelled date */
+        { "某某在线\n东湖区\n老年大学新学期开课\n发布时间:2021-3-8 来源:某某在线\n开设课程30门。\n",
+          "老年大学新学期开课", "2021-03-08" },
+        /* a printed date with a time and a source, in traditional script */
+        { "首頁>新聞>本地\n長者飯堂今起開業\n2023年11月02日 09:30 | 來源:某報\n每餐只需5元。\n",
+          "长者饭堂今起开业", "2023-11-02" },
+        /* a date alone at the head of its line */
+        { "【托育服务进社区】\n2020/06/15 来源: 某区政府网\n新增托位200个。\n",
+          "【托育服务进社区】", "2020-06-15" },
+        /* a subtitle with a list of clauses is not the headline */
+        { "就业驿站遍地开花\n全区建成驿站20个,服务群众1万人次\n2022-01-05 来源:某报\n正文。\n",
+          "就业驿站遍地开花", "2022-01-05" },
+        /* no date printed: an event date in the story is not one */
+        { "某街道开展义诊\n3月5日,街道开展义诊活动2次。\n", "某街道开展义诊", NULL },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+        text_doc doc;
+        strbuf why = STRBUF_INIT;
+        assert_int_equal(read_text(&doc, pages[i].in, strlen(pages[i].in), &why), LS_OK);
+        assert_non_null(doc.title);
+        assert_string_equal(doc.title, pages[i].title);
+        if (pages[i].date)
+            assert_string_equal(doc.date ? doc.date : "(none)", pages[i].date);
+        else
+            assert_null(doc.date);
+        text_release(&doc);
+        sb_release(&why);
+    }
+}
+
+/* Editor lines at the top of a page are furniture; the story under them
+ * is read, and the same lines under the story still end it. */
+static void test_end_marker_at_top(void **state)
+{
+    const char *in = "初审编辑:张三\n责任编辑:李四\n"
+                     "今年以来,街道新建养老服务站3个,服务老人2000余人次。\n"
+                     "责任编辑:李四\n酸菜鱼168元一份\n";
+    text_doc doc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+    assert_int_equal(read_text(&doc, in, strlen(in), &why), LS_OK);
+    assert_non_null(strstr(doc.s, "养老服务站3个"));
+    assert_null(strstr(doc.s, "168"));
+    text_release(&doc);
+    sb_release(&why);
+}
+
 static void test_broken_paragraph(void **state)
 {
     const char *in = "标题\n\n社区依托服务中心开展了多种活动，丰富了居民的文化\n\n社区开展活动。\n\n生活，累计服务500人次。\n";
@@ -235,6 +293,8 @@ int main(void)
         cmocka_unit_test(test_utf8_bom_crlf),
         cmocka_unit_test(test_pinyin_and_t2s),
         cmocka_unit_test(test_body_end_and_title),
+        cmocka_unit_test(test_headline_and_date),
+        cmocka_unit_test(test_end_marker_at_top),
         cmocka_unit_test(test_byline),
         cmocka_unit_test(test_page_furniture),
         cmocka_unit_test(test_broken_paragraph),
