@@ -764,7 +764,10 @@ static void fill_result(const gazetteer *g, uint32_t nd, loc_result *out)
     out->found = 1;
     out->node = nd;
     out->name = xstrndup(NODE_NAME(g, nd), g->n[nd].name_len);
-    out->code = xstrndup(NODE_CODE(g, nd), g->n[nd].code_len);
+    /* a code that starts with '-' marks a place outside the division
+     * table (Taiwan, Hong Kong, Macau): its name, and no code */
+    out->code = NODE_CODE(g, nd)[0] == '-' ? xstrdup("")
+                                           : xstrndup(NODE_CODE(g, nd), g->n[nd].code_len);
     out->level = g->n[nd].level;
     for (uint32_t a = nd; a != NONE && depth < 8; a = g->n[a].parent)
         chain[depth++] = a;

@@ -8,7 +8,13 @@
 # communities (社区/居委会); rural 村委会 are left out to keep the file small.
 # Placeholder levels (市辖区, 县, 省直辖县级行政区划) are dropped and their
 # children attached to the level above; a community called just 社区 is
-# dropped, as it would match the common word. Needs npm, tar and awk.
+# dropped, as it would match the common word.
+#
+# Hong Kong, Macau and Taiwan (the package's HK-MO-TW.json, names only)
+# follow, with codes that start with "-": they are places outside the
+# division table, reported with their names and no code, so that a story
+# about 桃园市龟山区 never takes the code of a mainland namesake.
+# Needs npm, tar, awk and python3.
 set -eu
 version=${1:-2.7.0}
 work=$(mktemp -d)
@@ -41,3 +47,15 @@ file == 5 {
     if (n == "社区") next   # a bare 社区居委会 names nothing
     print $1 "\t" n "\t5\t" $3
 }' "$dist/provinces.csv" "$dist/cities.csv" "$dist/areas.csv" "$dist/streets.csv" "$dist/villages.csv"
+python3 - "$dist/HK-MO-TW.json" <<'PY'
+import json, sys
+codes = {"台湾省": "71", "香港特别行政区": "81", "澳门特别行政区": "82"}
+for prov, cities in json.load(open(sys.argv[1], encoding="utf-8")).items():
+    pc = "-" + codes[prov]
+    print("%s\t%s\t1\t" % (pc, prov))
+    for i, (city, areas) in enumerate(cities.items(), 1):
+        cc = "%s%02d" % (pc, i)
+        print("%s\t%s\t2\t%s" % (cc, city, pc))
+        for j, area in enumerate(areas, 1):
+            print("%s%02d\t%s\t3\t%s" % (cc, j, area, cc))
+PY

@@ -175,6 +175,23 @@ static void test_kicker(void **state)
     }
 }
 
+/* Places outside the division table keep their names and get no code,
+ * never a mainland namesake's: 林口 in a story set in 桃园市. */
+static void test_outside(void **state)
+{
+    loc_result r;
+    (void)state;
+    loc_resolve_text(gaz, "桃园市龟山区推动社区健康营造", "龟山区各里陆续加入,林口的医院提供支援。", &r);
+    assert_true(r.found);
+    assert_string_equal(r.code, "");
+    assert_string_equal(r.name, "龟山区");
+    assert_string_equal(r.path, "台湾省 桃园市 龟山区");
+    loc_release(&r);
+    expect("香港特别行政区油尖旺区长者中心开幕", NULL, "", "油尖旺区");
+    /* the mainland namesake stays itself where nothing says otherwise */
+    expect("牡丹江市林口县新建养老服务站", NULL, "231025", "林口县");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_no_locality),
         cmocka_unit_test(test_path),
         cmocka_unit_test(test_kicker),
+        cmocka_unit_test(test_outside),
     };
     return cmocka_run_group_tests_name("locality", tests, setup, teardown);
 }
