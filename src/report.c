@@ -684,12 +684,21 @@ static void write_review(report *r, lxw_worksheet *ws)
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
         if (a->err) {
-            review_row(r, ws, &row, "review.failed", a->name, ls_strerror(a->err), a->why);
+            /* the error in the workbook's language; the message, which
+             * names the file, is on stderr */
+            static const char *const error_key[LS_ERR_MAX] = {
+                [LS_ERR_IO] = "error.io",           [LS_ERR_EMPTY] = "error.empty",
+                [LS_ERR_BINARY] = "error.binary",   [LS_ERR_ENCODING] = "error.encoding",
+                [LS_ERR_TOO_LARGE] = "error.too_large",
+            };
+            const char *key = (unsigned)a->err < LS_ERR_MAX ? error_key[a->err] : NULL;
+            review_row(r, ws, &row, "review.failed", a->name, key ? L(r, key) : ls_strerror(a->err),
+                       r->opt->english ? a->why : a->path);
             continue;
         }
         if (!a->loc.found)
             review_row(r, ws, &row, a->loc.candidates ? "review.ambiguous" : "review.locality",
-                       a->name, a->loc.note, a->loc.candidates);
+                       a->name, a->title, a->loc.candidates);
         {
             char *w = warnings_text(r, a);
             if (w)

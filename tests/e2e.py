@@ -277,6 +277,9 @@ def test_bad_input(binary, tmp):
     review = [r for r in wb["待核"].iter_rows(min_row=3, values_only=True) if r[0]]
     check("bad input: failures listed for review",
           sum(1 for r in review if r[0] == "文章未能读取") == 4, review[:6])
+    english = [r[:3] for r in review for c in r[:3]
+               if isinstance(c, str) and not c.endswith(".txt") and re.search(r"[A-Za-z]{3,}", c)]
+    check("bad input: the review sheet speaks the workbook's language", not english, english[:3])
 
 
 def test_threads(binary, tmp):
