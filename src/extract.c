@@ -825,6 +825,17 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
                 snprintf(f.unit, sizeof(f.unit), "%s", u->unit);
                 nv.value *= u->scale;
                 nv.value_max *= u->scale;
+                if (u->scale == 10 && fb < l->end && !nv.has_max) {
+                    /* 八成四: a digit after 成 is its tenth, 84 % */
+                    num_value d;
+                    size_t dl = (size_t)utf8_len((unsigned char)doc->s[fb]);
+                    if (fb + dl <= l->end && !num_parse(r->nt, doc->s + fb, dl, &d) &&
+                        !d.has_max && d.value >= 1 && d.value <= 9) {
+                        nv.value += d.value;
+                        fb += dl;
+                        pos = fb;
+                    }
+                }
                 if (group(r, r->g_mag, &ua, &ub)) { /* 180余万元 */
                     double m = 1, mm;
                     for (size_t i = ua; i < ub; i += 3) /* each magnitude is one CJK character */

@@ -93,6 +93,14 @@ static const struct {
     { "入住率提升至百分之六十五。", "65|%|exact" },
     { "九成以上的村建有卫生室。", "90|%|over" },
     { "八成居民参与了垃圾分类。", "80|%|exact" },
+    /* a digit after 成 is its tenth; 几 after a number is "and more" */
+    { "六成二的受访家庭表示满意。", "62|%|exact" },
+    { "食堂每天供应二十几种菜。", "20|种|over|日" },
+    { "驿站配备了十几个储物柜。", "10|个|over" },
+    /* 块钱 is 元; 种 counts kinds, 种植 does not */
+    { "一份套餐只要8块钱。", "8|元|exact" },
+    { "提供三种助浴方式。", "3|种|exact" },
+    { "全村种植果树200棵。", "" },
     { "签约覆盖率为45.3%。", "45.3|%|exact" },
     { "参保率超过95%。", "95|%|over" },
     /* qualifiers before the number */
