@@ -11,6 +11,8 @@
  * the same clause and after its previous figure: 每日服务儿童约100人 and
  * 每月为80岁以上老人补贴餐费50元 yes, 利用每日课后服务时间开展…20余类 no. */
 #define PERIOD_WINDOW 48
+/* How far after a figure its period may stand, in bytes (8 characters). */
+#define PERIOD_AFTER 24
 /* Longest indicator phrase, in code points. */
 #define INDICATOR_MAX 14
 
@@ -870,6 +872,14 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             text_span(doc, fa, 1, &ca, &cb);
             text_span(doc, fa, 0, &sa, &sb);
             detect_period(r, doc, ca, fa, f.period, sizeof(f.period));
+            if (!f.period[0]) {
+                /* 3000多名老人每天到食堂吃饭: the period may follow the
+                 * counted noun, within the figure's clause */
+                size_t to = fb + PERIOD_AFTER < cb ? fb + PERIOD_AFTER : cb;
+                while (to > fb && ((unsigned char)doc->s[to] & 0xC0) == 0x80)
+                    to--;
+                detect_period(r, doc, fb, to, f.period, sizeof(f.period));
+            }
             f.status = detect_status(r, doc, sa, ca, fa);
             {
                 /* a list (310户、650人) shares the noun of its first figure */

@@ -707,6 +707,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     unsigned char *ok = xcalloc(r->ndef + 1, 1);
     struct spans {
         size_t ca, cb, sa, sb; /* clause and sentence */
+        size_t ga;             /* the figure's own stretch of its clause */
     } *sp = xcalloc(n + 1, sizeof(*sp));
 
     for (size_t i = 0; i < n; i++) {
@@ -736,11 +737,12 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         } else {
             text_span(doc, f->start, 0, &sa, &sb);
         }
-        sp[i] = (struct spans){ ca, cb, sa, sb };
+        sp[i] = (struct spans){ ca, cb, sa, sb, 0 };
         /* the figure's own stretch of its clause: from the figure before
          * it to the figure after it */
         ga = i && v[i - 1].end > ca && v[i - 1].end <= f->start ? v[i - 1].end : ca;
         gb = i + 1 < n && v[i + 1].start < cb && v[i + 1].start >= f->end ? v[i + 1].start : cb;
+        sp[i].ga = ga;
         {
             /* the head of the noun is the word nearest the figure: the last
              * of 义诊共出动医护人员131人, the first of 120名志愿者陪伴独居老人 */
@@ -815,6 +817,11 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                     ex = k;
             score_span(r, h, nh, ga, ex, r->level_weight[LV_EXAMPLES], f->category, 0, score);
             score_span(r, h, nh, ex, gb, r->level_weight[LV_SEGMENT], f->category, 0, score);
+            /* a list shares its verb: in 约有1190名老人,1429名儿童 the second
+             * figure, with no word of its own before it, is also 约有 */
+            if (i && sp[i - 1].sa == sa && first_hit(h, nh, ga) == first_hit(h, nh, f->start))
+                score_span(r, h, nh, sp[i - 1].ga, v[i - 1].start, r->level_weight[LV_SEGMENT],
+                           f->category, 0, score);
         }
         score_span(r, h, nh, ca, cb, r->level_weight[LV_CLAUSE], f->category, 0, score);
         score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], f->category, 0, score);
