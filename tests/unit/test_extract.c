@@ -101,6 +101,9 @@ static const struct {
     { "一份套餐只要8块钱。", "8|元|exact" },
     { "提供三种助浴方式。", "3|种|exact" },
     { "全村种植果树200棵。", "" },
+    /* a period after the counted noun, in the figure's clause */
+    { "如今有260多名老人每天到食堂用餐。", "260|名|over|日" },
+    { "共有80名老人参加,每天下午活动。", "80|名|exact" },
     { "签约覆盖率为45.3%。", "45.3|%|exact" },
     { "参保率超过95%。", "95|%|over" },
     /* qualifiers before the number */

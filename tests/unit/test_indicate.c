@@ -171,6 +171,8 @@ static const struct {
     { "开展义诊6次、健康讲座9场。", "6次=health.clinics;9场=health.lectures" },
     { "招聘会有企业45家参会,提供岗位1800个。", "45家=employment.employers;1800个=employment.jobs" },
     { "累计办理群众诉求930件,回访群众600余人次。", "930件=governance.issues;600余人次=general.served" },
+    { "目前镇里约有老年人2900人,儿童1700人。",
+      "2900人=elderly.population;1700人=children.population" },
     /* whom it serves decides between rows of the same thing */
     { "为老人开展健康体检430人次。", "430人次=elderly.services" },
     { "为学生开展视力筛查2800人次。", "2800人次=children.services" },
