@@ -132,6 +132,29 @@ static int ref_role_cmp(const void *x, const void *y)
     return a->fig < b->fig ? -1 : a->fig > b->fig;
 }
 
+static int same_statement(const ls_figure *a, const ls_figure *b)
+{
+    return a->value == b->value && a->has_max == b->has_max &&
+           (!a->has_max || a->value_max == b->value_max) && !strcmp(a->unit, b->unit);
+}
+
+static const cmp_ref *sort_refs;
+static int same_statement_cmp(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    const ls_figure *a = fig_of(sort_set, &sort_refs[i]), *b = fig_of(sort_set, &sort_refs[j]);
+    int c;
+    if (a->value != b->value)
+        return a->value < b->value ? -1 : 1;
+    if (a->has_max != b->has_max)
+        return a->has_max < b->has_max ? -1 : 1;
+    if (a->has_max && a->value_max != b->value_max)
+        return a->value_max < b->value_max ? -1 : 1;
+    if ((c = strcmp(a->unit, b->unit)))
+        return c;
+    return i < j ? -1 : i > j;
+}
+
 /* Fill @p c from its figures refs[0..n) (all CMP_USED on entry, in article
  * and text order): mark repeats, then combine by the row's kind. */
 static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, cmp_cell *c)
@@ -140,16 +163,22 @@ static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, 
     uint32_t latest = 0;
     int any = 0;
 
+    {
+        /* a repeat: the same value, range and unit as a figure before it;
+         * sorted by those and then by text order, the first of each run
+         * is the one used (a sort, since a cell may hold many figures) */
+        size_t *ord = xmalloc((n + 1) * sizeof(*ord));
+        for (size_t i = 0; i < n; i++)
+            ord[i] = i;
+        sort_set = set;
+        sort_refs = refs;
+        qsort(ord, n, sizeof(*ord), same_statement_cmp);
+        for (size_t k = 1; k < n; k++)
+            if (same_statement(fig_of(set, &refs[ord[k - 1]]), fig_of(set, &refs[ord[k]])))
+                refs[ord[k]].role = CMP_REPEAT;
+        free(ord);
+    }
     for (size_t i = 0; i < n; i++) {
-        const ls_figure *f = fig_of(set, &refs[i]);
-        for (size_t j = 0; j < i; j++) {
-            const ls_figure *g = fig_of(set, &refs[j]);
-            if (refs[j].role == CMP_USED && g->value == f->value && g->has_max == f->has_max &&
-                (!f->has_max || g->value_max == f->value_max) && !strcmp(g->unit, f->unit)) {
-                refs[i].role = CMP_REPEAT;
-                break;
-            }
-        }
         if (refs[i].role == CMP_USED && (!any || later(set, refs[i].art, latest))) {
             latest = refs[i].art;
             any = 1;

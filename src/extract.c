@@ -872,7 +872,7 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             text_span(doc, fa, 1, &ca, &cb);
             text_span(doc, fa, 0, &sa, &sb);
             detect_period(r, doc, ca, fa, f.period, sizeof(f.period));
-            if (!f.period[0]) {
+            if (!f.period[0] && cb > fb) {
                 /* 3000多名老人每天到食堂吃饭: the period may follow the
                  * counted noun, within the figure's clause */
                 size_t to = fb + PERIOD_AFTER < cb ? fb + PERIOD_AFTER : cb;

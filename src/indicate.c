@@ -884,15 +884,16 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         }
         pm = last_marker(&part, sa, f->start);
         p = pm ? pm->a : 0;
-        for (size_t j = 0; pm && j < i; j++)
-            if (v[j].ind == f->ind && v[j].start >= sa && v[j].end <= p) {
+        /* figures are in text order: those of the sentence stand just before */
+        for (size_t j = i; pm && j-- > 0 && v[j].start >= sa;)
+            if (v[j].ind == f->ind && v[j].end <= p) {
                 f->ind = -f->ind; /* settled below: later parts still see the whole */
                 break;
             }
         if (f->ind > 0) {
             if (last_marker(&whole, sp[i].ca, f->start))
-                for (size_t j = 0; j < i; j++)
-                    if (abs(v[j].ind) == f->ind && v[j].start >= sa)
+                for (size_t j = i; j-- > 0 && v[j].start >= sa;)
+                    if (abs(v[j].ind) == f->ind)
                         v[j].ind = -f->ind;
         }
     }
