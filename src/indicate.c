@@ -52,7 +52,9 @@ struct ind_rules {
     char **units;          /* every unit some row takes */
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
-    marker *part, *whole, *scope;
+    marker *part, *whole, *scope, *narrow;
+    char **instead;        /* pairs: a generic row name, the row that stands for it */
+    size_t ninstead, nnarrow;
     uint32_t *mark_cp;         /* the first characters of the markers */
     unsigned char *mark_first; /* their low bytes, a quick first test */
     size_t nmark_first;
@@ -155,6 +157,10 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->part, r->npart);
         free_markers(r->whole, r->nwhole);
         free_markers(r->scope, r->nscope);
+        free_markers(r->narrow, r->nnarrow);
+        for (size_t i = 0; i < 2 * r->ninstead; i++)
+            free(r->instead[i]);
+        free(r->instead);
         free(r->mark_cp);
         free(r->mark_first);
         free(r->first);
@@ -311,18 +317,30 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             add_marker(&r->whole, &r->nwhole, row->field[1], NULL);
         } else if (!strcmp(kind, "scope") && row->nfield >= 3) {
             add_marker(&r->scope, &r->nscope, row->field[1], row->field[2]);
+        } else if (!strcmp(kind, "narrow")) {
+            add_marker(&r->narrow, &r->nnarrow, row->field[1], NULL);
+        } else if (!strcmp(kind, "instead") && row->nfield >= 3) {
+            if (ind_find(r, row->field[2]) < 0) {
+                err = tmpl_error(&tf, row, "unknown indicator '%s'", row->field[2]);
+                goto out;
+            }
+            r->instead = xrealloc(r->instead, 2 * (r->ninstead + 1) * sizeof(*r->instead));
+            r->instead[2 * r->ninstead] = xstrdup(row->field[1]);
+            r->instead[2 * r->ninstead + 1] = xstrdup(row->field[2]);
+            r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope)", kind);
+                                       "class, part, whole, scope, narrow, instead)", kind);
             goto out;
         }
     }
     {
-        const marker *all[3] = { r->part, r->whole, r->scope };
-        size_t nall[3] = { r->npart, r->nwhole, r->nscope }, total = r->npart + r->nwhole + r->nscope;
+        const marker *all[4] = { r->part, r->whole, r->scope, r->narrow };
+        size_t nall[4] = { r->npart, r->nwhole, r->nscope, r->nnarrow };
+        size_t total = r->npart + r->nwhole + r->nscope + r->nnarrow;
         r->mark_cp = xcalloc(total + 1, sizeof(*r->mark_cp));
         r->mark_first = xcalloc(total + 1, 1);
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 4; k++)
             for (size_t i = 0; i < nall[k]; i++) {
                 int n;
                 uint32_t cp = utf8_decode(all[k][i].word, &n);
@@ -341,6 +359,16 @@ static int is_mark_first(const ind_rules *r, uint32_t cp)
         if (r->mark_cp[i] == cp)
             return 1;
     return 0;
+}
+
+/* The row that stands for @p id where the catalogue has none of that name
+ * (health.served is health.patients), else @p id. */
+static const char *instead_of(const ind_rules *r, const char *id)
+{
+    for (size_t i = 0; i < r->ninstead; i++)
+        if (!strcmp(r->instead[2 * i], id))
+            return r->instead[2 * i + 1];
+    return id;
 }
 
 static int word_cmp(const void *a, const void *b)
@@ -419,7 +447,7 @@ static ls_error load_words(ind_rules *r, const char *tdir)
             for (int c = 0; c < CAT_MAX; c++) {
                 char *full = xstrfmt("%s.%s", cat_parts[c], id + 2);
                 char *gen = xstrfmt("general.%s", id + 2);
-                w->generic[c] = ind_find(r, full);
+                w->generic[c] = ind_find(r, instead_of(r, full));
                 if (w->generic[c] < 0)
                     w->generic[c] = ind_find(r, gen);
                 any |= w->generic[c] >= 0;
@@ -551,10 +579,17 @@ static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, siz
         if (j < i)
             continue;
         for (size_t k = h[i].w; k < h[i].w + r->w[h[i].w].same; k++) {
-            int ind = r->w[k].ind >= 0 ? r->w[k].ind : r->w[k].generic[cat];
+            int ind = r->w[k].ind >= 0 ? r->w[k].ind : r->w[k].generic[cat], twice = 0;
             none += r->w[k].none;
             /* "not this row" is said of the counted noun, not of its context */
             if (ind < 0 || (r->w[k].weight < 0 && !vetoes))
+                continue;
+            /* two of the word's rows may stand for one (*.served and
+             * *.services at a health event): the word counts once there */
+            for (size_t e = h[i].w; e < k && !twice; e++)
+                twice = (r->w[e].ind >= 0 ? r->w[e].ind : r->w[e].generic[cat]) == ind &&
+                        (r->w[e].weight >= 0 || vetoes);
+            if (twice)
                 continue;
             score[ind] += lw * r->w[k].weight;
         }
@@ -604,7 +639,7 @@ static void add_markers(marker_index *ix, const marker *m, size_t nm, const char
 /* One pass over the article: its words, and where its part, whole and
  * scope markers stand, so that each figure asks sorted lists. */
 static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, marker_index *part,
-                           marker_index *whole, marker_index *scope)
+                           marker_index *whole, marker_index *scope, marker_index *narrow)
 {
     size_t n = 0, alloc = 0;
     int cl;
@@ -616,6 +651,7 @@ static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, mar
             add_markers(part, r->part, r->npart, doc->s, doc->len, pos);
             add_markers(whole, r->whole, r->nwhole, doc->s, doc->len, pos);
             add_markers(scope, r->scope, r->nscope, doc->s, doc->len, pos);
+            add_markers(narrow, r->narrow, r->nnarrow, doc->s, doc->len, pos);
         }
     }
     return n;
@@ -699,7 +735,8 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
 {
     hit *h = NULL;
     marker_index part = { NULL, 0, 0 }, whole = { NULL, 0, 0 }, scope = { NULL, 0, 0 };
-    size_t nh = scan_article(r, doc, &h, &part, &whole, &scope);
+    marker_index narrow = { NULL, 0, 0 };
+    size_t nh = scan_article(r, doc, &h, &part, &whole, &scope, &narrow);
     double *score = xcalloc(r->ndef + 1, sizeof(*score));
     double *noun = xcalloc(r->ndef + 1, sizeof(*noun));
     double *one = xcalloc(r->ndef + 1, sizeof(*one));
@@ -864,6 +901,12 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         }
         if (f->ind && wider_scope(&scope, loc, sa, f->start))
             f->ind = 0;
+        /* a population or a rate is the whole place's: one stated for a
+         * place inside it (沙沿社区 in a street's story, 安中小区) is not
+         * the locality's; what is done there still adds to its totals */
+        if (f->ind && (r->def[f->ind - 1].kind == KIND_SIZE || r->def[f->ind - 1].kind == KIND_RATE) &&
+            (f->place || last_marker(&narrow, sa, f->start)))
+            f->ind = 0;
     }
 
     /* parts and wholes, within a sentence: 全年出资2301万元，其中市级72万元…
@@ -924,5 +967,6 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     free(part.v);
     free(whole.v);
     free(scope.v);
+    free(narrow.v);
     free(h);
 }

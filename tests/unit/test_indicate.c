@@ -173,6 +173,12 @@ static const struct {
     { "累计办理群众诉求930件,回访群众600余人次。", "930件=governance.issues;600余人次=general.served" },
     { "目前镇里约有老年人2900人,儿童1700人。",
       "2900人=elderly.population;1700人=children.population" },
+    /* a population stated for one housing estate is not the locality's;
+     * what is done there still counts */
+    { "幸福小区常住居民800户、1900人,今年服务居民3000人次。",
+      "800户=-;1900人=-;3000人次=general.served" },
+    /* people served at a health event are its patients */
+    { "开展健康义诊活动,惠及群众2000人次。", "2000人次=health.patients" },
     /* whom it serves decides between rows of the same thing */
     { "为老人开展健康体检430人次。", "430人次=elderly.services" },
     { "为学生开展视力筛查2800人次。", "2800人次=children.services" },
