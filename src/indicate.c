@@ -448,7 +448,9 @@ static ls_error load_words(ind_rules *r, const char *tdir)
                 char *full = xstrfmt("%s.%s", cat_parts[c], id + 2);
                 char *gen = xstrfmt("general.%s", id + 2);
                 w->generic[c] = ind_find(r, instead_of(r, full));
-                if (w->generic[c] < 0)
+                /* the general rows are for residents at large: a figure
+                 * about job seekers or patients is not theirs */
+                if (w->generic[c] < 0 && (c == CAT_OTHER || c == CAT_GOVERNANCE))
                     w->generic[c] = ind_find(r, gen);
                 any |= w->generic[c] >= 0;
                 free(full);
@@ -580,7 +582,7 @@ static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, siz
             continue;
         for (size_t k = h[i].w; k < h[i].w + r->w[h[i].w].same; k++) {
             int ind = r->w[k].ind >= 0 ? r->w[k].ind : r->w[k].generic[cat], twice = 0;
-            none += r->w[k].none;
+            none += r->w[k].none * (r->w[k].weight > 1 ? 2 : 1);
             /* "not this row" is said of the counted noun, not of its context */
             if (ind < 0 || (r->w[k].weight < 0 && !vetoes))
                 continue;
@@ -886,8 +888,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             }
         }
         /* a noun that names a thing no row counts (工作人员, 小区), and
-         * no row, is not for the comparison whatever its context */
-        if (bi >= 0 && (named || !other))
+         * no row, is not for the comparison whatever its context; one
+         * that says the figure is a scale (规模) never is */
+        if (bi >= 0 && (named || !other) && other < 2)
             f->ind = bi + 1;
         if (ls_verbosity >= 3) {
             fprintf(stderr, "locstat: indicator %s (%s):", f->surface, f->indicator);
