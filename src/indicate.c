@@ -449,8 +449,8 @@ static ls_error load_words(ind_rules *r, const char *tdir)
                 char *gen = xstrfmt("general.%s", id + 2);
                 w->generic[c] = ind_find(r, instead_of(r, full));
                 /* the general rows are for residents at large: a figure
-                 * about job seekers or patients is not theirs */
-                if (w->generic[c] < 0 && (c == CAT_OTHER || c == CAT_GOVERNANCE))
+                 * about job seekers is not theirs */
+                if (w->generic[c] < 0 && (c == CAT_OTHER || c == CAT_GOVERNANCE || c == CAT_HEALTH))
                     w->generic[c] = ind_find(r, gen);
                 any |= w->generic[c] >= 0;
                 free(full);
@@ -908,7 +908,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
          * place inside it (沙沿社区 in a street's story, 安中小区) is not
          * the locality's; what is done there still adds to its totals */
         if (f->ind && (r->def[f->ind - 1].kind == KIND_SIZE || r->def[f->ind - 1].kind == KIND_RATE) &&
-            (f->place || last_marker(&narrow, sa, f->start)))
+            (f->place || last_marker(&narrow, ca, f->start)))
             f->ind = 0;
     }
 
