@@ -483,6 +483,46 @@ static int add_mention(mention_list *l, uint32_t first, int alias, double w, int
     return (int)l->n++;
 }
 
+/* Is node c below node p? */
+static int is_under(const gazetteer *g, uint32_t c, uint32_t p)
+{
+    for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent)
+        if (a == p)
+            return 1;
+    return 0;
+}
+
+/*
+ * Districts have no short form of their own (和平, 新城 are words), but
+ * right after the short form of their city one reads as the district:
+ * 上海普陀, 武汉硚口. Returns the end of a district name of one to three
+ * characters at s[at..] whose name with 区 lies under a candidate of the
+ * short form @p city, or 0.
+ */
+static size_t district_after(const gazetteer *g, const char *s, size_t len, size_t at,
+                             uint32_t city)
+{
+    size_t e = at, best = 0;
+    for (int c = 0; c < 3 && e < len; c++) {
+        char buf[16];
+        uint32_t d;
+        int n;
+        if (utf8_decode(s + e, &n) < 0x4E00 || e + (size_t)n - at + 3 > sizeof(buf))
+            break;
+        e += (size_t)n;
+        if (c == 0)
+            continue; /* one character is too little to tell */
+        memcpy(buf, s + at, e - at);
+        memcpy(buf + (e - at), "区", 3);
+        d = name_first(g, buf, e - at + 3);
+        for (; d != NONE && !best; d = g->n[d].next_same)
+            for (uint32_t k = city; k != NONE && !best; k = g->n[k].next_alias)
+                if (is_under(g, d, k))
+                    best = e;
+    }
+    return best;
+}
+
 /* Find names in s[0..len): full names ending at an "ender" character,
  * longest first; then short forms where no full name was found. */
 static void scan(const gazetteer *g, const char *s, size_t len, double w, int title,
@@ -553,9 +593,20 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
                 found = cov[i] || cov[e - 1] ? found : (alias_first(g, s + i, e - i) != NONE ? e : found);
         }
         if (found) {
-            add_mention(out, alias_first(g, s + i, found - i), 1, w * g->w_alias, title, -1);
+            uint32_t first = alias_first(g, s + i, found - i);
+            int m = add_mention(out, first, 1, w * g->w_alias, title, -1);
+            /* not where a full name was read already (武汉硚口区) */
+            size_t dend = m >= 0 && found < len && !cov[found] ? district_after(g, s, len, found, first) : 0;
             i = found;
             taken = 1;
+            if (dend) { /* 上海普陀: the district of the city just named */
+                char buf[4 * MAX_NAME_CHARS];
+                size_t dl = dend - found;
+                memcpy(buf, s + found, dl);
+                memcpy(buf + dl, "区", 3);
+                add_mention(out, name_first(g, buf, dl + 3), 0, w, title, m);
+                i = dend;
+            }
         }
         if (!taken)
             i += (size_t)utf8_len((unsigned char)s[i]);
@@ -577,15 +628,6 @@ static int candref_cmp(const void *a, const void *b)
 {
     uint32_t x = ((const candref *)a)->node, y = ((const candref *)b)->node;
     return x < y ? -1 : x > y;
-}
-
-/* Is node c below node p? */
-static int is_under(const gazetteer *g, uint32_t c, uint32_t p)
-{
-    for (uint32_t a = g->n[c].parent; a != NONE; a = g->n[a].parent)
-        if (a == p)
-            return 1;
-    return 0;
 }
 
 #define MAX_CHAIN_PARENTS 8

@@ -192,6 +192,17 @@ static void test_outside(void **state)
     expect("牡丹江市林口县新建养老服务站", NULL, "231025", "林口县");
 }
 
+/* A district's name without 区 reads as the district right after the short
+ * form of its city, and nowhere else. */
+static void test_city_district(void **state)
+{
+    (void)state;
+    expect("上海普陀:社区助餐点开张", NULL, "310107", "普陀区");
+    expect("福州鼓楼新建长者食堂", NULL, "350102", "鼓楼区");
+    expect("上海和平饭店开展志愿服务", NULL, "31", "上海市");
+    expect("鼓楼新建长者食堂", "福州市民政局介绍。", "3501", "福州市");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_path),
         cmocka_unit_test(test_kicker),
         cmocka_unit_test(test_outside),
+        cmocka_unit_test(test_city_district),
     };
     return cmocka_run_group_tests_name("locality", tests, setup, teardown);
 }
