@@ -55,9 +55,9 @@ struct ind_rules {
     marker *part, *whole, *scope, *narrow;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
     size_t ninstead, nnarrow;
-    uint32_t *mark_cp;         /* the first characters of the markers */
-    unsigned char *mark_first; /* their low bytes, a quick first test */
+    uint32_t *mark_cp;     /* the first characters of the markers */
     size_t nmark_first;
+    uint8_t mark_low[256]; /* some marker starts with a character of this low byte */
     size_t npart, nwhole, nscope;
     double level_weight[LV_MAX];
     double threshold;
@@ -68,6 +68,7 @@ struct ind_rules {
     } *first;
     size_t first_mask;
     size_t *byfirst;
+    uint8_t first_bits[8192]; /* which characters of the BMP start a word */
     const ind_rules *parent;
 };
 
@@ -162,7 +163,6 @@ void ind_rules_free(ind_rules *r)
             free(r->instead[i]);
         free(r->instead);
         free(r->mark_cp);
-        free(r->mark_first);
         free(r->first);
         free(r->byfirst);
     }
@@ -339,13 +339,12 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
         size_t nall[4] = { r->npart, r->nwhole, r->nscope, r->nnarrow };
         size_t total = r->npart + r->nwhole + r->nscope + r->nnarrow;
         r->mark_cp = xcalloc(total + 1, sizeof(*r->mark_cp));
-        r->mark_first = xcalloc(total + 1, 1);
         for (int k = 0; k < 4; k++)
             for (size_t i = 0; i < nall[k]; i++) {
                 int n;
                 uint32_t cp = utf8_decode(all[k][i].word, &n);
-                r->mark_cp[r->nmark_first] = cp;
-                r->mark_first[r->nmark_first++] = (unsigned char)(cp & 0xFF);
+                r->mark_cp[r->nmark_first++] = cp;
+                r->mark_low[cp & 0xFF] = 1;
             }
     }
 out:
@@ -414,6 +413,8 @@ static void index_first_chars(ind_rules *r)
         while (r->first[slot].n)
             slot = (slot + 1) & r->first_mask;
         r->first[slot] = (struct first_char){ cp, (uint32_t)i, (uint32_t)(j - i) };
+        if (cp < 65536)
+            r->first_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
         i = j;
     }
 }
@@ -520,6 +521,9 @@ static size_t first_hit(const hit *h, size_t nh, size_t a)
 static size_t word_at(const ind_rules *r, const char *s, size_t len, size_t pos, uint32_t cp)
 {
     size_t slot = cp & r->first_mask;
+    /* most characters start no word: one bit says so */
+    if (cp < 65536 && !(r->first_bits[cp >> 3] & (1u << (cp & 7))))
+        return (size_t)-1;
     for (; r->first[slot].n && r->first[slot].cp != cp; slot = (slot + 1) & r->first_mask)
         ;
     for (uint32_t k = 0; k < r->first[slot].n; k++) {
@@ -649,7 +653,7 @@ static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, mar
     for (size_t pos = 0; pos < doc->len; pos += (size_t)(cl > 0 ? cl : 1)) {
         uint32_t cp = utf8_decode(doc->s + pos, &cl);
         add_hit(r, h, &n, &alloc, pos, word_at(r, doc->s, doc->len, pos, cp));
-        if (memchr(r->mark_first, (int)(cp & 0xFF), r->nmark_first) && is_mark_first(r, cp)) {
+        if (r->mark_low[cp & 0xFF] && is_mark_first(r, cp)) {
             add_markers(part, r->part, r->npart, doc->s, doc->len, pos);
             add_markers(whole, r->whole, r->nwhole, doc->s, doc->len, pos);
             add_markers(scope, r->scope, r->nscope, doc->s, doc->len, pos);
