@@ -240,28 +240,35 @@ static const struct {
     { "新建托育机构3家。", "3家=children.centres" },
 };
 
-/* "surface=id;..." for the figures of @p text, as the pipeline decides. */
-static char *indicators_of(const char *text)
+/* Take @p page (title line, then body) through the stages up to the
+ * indicators, for an article about @p loc (NULL: no place found). */
+static void run_page(const char *page, const loc_result *loc, text_doc *doc, figure_list *figs)
 {
-    strbuf in = STRBUF_INIT, out = STRBUF_INIT, why = STRBUF_INIT;
+    strbuf why = STRBUF_INIT;
+    loc_result none;
+    memset(&none, 0, sizeof(none));
+    assert_int_equal(text_read(doc, tr, page, strlen(page), &why), LS_OK);
+    extract_figures(er, doc, figs);
+    classify_figures(cr, doc, figs->v, figs->n);
+    ind_assign(ir, doc, loc ? loc : &none, figs->v, figs->n);
+    sb_release(&why);
+}
+
+/* "surface=id;..." for the figures of the body @p text, as the pipeline
+ * decides, under a neutral title. */
+static char *indicators_of(const char *text, const loc_result *loc)
+{
+    strbuf out = STRBUF_INIT;
+    char *page = xstrfmt("工作动态\n%s", text);
     text_doc doc;
     figure_list figs = { NULL, 0, 0 };
-    loc_result loc;
-    memset(&loc, 0, sizeof(loc));
-    /* a neutral title: the phrase is the story's body */
-    sb_addstr(&in, "工作动态\n");
-    sb_addstr(&in, text);
-    assert_int_equal(text_read(&doc, tr, in.buf, in.len, &why), LS_OK);
-    extract_figures(er, &doc, &figs);
-    classify_figures(cr, &doc, figs.v, figs.n);
-    ind_assign(ir, &doc, &loc, figs.v, figs.n);
+    run_page(page, loc, &doc, &figs);
     for (size_t i = 0; i < figs.n; i++)
         sb_addf(&out, "%s%s=%s", i ? ";" : "", figs.v[i].surface,
                 figs.v[i].ind ? ind_get(ir, (size_t)figs.v[i].ind - 1)->id : "-");
     figure_list_release(&figs);
     text_release(&doc);
-    sb_release(&in);
-    sb_release(&why);
+    free(page);
     if (!out.len)
         sb_addstr(&out, "");
     return sb_detach(&out, NULL);
@@ -273,7 +280,7 @@ static void test_phrases(void **state)
     (void)state;
     assert_true(n >= 150);
     for (size_t i = 0; i < n; i++) {
-        char *got = indicators_of(cases[i].text);
+        char *got = indicators_of(cases[i].text, NULL);
         if (strcmp(got, cases[i].expect)) {
             print_message("%s\n    want %s\n    got  %s\n", cases[i].text, cases[i].expect, got);
             bad++;
@@ -299,50 +306,29 @@ static void test_scope(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof(scope) / sizeof(*scope); i++) {
-        strbuf in = STRBUF_INIT, out = STRBUF_INIT, why = STRBUF_INIT;
-        text_doc doc;
-        figure_list figs = { NULL, 0, 0 };
         loc_result loc;
+        char *got;
         memset(&loc, 0, sizeof(loc));
         loc.found = 1;
         loc.path = (char *)scope[i].path;
-        sb_addf(&in, "工作动态\n%s", scope[i].text);
-        assert_int_equal(text_read(&doc, tr, in.buf, in.len, &why), LS_OK);
-        extract_figures(er, &doc, &figs);
-        classify_figures(cr, &doc, figs.v, figs.n);
-        ind_assign(ir, &doc, &loc, figs.v, figs.n);
-        for (size_t k = 0; k < figs.n; k++)
-            sb_addf(&out, "%s%s=%s", k ? ";" : "", figs.v[k].surface,
-                    figs.v[k].ind ? ind_get(ir, (size_t)figs.v[k].ind - 1)->id : "-");
-        assert_string_equal(out.buf ? out.buf : "", scope[i].expect);
-        figure_list_release(&figs);
-        text_release(&doc);
-        sb_release(&in);
-        sb_release(&out);
-        sb_release(&why);
+        got = indicators_of(scope[i].text, &loc);
+        assert_string_equal(got, scope[i].expect);
+        free(got);
     }
 }
 
 /* A title that restates a body figure in rounder words is the same fact. */
 static void test_title_restates(void **state)
 {
-    static const char text[] = "全县建成老年助餐点60余个\n截至目前,全县已建成老年助餐点63个。";
-    strbuf why = STRBUF_INIT;
     text_doc doc;
     figure_list figs = { NULL, 0, 0 };
-    loc_result loc;
     (void)state;
-    memset(&loc, 0, sizeof(loc));
-    assert_int_equal(text_read(&doc, tr, text, sizeof(text) - 1, &why), LS_OK);
-    extract_figures(er, &doc, &figs);
-    classify_figures(cr, &doc, figs.v, figs.n);
-    ind_assign(ir, &doc, &loc, figs.v, figs.n);
+    run_page("全县建成老年助餐点60余个\n截至目前,全县已建成老年助餐点63个。", NULL, &doc, &figs);
     assert_int_equal(figs.n, 2);
     assert_int_equal(figs.v[0].ind, 0);
     assert_string_equal(ind_get(ir, (size_t)figs.v[1].ind - 1)->id, "elderly.meal_points");
     figure_list_release(&figs);
     text_release(&doc);
-    sb_release(&why);
 }
 
 /* The catalogue as the comparison reads it: kinds, units, classes. */
