@@ -106,19 +106,25 @@ static void csv_row(FILE *fp, int n, const char *const out[], const ls_figure *f
     fputc('\n', fp);
 }
 
+/* The fields of one JSON object, without its braces: columns whose bit is
+ * set in @p numbers stay numbers, and an empty one is null. */
+static void json_fields(FILE *fp, const char *const *names, const char *const out[], int n,
+                        unsigned numbers)
+{
+    for (int c = 0; c < n; c++) {
+        fprintf(fp, "%s\"%s\": ", c ? ", " : "", names[c]);
+        if (!(numbers & 1u << c))
+            json_string(fp, out[c]);
+        else
+            fputs(out[c][0] ? out[c] : "null", fp);
+    }
+}
+
 static void json_row(FILE *fp, int n, const char *const out[], const ls_figure *f, size_t nth)
 {
     fputs(nth ? ",\n  {" : "\n  {", fp);
-    for (int c = 0; c < n; c++) {
-        fprintf(fp, "%s\"%s\": ", c ? ", " : "", columns[c]);
-        /* numbers stay numbers; empty value_max is null */
-        if (c == 5 || c == 13 || (c == 6 && out[c][0]))
-            fputs(out[c], fp);
-        else if (c == 6)
-            fputs("null", fp);
-        else
-            json_string(fp, out[c]);
-    }
+    /* value, value_max, offset */
+    json_fields(fp, columns, out, n, 1u << 5 | 1u << 6 | 1u << 13);
     fputs(", \"place\": ", fp);
     if (f->place)
         json_string(fp, f->place);
@@ -171,15 +177,8 @@ static void json_cell(FILE *fp, int n, const char *const out[], const ls_figure 
 {
     (void)f;
     fputs(nth ? ",\n  {" : "\n  {", fp);
-    for (int c = 0; c < n; c++) {
-        fprintf(fp, "%s\"%s\": ", c ? ", " : "", cell_columns[c]);
-        if (c == 7 || c == 10 || c == 11 || (c == 8 && out[c][0]))
-            fputs(out[c], fp);
-        else if (c == 8)
-            fputs("null", fp);
-        else
-            json_string(fp, out[c]);
-    }
+    /* value, value_max, figures, articles */
+    json_fields(fp, cell_columns, out, n, 1u << 7 | 1u << 8 | 1u << 10 | 1u << 11);
     fputc('}', fp);
 }
 
