@@ -759,11 +759,16 @@ static int find_title(const text_rules *r, const char *in, const pline *pl, size
             for (size_t j = k; j-- > 0;)
                 if (headline_like(in, &pl[j]))
                     return (int)j;
+            /* a dateline at the very top: the headline follows it */
+            for (size_t j = k + 1; j < top && headline_like(in, &pl[j]); j++)
+                if (!match_in(r, R_DATE, in + pl[j].start, pl[j].end - pl[j].start))
+                    return (int)j;
             break;
         }
     }
     for (size_t k = 0; k < npl; k++) {
-        if (pl[k].kind == LINE_META || pl[k].kind == LINE_CAPTION)
+        if (pl[k].kind == LINE_META || pl[k].kind == LINE_CAPTION ||
+            (k < top && match_in(r, R_DATE, in + pl[k].start, pl[k].end - pl[k].start)))
             continue;
         return pl[k].chars <= TITLE_MAX_CHARS && !ends_sentence(in, pl[k].start, pl[k].end) ? (int)k
                                                                                        : -1;

@@ -197,6 +197,9 @@ static void test_headline_and_date(void **state)
         /* a subtitle with a list of clauses is not the headline */
         { "就业驿站遍地开花\n全区建成驿站20个,服务群众1万人次\n2022-01-05 来源:某报\n正文。\n",
           "就业驿站遍地开花", "2022-01-05" },
+        /* a dateline above the headline */
+        { "2024-05-20 08:00\n社区托育点正式开园\n全区新增托位120个。\n", "社区托育点正式开园",
+          "2024-05-20" },
         /* no date printed: an event date in the story is not one */
         { "某街道开展义诊\n3月5日,街道开展义诊活动2次。\n", "某街道开展义诊", NULL },
     };
