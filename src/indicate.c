@@ -804,8 +804,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                     found = 1;
                 }
             if (found) { /* its words are the article's, found once */
-                nhits = (hit *)h + first_hit(h, nh, na);
-                for (nn = 0; nhits + nn < h + nh && nhits[nn].a < na + len; nn++)
+                size_t k0 = first_hit(h, nh, na);
+                nhits = h ? h + k0 : NULL;
+                for (nn = 0; k0 + nn < nh && nhits[nn].a < na + len; nn++)
                     if (nhits[nn].b > na + len)
                         break;
             } else { /* a noun put together from pieces (quotes removed) */

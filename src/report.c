@@ -368,6 +368,13 @@ static const ind_def *row_def(const report *r, size_t row)
     return ind_get(r->cmp->rules, (size_t)r->cmp->rows[row].ind);
 }
 
+/* An indicator's name in the workbook's language: the catalogue's label
+ * is Chinese; its id (elderly.meal_points) reads in English. */
+static const char *ind_label(const report *r, const ind_def *d)
+{
+    return r->opt->english ? d->id : d->label;
+}
+
 static const char *col_level(const report *r, size_t col)
 {
     const run_locality *l = &r->set->loc[r->cmp->cols[col]];
@@ -474,7 +481,7 @@ static void write_compare(report *r, lxw_worksheet *ws)
         put(r, ws, 1, 1, L(r, "col.code"), r->head);
         put(r, ws, 1, 2, L(r, "col.level"), r->head);
         for (size_t i = 0; i < ni; i++)
-            put(r, ws, 1, (lxw_col_t)(3 + i), row_def(r, i)->label, r->head);
+            put(r, ws, 1, (lxw_col_t)(3 + i), ind_label(r, row_def(r, i)), r->head);
         put(r, ws, 2, 0, L(r, "col.unit"), r->head);
         for (size_t i = 0; i < ni; i++)
             put(r, ws, 2, (lxw_col_t)(3 + i), m->rows[i].unit, r->head);
@@ -526,7 +533,7 @@ static void write_compare(report *r, lxw_worksheet *ws)
                 row++;
             }
             r->cmp_row_at[i] = row;
-            put(r, ws, row, 0, d->label, NULL);
+            put(r, ws, row, 0, ind_label(r, d), NULL);
             put(r, ws, row, 1, m->rows[i].unit, NULL);
             put(r, ws, row, 2, d->id, NULL);
             for (size_t l = 0; l < nl; l++) {
@@ -575,7 +582,7 @@ static void write_charts(report *r, lxw_worksheet *ws, lxw_row_t at)
             continue;
         chart = workbook_add_chart(r->wb, LXW_CHART_COLUMN);
         s = chart_add_series(chart, NULL, NULL);
-        name = xstrfmt("%s (%s)", d->label, m->rows[i].unit);
+        name = xstrfmt("%s (%s)", ind_label(r, d), m->rows[i].unit);
         chart_series_set_categories(s, sheet, 1, 3, 1, (lxw_col_t)(2 + m->ncols));
         chart_series_set_values(s, sheet, r->cmp_row_at[i], 3, r->cmp_row_at[i],
                                 (lxw_col_t)(2 + m->ncols));
@@ -833,7 +840,7 @@ static void write_notes(report *r, lxw_worksheet *ws)
         snprintf(key, sizeof(key), "kind.%s", ind_kind_id(d->kind));
         for (size_t k = 0; k < d->nunits; k++)
             sb_addf(&units, "%s%s", k ? "、" : "", d->units[k]);
-        put(r, ws, row, 0, d->label, NULL);
+        put(r, ws, row, 0, ind_label(r, d), NULL);
         put(r, ws, row, 1, d->id, NULL);
         put(r, ws, row, 2, L(r, key), NULL);
         put(r, ws, row, 3, units.buf, NULL);
