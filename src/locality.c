@@ -536,6 +536,9 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
     size_t chain_at = 0;
     int chain_first = -1;
     unsigned char *cov = xcalloc(len + 1, 1);
+    /* where each full name starts, for a short form written before it */
+    struct { size_t at; int m; } *full = NULL;
+    size_t nfull = 0, full_alloc = 0;
 
     for (size_t i = 0; i < len;) {
         int n;
@@ -565,6 +568,11 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
                     if (whole)
                         out->n = (size_t)chain_first; /* the parts give way */
                     last = add_mention(out, first, 0, w, title, after);
+                    if (last >= 0) {
+                        ALLOC_GROW(full, nfull + 1, full_alloc);
+                        full[nfull].at = a;
+                        full[nfull++].m = last;
+                    }
                     if (after < 0) {
                         chain_at = a;
                         chain_first = last;
@@ -599,6 +607,11 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
             size_t dend = m >= 0 && found < len && !cov[found] ? district_after(g, s, len, found, first) : 0;
             i = found;
             taken = 1;
+            /* 廊坊开发区: a full name right after a short form is
+             * written after that place, as after a full name */
+            for (size_t k = 0; m >= 0 && found < len && cov[found] && k < nfull; k++)
+                if (full[k].at == found && out->v[full[k].m].after < 0)
+                    out->v[full[k].m].after = m;
             if (dend) { /* 上海普陀: the district of the city just named */
                 char buf[4 * MAX_NAME_CHARS];
                 size_t dl = dend - found;
@@ -612,6 +625,7 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
             i += (size_t)utf8_len((unsigned char)s[i]);
     }
     free(cov);
+    free(full);
 }
 
 static uint32_t next_cand(const gazetteer *g, const mention *m, uint32_t i)

@@ -203,6 +203,16 @@ static void test_city_district(void **state)
     expect("鼓楼新建长者食堂", "福州市民政局介绍。", "3501", "福州市");
 }
 
+/* A zone named right after its city's short form is looked for in that
+ * city; one the gazetteer does not list there is the city itself, never
+ * a namesake elsewhere (开发区 is a street in eleven other places). */
+static void test_city_zone(void **state)
+{
+    (void)state;
+    expect("廊坊开发区：社区养老驿站开门", "开发区新建养老驿站3个。", "1310", "廊坊市");
+    expect("哈尔滨综合保税区：就业服务进园区", NULL, "2301", "哈尔滨市");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_kicker),
         cmocka_unit_test(test_outside),
         cmocka_unit_test(test_city_district),
+        cmocka_unit_test(test_city_zone),
     };
     return cmocka_run_group_tests_name("locality", tests, setup, teardown);
 }
