@@ -213,6 +213,15 @@ static void test_city_zone(void **state)
     expect("哈尔滨综合保税区：就业服务进园区", NULL, "2301", "哈尔滨市");
 }
 
+/* A street and a community that each have namesakes name one place as a
+ * pair: the community of that name under a street of that name. */
+static void test_street_community_pair(void **state)
+{
+    (void)state;
+    expect("城关街道新风社区：织密为老服务网", NULL, "210283001002", "新风社区");
+    expect(NULL, "城关街道新风社区新建助餐点2个。", "210283001002", "新风社区");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_outside),
         cmocka_unit_test(test_city_district),
         cmocka_unit_test(test_city_zone),
+        cmocka_unit_test(test_street_community_pair),
     };
     return cmocka_run_group_tests_name("locality", tests, setup, teardown);
 }
