@@ -52,6 +52,11 @@ static const struct {
     const char *text, *expect;
 } cases[] = {
     { "标题\n为辖区80岁以上老人发放高龄补贴12万元。\n", "elderly" },
+    /* social assistance and culture serve none of the five groups */
+    { "标题\n\n民政民生工程\n\n城市低保累计保障4200人次,医疗救助累计支出360万元。\n",
+      "other,other" },
+    { "标题\n\n基本医疗水平提升\n\n落实文化惠民,全年送戏下乡40场、电影放映220场。\n",
+      "other,other" },
     { "标题\n新建老年助餐点6个，日均服务老人300余人次。\n", "elderly,elderly" },
     { "标题\n开设四点钟课堂，辅导小学生1200人次。\n", "children" },
     { "标题\n为留守儿童发放学习用品500份。\n", "children" },
