@@ -13,10 +13,12 @@
  * rows that count the same thing for different groups.
  *
  * A figure gets no indicator when its unit or period does not fit any row,
- * when the words say nothing clear, when it is a stated part of another
- * figure of the same row (其中, the pieces before 共计), when a title
- * restates a body figure in rounder words, or when it is about a wider
- * place than the article's (全市 in a county's story).
+ * when the words say nothing clear or its noun names a thing no row counts
+ * (工作人员), when it is a stated part of another figure of the same row
+ * (其中, the pieces before 共计), when a title restates a body figure in
+ * rounder words, when it is about a wider place than the article's (全市
+ * in a county's story), or when it is the population or rate of a place
+ * inside the locality (a housing estate, a community in a street's story).
  */
 #ifndef LS_INDICATE_H
 #define LS_INDICATE_H
