@@ -52,9 +52,9 @@ struct ind_rules {
     char **units;          /* every unit some row takes */
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
-    marker *part, *whole, *scope, *narrow;
+    marker *part, *whole, *scope, *narrow, *link;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
-    size_t ninstead, nnarrow;
+    size_t ninstead, nnarrow, nlink;
     uint32_t *mark_cp;     /* the first characters of the markers */
     size_t nmark_first;
     uint8_t mark_low[256]; /* some marker starts with a character of this low byte */
@@ -159,6 +159,7 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->whole, r->nwhole);
         free_markers(r->scope, r->nscope);
         free_markers(r->narrow, r->nnarrow);
+        free_markers(r->link, r->nlink);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
@@ -319,6 +320,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             add_marker(&r->scope, &r->nscope, row->field[1], row->field[2]);
         } else if (!strcmp(kind, "narrow")) {
             add_marker(&r->narrow, &r->nnarrow, row->field[1], NULL);
+        } else if (!strcmp(kind, "link")) {
+            add_marker(&r->link, &r->nlink, row->field[1], NULL);
         } else if (!strcmp(kind, "instead") && row->nfield >= 3) {
             if (ind_find(r, row->field[2]) < 0) {
                 err = tmpl_error(&tf, row, "unknown indicator '%s'", row->field[2]);
@@ -330,7 +333,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead)", kind);
+                                       "class, part, whole, scope, narrow, instead, link)", kind);
             goto out;
         }
     }
@@ -718,15 +721,16 @@ static int wider_scope(const marker_index *scope, const loc_result *loc, size_t 
 }
 
 /* Does a word ending at @p b stand right before a figure at @p at, with at
- * most a linking character between (志愿者45名, 岗位达300个)? */
-static int adjacent(const char *s, size_t b, size_t at)
+ * most a linking word between (志愿者45名, 岗位达300个)? */
+static int adjacent(const ind_rules *r, const char *s, size_t b, size_t at)
 {
-    static const char *const link[] = { "约", "近", "超", "达", "逾", "共", "有" };
     if (b == at)
         return 1;
-    for (size_t i = 0; i < sizeof(link) / sizeof(*link); i++)
-        if (b + 3 == at && !memcmp(s + b, link[i], 3))
+    for (size_t i = 0; i < r->nlink; i++) {
+        size_t wl = strlen(r->link[i].word);
+        if (b + wl == at && !memcmp(s + b, r->link[i].word, wl))
             return 1;
+    }
     return 0;
 }
 
@@ -844,7 +848,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 else
                     hi = mid;
             }
-            if (lo > 0 && h[lo - 1].a >= ga && adjacent(doc->s, h[lo - 1].b, at)) {
+            if (lo > 0 && h[lo - 1].a >= ga && adjacent(r, doc->s, h[lo - 1].b, at)) {
                 const hit *x = &h[lo - 1];
                 other += score_span(r, x, 1, x->a, x->b, r->level_weight[LV_NOUN], f->category,
                                     1, noun);
