@@ -190,6 +190,8 @@ static const struct {
     { "120名志愿者定期陪伴独居老人。", "120名=governance.volunteers" },
     { "组织大学生志愿者45名为儿童辅导功课。", "45名=governance.volunteers" },
     { "志愿者累计服务时长2.1万小时。", "2.1万小时=-" },
+    /* volunteers counted in person-times are volunteer services */
+    { "活动期间,参与的志愿者达600多人次。", "600多人次=governance.volunteer_services" },
     /* examples before 等 say less than what follows */
     { "开展理发、义诊、文艺演出等志愿服务活动56次。", "56次=governance.volunteer_services" },
     { "通过书法、剪纸等兴趣课堂,开展老年课程120节。", "120节=elderly.activities" },
