@@ -11,6 +11,11 @@
  * the same clause and after its previous figure: 每日服务儿童约100人 and
  * 每月为80岁以上老人补贴餐费50元 yes, 利用每日课后服务时间开展…20余类 no. */
 #define PERIOD_WINDOW 48
+/* How far before a bare magnitude its word for people may stand, in bytes
+ * (12 characters). */
+#define PEOPLE_BEFORE 36
+/* ...with at most a linking verb between it and the number (达到, 超过) */
+#define PEOPLE_GAP 12
 /* How far after a figure its period may stand, in bytes (8 characters). */
 #define PERIOD_AFTER 24
 /* Longest indicator phrase, in code points. */
@@ -42,8 +47,8 @@ struct extract_rules {
     size_t nquals;
     word_map *periods;
     size_t nperiods;
-    char **lead, **stop, **tail;
-    size_t nlead, nstop, ntail;
+    char **lead, **stop, **tail, **people;
+    size_t nlead, nstop, ntail, npeople;
     pcre2_code **status;
     size_t nstatus;
     pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
@@ -51,7 +56,7 @@ struct extract_rules {
     exclusion *excl;
     size_t nexcl;
     pcre2_code *figure;
-    uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_mag, g_unit, g_q2;
+    uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_mag, g_unit, g_bare, g_q2;
     pcre2_match_data *md;
     const extract_rules *parent; /* a fork shares the parent's rules */
 };
@@ -93,6 +98,7 @@ void extract_rules_free(extract_rules *r)
     free_strv(r->lead, r->nlead);
     free_strv(r->stop, r->nstop);
     free_strv(r->tail, r->ntail);
+        free_strv(r->people, r->npeople);
     for (size_t i = 0; i < r->nstatus; i++)
         pcre2_code_free(r->status[i]);
     free(r->status);
@@ -319,17 +325,20 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
         r->lead = xcalloc(tf.nrows, sizeof(char *));
         r->stop = xcalloc(tf.nrows, sizeof(char *));
         r->tail = xcalloc(tf.nrows, sizeof(char *));
+        r->people = xcalloc(tf.nrows, sizeof(char *));
         for (size_t i = 0; i < tf.nrows; i++) {
             tmpl_row *row = &tf.rows[i];
             if (row->nfield < 2 || (strcmp(row->field[0], "lead") && strcmp(row->field[0], "stop") &&
-                                    strcmp(row->field[0], "tail"))) {
-                err = tmpl_error(&tf, row, "expected 'lead', 'stop' or 'tail', a TAB and a word");
+                                    strcmp(row->field[0], "tail") && strcmp(row->field[0], "people"))) {
+                err = tmpl_error(&tf, row, "expected 'lead', 'stop', 'tail' or 'people', a TAB and a word");
                 break;
             }
             if (!strcmp(row->field[0], "lead"))
                 r->lead[r->nlead++] = xstrdup(row->field[1]);
             else if (!strcmp(row->field[0], "stop"))
                 r->stop[r->nstop++] = xstrdup(row->field[1]);
+            else if (!strcmp(row->field[0], "people"))
+                r->people[r->npeople++] = xstrdup(row->field[1]);
             else
                 r->tail[r->ntail++] = xstrdup(row->field[1]);
         }
@@ -390,8 +399,17 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     sb_addstr(&pat, "))?(?<mid>");
     qual_alternation(r, &pat, "mid");
     /* a magnitude may follow the qualifier: 180余万元 */
-    sb_addstr(&pat, ")?(?<mag>[百千万亿萬億]+)?\\s?(?<unit>");
+    sb_addstr(&pat, ")?(?<mag>[百千万亿萬億]+)?\\s?(?:(?<unit>");
     sb_add(&pat, units.buf, units.len);
+    /* 老年人口163.76万, 超35万 and 32.27万劳动力 count people without a
+     * measure word: a number in 万 or 亿 that ends its phrase or stands
+     * before a word for people (words.tsv people) */
+    sb_addstr(&pat, ")|(?<bare>(?<=[万亿萬億])(?:(?![\\x{4E00}-\\x{9FFF}0-9.])");
+    for (size_t i = 0; i < r->npeople; i++) {
+        sb_addstr(&pat, i ? "|" : "|(?=");
+        rx_quote(&pat, r->people[i]);
+    }
+    sb_addstr(&pat, r->npeople ? ")))" : "))");
     sb_addstr(&pat, ")(?<q2>");
     qual_alternation(r, &pat, "after");
     sb_addstr(&pat, ")?)");
@@ -409,6 +427,7 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     GROUP(mid);
     GROUP(mag);
     GROUP(unit);
+    GROUP(bare);
     GROUP(q2);
 #undef GROUP
     r->md = pcre2_match_data_create_from_pattern(r->figure, NULL);
@@ -783,6 +802,37 @@ static ls_status detect_status(const extract_rules *r, const text_doc *doc, size
     return st;
 }
 
+/* What a bare magnitude counts when the phrase names people (unit_def's
+ * first fields: form, unit, class). */
+static const unit_def people_unit = { (char *)"", (char *)"人", (char *)"people", 1 };
+
+/*
+ * Does a word for people (words.tsv people) end at most PEOPLE_GAP bytes
+ * before s[fa] in its clause, or start at s[fb]? 老年人163.76万,
+ * 志愿者人数超35万, 32.27万劳动力.
+ */
+static int people_near(const extract_rules *r, const text_doc *doc, size_t lstart, size_t fa,
+                       size_t fb, size_t lend)
+{
+    size_t limit = fa > lstart + PEOPLE_BEFORE ? fa - PEOPLE_BEFORE : lstart, from = fa;
+    while (from > limit) { /* back to the clause's start, at most PEOPLE_BEFORE */
+        size_t p = utf8_prev(doc->s, from);
+        if (p < limit || doc->s[p] == ',' || doc->s[p] == ';' || !strncmp(doc->s + p, "。", 3))
+            break;
+        from = p;
+    }
+    for (size_t k = 0; k < r->npeople; k++) {
+        size_t wl = strlen(r->people[k]);
+        if (fb + wl <= lend && !memcmp(doc->s + fb, r->people[k], wl))
+            return 1;
+        /* ending at most PEOPLE_GAP bytes before: 户籍人口达到130万 */
+        for (size_t e = fa; e >= from + wl && e + PEOPLE_GAP >= fa; e--)
+            if (!memcmp(doc->s + e - wl, r->people[k], wl))
+                return 1;
+    }
+    return 0;
+}
+
 void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out)
 {
     span_list excl = { NULL, 0, 0, NULL };
@@ -818,8 +868,16 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
                         num_magnitude(r->nt, doc->s + a, b - a, &nv.value))
                         continue;
                 }
-                group(r, r->g_unit, &ua, &ub);
-                u = lookup_unit(r, doc->s + ua, ub - ua);
+                if (group(r, r->g_bare, &ua, &ub)) {
+                    /* no measure word: people only where the phrase says
+                     * so, before the number or right after it */
+                    if (!people_near(r, doc, l->start, fa, fb, l->end))
+                        continue;
+                    u = &people_unit;
+                } else {
+                    group(r, r->g_unit, &ua, &ub);
+                    u = lookup_unit(r, doc->s + ua, ub - ua);
+                }
                 if (!u)
                     continue;
                 if (nv.word && !group(r, r->g_n2, &a, &b))

@@ -101,6 +101,13 @@ static const struct {
     { "一份套餐只要8块钱。", "8|元|exact" },
     { "提供三种助浴方式。", "3|种|exact" },
     { "全村种植果树200棵。", "" },
+    /* a number in 万 with no measure word counts people where a word
+     * for people stands right before it or right after it */
+    { "全县60岁以上户籍老年人口达21.4万。", "214000|人|exact" },
+    { "注册志愿者人数超过12万,", "120000|人|over" },
+    { "全区2.6万职工参加了培训。", "26000|人|exact" },
+    { "老人们一年在食堂吃掉1.2万。", "" },
+    { "建成绿地3万平方米。", "" },
     /* a period after the counted noun, in the figure's clause */
     { "如今有260多名老人每天到食堂用餐。", "260|名|over|日" },
     { "共有80名老人参加,每天下午活动。", "80|名|exact" },
