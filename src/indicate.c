@@ -790,6 +790,8 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         ga = i && v[i - 1].end > ca && v[i - 1].end <= f->start ? v[i - 1].end : ca;
         gb = i + 1 < n && v[i + 1].start < cb && v[i + 1].start >= f->end ? v[i + 1].start : cb;
         sp[i].ga = ga;
+        if (!memchr(ok, 1, r->ndef))
+            continue; /* no row takes its unit and period: nothing to weigh */
         {
             /* the head of the noun is the word nearest the figure: the last
              * of 义诊共出动医护人员131人, the first of 120名志愿者陪伴独居老人 */
