@@ -280,7 +280,8 @@ static size_t examples_end(const text_doc *doc, size_t ca, size_t fa)
     return end;
 }
 
-void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v, size_t n)
+void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v, size_t n,
+                      const text_context *ctx)
 {
     hit *h = NULL;
     size_t nh = find_hits(r, doc->s, doc->len, &h);
@@ -335,8 +336,13 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
         }
         for (int c = 0; c < CAT_MAX; c++)
             score[c] = prior[c] + line_scores[li].score[c];
-        text_span(doc, f->start, 1, &ca, &cb);
-        text_span(doc, f->start, 0, &sa, &sb);
+        if (ctx) {
+            ca = ctx[i].clause_start, cb = ctx[i].clause_end;
+            sa = ctx[i].sentence_start, sb = ctx[i].sentence_end;
+        } else {
+            text_span(doc, f->start, 1, &ca, &cb);
+            text_span(doc, f->start, 0, &sa, &sb);
+        }
         ex = examples_end(doc, ca, f->start);
         score_span(r, h, nh, ca, ex, r->level_weight[LV_EXAMPLES], score, seen);
         score_span(r, h, nh, ex, cb, r->level_weight[LV_CLAUSE], score, seen);

@@ -28,8 +28,12 @@ void classify_rules_free(classify_rules *r);
  */
 classify_rules *classify_rules_fork(const classify_rules *r);
 
-/** Set the category of figures v[0..n) found in @p doc. */
-void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v, size_t n);
+/**
+ * Set the category of figures v[0..n) found in @p doc; @p ctx, when not
+ * NULL, holds their clauses and sentences (extract's figure_list.ctx).
+ */
+void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v, size_t n,
+                      const text_context *ctx);
 
 /** Category of a bare phrase (no context), for tests and corrections. */
 ls_category classify_phrase(const classify_rules *r, const char *text);

@@ -128,7 +128,15 @@ void figure_list_release(figure_list *l)
     for (size_t i = 0; i < l->n; i++)
         ls_figure_release(&l->v[i]);
     free(l->v);
+    free(l->ctx);
     memset(l, 0, sizeof(*l));
+}
+
+void figure_list_drop_context(figure_list *l)
+{
+    free(l->ctx);
+    l->ctx = NULL;
+    l->ctx_alloc = 0;
 }
 
 /* One alternation of a template's patterns (its rows' first fields), for
@@ -961,6 +969,8 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             else
                 f.sentence = ls_shared_new(doc->s + sa, sb - sa);
             ALLOC_GROW(out->v, out->n + 1, out->alloc);
+            ALLOC_GROW(out->ctx, out->n + 1, out->ctx_alloc);
+            out->ctx[out->n] = (text_context){ ca, cb, sa, sb };
             out->v[out->n++] = f;
         }
     }

@@ -37,9 +37,14 @@ extract_rules *extract_rules_fork(const extract_rules *r);
 typedef struct {
     ls_figure *v;
     size_t n, alloc;
+    text_context *ctx; /**< ctx[i]: v[i]'s clause and sentence, while the
+                            article's stages run (extract fills it); or NULL */
+    size_t ctx_alloc;
 } figure_list;
 
 void figure_list_release(figure_list *l);
+/** Free the list's ctx once the stages that read it have run. */
+void figure_list_drop_context(figure_list *l);
 
 /** Append the figures of @p doc, in text order, to @p out. */
 void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out);

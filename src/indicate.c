@@ -741,7 +741,7 @@ static int rounder(double t, double b)
 }
 
 void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, ls_figure *v,
-                size_t n)
+                size_t n, const text_context *ctx)
 {
     hit *h = NULL;
     marker_index part = { NULL, 0, 0 }, whole = { NULL, 0, 0 }, scope = { NULL, 0, 0 };
@@ -771,14 +771,21 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         memset(noun, 0, r->ndef * sizeof(*noun));
         memset(neg, 0, r->ndef * sizeof(*neg));
         memset(score, 0, r->ndef * sizeof(*score));
-        /* figures of one clause or sentence share it: look once */
-        if (i && f->start >= sp[i - 1].ca && f->start < sp[i - 1].cb) {
+        /* extract found them; else figures of one clause or sentence
+         * share it: look once */
+        if (ctx) {
+            ca = ctx[i].clause_start;
+            cb = ctx[i].clause_end;
+        } else if (i && f->start >= sp[i - 1].ca && f->start < sp[i - 1].cb) {
             ca = sp[i - 1].ca;
             cb = sp[i - 1].cb;
         } else {
             text_span(doc, f->start, 1, &ca, &cb);
         }
-        if (i && f->start >= sp[i - 1].sa && f->start < sp[i - 1].sb) {
+        if (ctx) {
+            sa = ctx[i].sentence_start;
+            sb = ctx[i].sentence_end;
+        } else if (i && f->start >= sp[i - 1].sa && f->start < sp[i - 1].sb) {
             sa = sp[i - 1].sa;
             sb = sp[i - 1].sb;
         } else {

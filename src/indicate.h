@@ -82,9 +82,9 @@ int ind_class_of(const ind_rules *r, const char *unit);
 /**
  * Set the indicator (ls_figure.ind) of figures v[0..n) found in @p doc,
  * an article about @p loc. Call after classify_figures(): the category
- * breaks ties.
+ * breaks ties. @p ctx, when not NULL, holds their clauses and sentences.
  */
 void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, ls_figure *v,
-                size_t n);
+                size_t n, const text_context *ctx);
 
 #endif

@@ -101,7 +101,7 @@ static void process(const run_rules *rr, run_article *a, const char *data, size_
 
     loc_resolve(rr->gaz, &doc, &a->loc);
     extract_figures(rr->extract, &doc, &a->figs);
-    classify_figures(rr->classify, &doc, a->figs.v, a->figs.n);
+    classify_figures(rr->classify, &doc, a->figs.v, a->figs.n, a->figs.ctx);
     for (size_t i = 0; i < a->figs.n; i++) {
         ls_figure *f = &a->figs.v[i];
         const ls_figure *prev = i ? &a->figs.v[i - 1] : NULL;
@@ -114,7 +114,8 @@ static void process(const run_rules *rr, run_article *a, const char *data, size_
             free(place);
         }
     }
-    ind_assign(rr->indicate, &doc, &a->loc, a->figs.v, a->figs.n);
+    ind_assign(rr->indicate, &doc, &a->loc, a->figs.v, a->figs.n, a->figs.ctx);
+    figure_list_drop_context(&a->figs); /* what the stages shared */
     info("%s: %s, %s (%s), %zu figures", a->name, doc.encoding, a->loc.name, a->loc.code,
          a->figs.n);
     text_release(&doc);

@@ -102,4 +102,10 @@ size_t text_line_at(const text_doc *doc, size_t pos);
  */
 void text_span(const text_doc *doc, size_t pos, int clause, size_t *start, size_t *end);
 
+/** A figure's clause and sentence, as text_span() finds them: looked up
+ * once by extract and handed to the stages after it. */
+typedef struct {
+    size_t clause_start, clause_end, sentence_start, sentence_end;
+} text_context;
+
 #endif

@@ -39,7 +39,7 @@ static char *categories(const char *text)
 
     assert_int_equal(text_read(&doc, tr, text, strlen(text), &why), LS_OK);
     extract_figures(er, &doc, &figs);
-    classify_figures(cr, &doc, figs.v, figs.n);
+    classify_figures(cr, &doc, figs.v, figs.n, figs.ctx);
     for (size_t i = 0; i < figs.n; i++)
         sb_addf(&out, "%s%s", i ? "," : "", ls_category_id(figs.v[i].category));
     figure_list_release(&figs);

@@ -251,8 +251,8 @@ static void run_page(const char *page, const loc_result *loc, text_doc *doc, fig
     memset(&none, 0, sizeof(none));
     assert_int_equal(text_read(doc, tr, page, strlen(page), &why), LS_OK);
     extract_figures(er, doc, figs);
-    classify_figures(cr, doc, figs->v, figs->n);
-    ind_assign(ir, doc, loc ? loc : &none, figs->v, figs->n);
+    classify_figures(cr, doc, figs->v, figs->n, figs->ctx);
+    ind_assign(ir, doc, loc ? loc : &none, figs->v, figs->n, figs->ctx);
     sb_release(&why);
 }
 
