@@ -108,6 +108,9 @@ static const struct {
     { "全区2.6万职工参加了培训。", "26000|人|exact" },
     { "老人们一年在食堂吃掉1.2万。", "" },
     { "建成绿地3万平方米。", "" },
+    /* a vague count is no figure, unless 余 makes it a bound */
+    { "招聘会吸引上万余人入场。", "10000|人|over" },
+    { "上千名群众前来观看。", "" },
     /* a period after the counted noun, in the figure's clause */
     { "如今有260多名老人每天到食堂用餐。", "260|名|over|日" },
     { "共有80名老人参加,每天下午活动。", "80|名|exact" },
@@ -322,7 +325,7 @@ static void run_case(size_t i)
 {
     text_doc doc;
     strbuf why = STRBUF_INIT;
-    figure_list figs = { NULL, 0, 0 };
+    figure_list figs = { NULL, 0, 0, NULL, 0 };
     char exp[512], *save = NULL, *one;
     size_t k = 0;
     int before = failures;
