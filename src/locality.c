@@ -55,6 +55,12 @@ struct gazetteer {
     uint8_t *pair_begin; /* bit set: the first two characters of a name */
     double w_title, w_source, w_body, w_alias, descend;
     char *unknown;
+    /* words by which a story names its own division (全市, 我县), each
+     * with the name ending of the divisions it stands for */
+    struct self_word {
+        char *ending, *word;
+    } *self;
+    size_t nself;
 };
 
 static const char *st_key(const gazetteer *g, int kind, uint32_t i, size_t *len)
@@ -118,6 +124,11 @@ void gaz_free(gazetteer *g)
     free(g->pair_start);
     free(g->pair_begin);
     free(g->unknown);
+    for (size_t i = 0; i < g->nself; i++) {
+        free(g->self[i].ending);
+        free(g->self[i].word);
+    }
+    free(g->self);
     free(g);
 }
 
@@ -298,7 +309,7 @@ static ls_error load_places(gazetteer *g, const char *tdir)
     tmpl_file tf;
     ls_error err = tmpl_load(&tf, tdir, "places.tsv", 2);
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    size_t aalloc = 0, falloc = 0, nwords = 0;
+    size_t aalloc = 0, falloc = 0, nwords = 0, salloc = 0;
     const char **words = NULL; /* short forms that are ordinary words */
 
     g->w_title = 3, g->w_source = 2, g->w_body = 1, g->w_alias = 0.5, g->descend = 0.6;
@@ -315,6 +326,12 @@ static ls_error load_places(gazetteer *g, const char *tdir)
         } else if (!strcmp(row->field[0], "unknown")) {
             free(g->unknown);
             g->unknown = xstrdup(row->field[1]);
+        } else if (!strcmp(row->field[0], "self") && row->nfield >= 3) {
+            for (int f = 2; f < row->nfield; f++) {
+                ALLOC_GROW(g->self, g->nself + 1, salloc);
+                g->self[g->nself].ending = xstrdup(row->field[1]);
+                g->self[g->nself++].word = xstrdup(row->field[f]);
+            }
         } else if (!strcmp(row->field[0], "descend")) {
             g->descend = strtod(row->field[1], NULL);
         } else if (!strcmp(row->field[0], "weight") && row->nfield >= 3) {
@@ -859,6 +876,44 @@ static uint32_t holder(const gazetteer *g, uint32_t nd, const mention *m)
     return NONE;
 }
 
+/* The first self entry with this ending: entries are counted per ending. */
+static int self_index(const gazetteer *g, const char *ending)
+{
+    for (size_t i = 0; i < g->nself; i++)
+        if (!strcmp(g->self[i].ending, ending))
+            return (int)i;
+    return -1;
+}
+
+/* The self ending a division's name ends with, the longest one (社区, not
+ * 区), as the index of its first entry; -1 for none. */
+static int self_ending(const gazetteer *g, uint32_t nd)
+{
+    const char *nm = NODE_NAME(g, nd);
+    size_t len = g->n[nd].name_len, best_len = 0;
+    int best = -1;
+    for (size_t i = 0; i < g->nself; i++) {
+        size_t el = strlen(g->self[i].ending);
+        if (el > best_len && el <= len && !memcmp(nm + len - el, g->self[i].ending, el)) {
+            best = self_index(g, g->self[i].ending);
+            best_len = el;
+        }
+    }
+    return best;
+}
+
+static size_t count_word(const char *s, size_t len, const char *w)
+{
+    size_t n = 0, wl = strlen(w);
+    const char *p;
+    while (s && wl && (p = memmem(s, len, w, wl))) {
+        n++;
+        len -= (size_t)(p - s) + wl;
+        s = p + wl;
+    }
+    return n;
+}
+
 static void resolve(const gazetteer *g, const char *title, size_t tlen, const char *body,
                     size_t blen, const char *source, const char *kicker, loc_result *out)
 {
@@ -867,6 +922,7 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
     size_t nm = 0, malloc_ = 0;
     uint32_t pick = NONE;
     const mention *ambiguous = NULL, *title_ambiguous = NULL;
+    size_t *self_count = xcalloc(g->nself + 1, sizeof(*self_count));
 
     memset(out, 0, sizeof(*out));
     if (title) {
@@ -891,6 +947,11 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
     if (kicker)
         scan(g, kicker, strlen(kicker), g->w_source, 0, &l);
     settle(g, &l);
+    for (size_t i = 0; i < g->nself; i++) {
+        int e = self_index(g, g->self[i].ending);
+        self_count[e] += count_word(title, tlen, g->self[i].word) +
+                         count_word(body, blen, g->self[i].word);
+    }
 
     /* the most specific place named in the title's head; else in the
      * whole title, and then, if the head names a place with namesakes,
@@ -955,17 +1016,27 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
                         cur = i;
             for (;;) {
                 size_t best = (size_t)-1;
+                double own;
                 for (size_t i = 0; i < nm; i++)
                     if (g->n[mv[i].node].parent == mv[cur].node &&
                         (best == (size_t)-1 || mv[i].mass > mv[best].mass))
                         best = i;
+                if (best == (size_t)-1)
+                    break;
+                /* 全市 and 我市 name the story's own city: they count for
+                 * the place they stop at, the deepest of that ending */
+                own = mv[cur].direct;
+                {
+                    int e = self_ending(g, mv[cur].node);
+                    if (e >= 0 && self_ending(g, mv[best].node) != e)
+                        own += self_count[e] * g->w_body;
+                }
                 /* the child must hold most of what is mentioned below its
                  * parent, and at least as much as the parent itself: a
                  * county named eight times is not about the one community
                  * it names once */
-                if (best == (size_t)-1 ||
-                    mv[best].mass < g->descend * (mv[cur].mass - mv[cur].direct) ||
-                    mv[best].mass < mv[cur].direct)
+                if (mv[best].mass < g->descend * (mv[cur].mass - mv[cur].direct) ||
+                    mv[best].mass < own)
                     break;
                 cur = best;
             }
@@ -989,6 +1060,7 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
     }
     if (ambiguous && pick == NONE)
         candidates_of(g, ambiguous, out);
+    free(self_count);
     free(mv);
     free(l.v);
 }

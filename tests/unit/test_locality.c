@@ -222,6 +222,29 @@ static void test_street_community_pair(void **state)
     expect(NULL, "城关街道新风社区新建助餐点2个。", "210283001002", "新风社区");
 }
 
+/* 全市 and 我市 are the story's own city: a city's story that visits one
+ * community stays the city's, and a county-level city's 全市 is that city,
+ * not the prefecture above it. */
+static void test_self_reference(void **state)
+{
+    (void)state;
+    expect(NULL,
+           "长春市召开助餐现场会。会议在宽城区团山街道幸福社区举行，幸福社区食堂每天供餐。"
+           "长春市民政局介绍，全市建成食堂300个，全市老人受益，我市老年人口占比上升。",
+           "2201", "长春市");
+    /* without the self references the same story is the community's */
+    expect(NULL,
+           "长春市召开助餐现场会。会议在宽城区团山街道幸福社区举行，幸福社区食堂每天供餐。"
+           "长春市民政局介绍，食堂建成300个，老人受益，老年人口占比上升。",
+           "220103008", NULL);
+    expect(NULL,
+           "吉林市桦甸市召开助餐现场会，桦甸市民政局介绍，全市建成食堂30个，全市老人受益。",
+           "220282", "桦甸市");
+    /* 全社区 is the community's, not a district's (区) */
+    expect(NULL, "宽城区团山街道幸福社区开展活动，全社区300户参加，宽城区民政局到场。",
+           "220103008", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_city_district),
         cmocka_unit_test(test_city_zone),
         cmocka_unit_test(test_street_community_pair),
+        cmocka_unit_test(test_self_reference),
     };
     return cmocka_run_group_tests_name("locality", tests, setup, teardown);
 }
