@@ -612,6 +612,21 @@ static char *warnings_text(const report *r, const run_article *a)
     return sb.len ? sb_detach(&sb, NULL) : (sb_release(&sb), NULL);
 }
 
+/* Why an article could not be read, in the workbook's language; the
+ * message on stderr names the file and the detail. */
+static const char *error_text(report *r, const run_article *a)
+{
+    static const char *const error_key[LS_ERR_MAX] = {
+        [LS_ERR_IO] = "error.io",         [LS_ERR_EMPTY] = "error.empty",
+        [LS_ERR_BINARY] = "error.binary", [LS_ERR_ENCODING] = "error.encoding",
+        [LS_ERR_TOO_LARGE] = "error.too_large",
+    };
+    const char *key = (unsigned)a->err < LS_ERR_MAX ? error_key[a->err] : NULL;
+    if (r->opt->english)
+        return a->why;
+    return L(r, key ? key : "error.other");
+}
+
 static void put_time(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, long long t)
 {
     char buf[32];
@@ -639,7 +654,7 @@ static void write_sources(report *r, lxw_worksheet *ws)
         const run_article *a = &set->v[i];
         put(r, ws, row, 0, a->name, NULL);
         if (a->err) {
-            put(r, ws, row, 12, a->why, NULL);
+            put(r, ws, row, 12, error_text(r, a), NULL);
             continue;
         }
         put(r, ws, row, 1, a->title, NULL);
@@ -691,15 +706,7 @@ static void write_review(report *r, lxw_worksheet *ws)
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
         if (a->err) {
-            /* the error in the workbook's language; the message, which
-             * names the file, is on stderr */
-            static const char *const error_key[LS_ERR_MAX] = {
-                [LS_ERR_IO] = "error.io",           [LS_ERR_EMPTY] = "error.empty",
-                [LS_ERR_BINARY] = "error.binary",   [LS_ERR_ENCODING] = "error.encoding",
-                [LS_ERR_TOO_LARGE] = "error.too_large",
-            };
-            const char *key = (unsigned)a->err < LS_ERR_MAX ? error_key[a->err] : NULL;
-            review_row(r, ws, &row, "review.failed", a->name, key ? L(r, key) : ls_strerror(a->err),
+            review_row(r, ws, &row, "review.failed", a->name, error_text(r, a),
                        r->opt->english ? a->why : a->path);
             continue;
         }

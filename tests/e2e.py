@@ -440,6 +440,58 @@ def test_english(binary, tmp):
           wb.sheetnames)
 
 
+# What may stay in Latin letters in a Chinese workbook: proper names (the
+# program, file formats and encodings), the CSV's identifiers (catalogue
+# and category ids, which staff match against the exports), file names and
+# addresses, and what the articles themselves wrote (quoted in evidence).
+PROPER_NAMES = {"locstat", "CSV", "csv", "UTF", "GB18030", "GBK", "Big5", "LE", "BE", "BOM"}
+CATEGORY_IDS = set(CATEGORY_SHEETS)
+
+
+def latin_words(text):
+    text = re.sub(r"https?://\S+|(?:/[\w.-]+)+/?|[\w.-]+\.(?:txt|tsv|csv|xlsx)\b", " ", text)
+    return re.findall(r"[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]", text)
+
+
+def test_workbook_language(binary, shared, tmp):
+    """Every cell and comment of every sheet of a Chinese workbook, on real
+    pages with failures, namesakes and a place outside the table."""
+    d = os.path.join(tmp, "lang")
+    shutil.copytree(os.path.join(shared, "dev", "articles"), d)
+    for name in sorted(os.listdir("seeds")):
+        if name.endswith(".txt"):
+            shutil.copy(os.path.join("seeds", name), d)
+    open(os.path.join(d, "empty.txt"), "wb").close()
+    open(os.path.join(d, "image.txt"), "wb").write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    open(os.path.join(d, "nowhere.txt"), "w", encoding="utf-8").write("社区活动\n社区组织志愿者服务老人30人次。\n")
+    open(os.path.join(d, "twice.txt"), "w", encoding="utf-8").write("渤海街道开展敬老活动\n街道走访老人12户。\n")
+    quoted = set()
+    for name in os.listdir(d):
+        with open(os.path.join(d, name), "rb") as f:
+            quoted.update(latin_words(f.read().decode("utf-8", "replace")))
+    out = os.path.join(tmp, "lang.xlsx")
+    rc, err = run(binary, ["-q", "-o", out, d])
+    wb = openpyxl.load_workbook(out)
+    allowed = PROPER_NAMES | CATEGORY_IDS | catalogue_ids() | quoted
+    english, seen = [], 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                for v in (c.value, c.comment.text if c.comment else None):
+                    if not isinstance(v, str):
+                        continue
+                    seen += 1
+                    bad = [w for w in latin_words(v) if w not in allowed]
+                    if bad:
+                        english.append((ws.title, c.coordinate, bad[:3], v[:60]))
+    review = [r[0] for r in wb["待核"].iter_rows(min_row=3, values_only=True) if r[0]]
+    check("language: the run reports failures and places to review",
+          rc == 2 and "文章未能读取" in review and "地区未识别" in review and "地区有歧义" in review,
+          (rc, review[:8], err[-300:]))
+    check("language: no English word in any cell or comment of the Chinese workbook (%d read)" % seen,
+          seen > 1000 and not english, english[:5])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/locstat")
@@ -459,6 +511,7 @@ def main():
         test_scale(binary, tmp)
         test_grouped_by_locality(binary, tmp)
         test_english(binary, tmp)
+        test_workbook_language(binary, a.shared, tmp)
     return finish("e2e")
 
 
