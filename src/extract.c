@@ -47,8 +47,8 @@ struct extract_rules {
     size_t nquals;
     word_map *periods;
     size_t nperiods;
-    char **lead, **stop, **tail, **people;
-    size_t nlead, nstop, ntail, npeople;
+    char **lead, **stop, **tail, **people, **counter;
+    size_t nlead, nstop, ntail, npeople, ncounter;
     pcre2_code **status;
     size_t nstatus;
     pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
@@ -99,6 +99,7 @@ void extract_rules_free(extract_rules *r)
     free_strv(r->stop, r->nstop);
     free_strv(r->tail, r->ntail);
         free_strv(r->people, r->npeople);
+        free_strv(r->counter, r->ncounter);
     for (size_t i = 0; i < r->nstatus; i++)
         pcre2_code_free(r->status[i]);
     free(r->status);
@@ -334,11 +335,14 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
         r->stop = xcalloc(tf.nrows, sizeof(char *));
         r->tail = xcalloc(tf.nrows, sizeof(char *));
         r->people = xcalloc(tf.nrows, sizeof(char *));
+        r->counter = xcalloc(tf.nrows, sizeof(char *));
         for (size_t i = 0; i < tf.nrows; i++) {
             tmpl_row *row = &tf.rows[i];
             if (row->nfield < 2 || (strcmp(row->field[0], "lead") && strcmp(row->field[0], "stop") &&
-                                    strcmp(row->field[0], "tail") && strcmp(row->field[0], "people"))) {
-                err = tmpl_error(&tf, row, "expected 'lead', 'stop', 'tail' or 'people', a TAB and a word");
+                                    strcmp(row->field[0], "tail") && strcmp(row->field[0], "people") &&
+                                    strcmp(row->field[0], "counter"))) {
+                err = tmpl_error(&tf, row,
+                                 "expected 'lead', 'stop', 'tail', 'people' or 'counter', a TAB and a word");
                 break;
             }
             if (!strcmp(row->field[0], "lead"))
@@ -347,6 +351,8 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
                 r->stop[r->nstop++] = xstrdup(row->field[1]);
             else if (!strcmp(row->field[0], "people"))
                 r->people[r->npeople++] = xstrdup(row->field[1]);
+            else if (!strcmp(row->field[0], "counter"))
+                r->counter[r->ncounter++] = xstrdup(row->field[1]);
             else
                 r->tail[r->ntail++] = xstrdup(row->field[1]);
         }
@@ -376,7 +382,12 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     {
         strbuf mid = STRBUF_INIT;
         qual_alternation(r, &mid, "mid");
-        /* a bare magnitude only before 余/多: 百余名 is a count, 千家 a word */
+        /* a bare magnitude only before 余/多 or a counter of people: 百余名
+         * and 千名 are counts, 千家 and 百年 words */
+        for (size_t i = 0; i < r->ncounter; i++) {
+            sb_addch(&mid, '|');
+            rx_quote(&mid, r->counter[i]);
+        }
         sb_addf(&num,
                 "(?:(?<![0-9.A-Za-z])(?<![0-9],)[0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?[%s]*"
                 "|(?<![%s])[%s][%s]*|(?<![%s])[百千万亿](?=%s))",
@@ -871,9 +882,10 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             } else {
                 group(r, r->g_n1, &a, &b);
                 if (num_parse(r->nt, doc->s + a, b - a, &nv)) {
+                    /* a bare magnitude, which the pattern lets stand only
+                     * before 余/多 or a counter of people: 百余名, 千名 */
                     memset(&nv, 0, sizeof(nv));
-                    if (!group(r, r->g_mid, &ua, &ub) ||
-                        num_magnitude(r->nt, doc->s + a, b - a, &nv.value))
+                    if (num_magnitude(r->nt, doc->s + a, b - a, &nv.value))
                         continue;
                 }
                 if (group(r, r->g_bare, &ua, &ub)) {

@@ -111,6 +111,12 @@ static const struct {
     /* a vague count is no figure, unless 余 makes it a bound */
     { "招聘会吸引上万余人入场。", "10000|人|over" },
     { "上千名群众前来观看。", "" },
+    /* a bare 百, 千 or 万 counts before a counter of people, and is a word
+     * before anything else */
+    { "为百名困难老人送去慰问品。", "100|名|exact" },
+    { "组织千位医生下乡义诊。", "1000|位|exact" },
+    { "把温暖送进千家万户。", "" },
+    { "这家百年老店每天供餐。", "" },
     /* a period after the counted noun, in the figure's clause */
     { "如今有260多名老人每天到食堂用餐。", "260|名|over|日" },
     { "共有80名老人参加,每天下午活动。", "80|名|exact" },
