@@ -172,7 +172,10 @@ static int by_length_desc(const void *a, const void *b)
 }
 
 /* An alternation of the words, longest first, each optionally guarded. */
-static void alternation(strbuf *sb, char **words, char **guards, size_t n)
+/* Words longest first, each with its guard: the characters that must not
+ * follow it, unless they begin one of the words of @p unless (3家长者食堂
+ * is three canteens; 3家长 would be parents). */
+static void alternation(strbuf *sb, char **words, char **guards, char **unless, size_t n)
 {
     char **sorted = xmalloc(n * sizeof(*sorted));
     memcpy(sorted, words, n * sizeof(*sorted));
@@ -187,7 +190,23 @@ static void alternation(strbuf *sb, char **words, char **guards, size_t n)
             for (k = 0; k < n && words[k] != sorted[i]; k++)
                 ;
             if (guards[k] && *guards[k]) {
-                sb_addstr(sb, "(?![");
+                sb_addstr(sb, "(?!");
+                if (unless && unless[k] && *unless[k]) {
+                    const char *w = unless[k];
+                    sb_addstr(sb, "(?!");
+                    while (*w) {
+                        size_t l = strcspn(w, " ");
+                        char *one = xstrndup(w, l);
+                        rx_quote(sb, one);
+                        free(one);
+                        w += l;
+                        w += strspn(w, " ");
+                        if (*w)
+                            sb_addch(sb, '|');
+                    }
+                    sb_addch(sb, ')');
+                }
+                sb_addch(sb, '[');
                 rx_quote(sb, guards[k]);
                 sb_addstr(sb, "])");
             }
@@ -228,13 +247,14 @@ static ls_error load_words(const char *tdir, const char *name, word_map **out, s
 static ls_error load_units(extract_rules *r, const char *tdir, strbuf *alt)
 {
     tmpl_file tf;
-    char **forms, **guards;
+    char **forms, **guards, **unless;
     ls_error err = tmpl_load(&tf, tdir, "units.tsv", 3);
     if (err)
         return tmpl_release(&tf), err;
     r->units = xcalloc(tf.nrows, sizeof(*r->units));
     forms = xcalloc(tf.nrows + 1, sizeof(*forms));
     guards = xcalloc(tf.nrows + 1, sizeof(*guards));
+    unless = xcalloc(tf.nrows + 1, sizeof(*unless));
     for (size_t i = 0; i < tf.nrows; i++) {
         tmpl_row *row = &tf.rows[i];
         unit_def *u = &r->units[r->nunits];
@@ -254,12 +274,14 @@ static ls_error load_units(extract_rules *r, const char *tdir, strbuf *alt)
         }
         forms[r->nunits] = u->form;
         guards[r->nunits] = row->nfield > 4 ? row->field[4] : NULL;
+        unless[r->nunits] = row->nfield > 5 ? row->field[5] : NULL;
         r->nunits++;
     }
-    alternation(alt, forms, guards, r->nunits);
+    alternation(alt, forms, guards, unless, r->nunits);
 out:
     free(forms);
     free(guards);
+    free(unless);
     tmpl_release(&tf);
     return err;
 }

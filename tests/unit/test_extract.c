@@ -117,6 +117,9 @@ static const struct {
     { "组织千位医生下乡义诊。", "1000|位|exact" },
     { "把温暖送进千家万户。", "" },
     { "这家百年老店每天供餐。", "" },
+    /* 家 before 长 is 家长 (parents), except in 长者 (elders) */
+    { "全市建成430多家长者食堂。", "430|家|over" },
+    { "300多家长参加了活动。", "" },
     /* a period after the counted noun, in the figure's clause */
     { "如今有260多名老人每天到食堂用餐。", "260|名|over|日" },
     { "共有80名老人参加,每天下午活动。", "80|名|exact" },
