@@ -18,7 +18,7 @@ PREFIX   ?= /usr/local
 SHARE     = $(PREFIX)/share/locstat
 SHARED   ?= ../shared
 PYTHON   ?= /usr/bin/python3
-PKGS      = xlsxwriter libpcre2-8 opencc libxxhash
+PKGS      = xlsxwriter libpcre2-8 opencc libxxhash libzip expat
 B        ?= build
 
 CFLAGS   ?= -O2 -g
@@ -35,7 +35,7 @@ PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
 LIBS      = $(PC_LIBS) -lm -pthread
 
-SRC  = src/util.c src/tmpl.c src/locstat.c src/corpus.c src/text.c src/number.c \
+SRC  = src/util.c src/tmpl.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/indicate.c src/compare.c src/locality.c src/run.c src/outfile.c \
        src/export.c src/report.c src/state.c src/correct.c
 OBJ  = $(SRC:src/%.c=$(B)/%.o)

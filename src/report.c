@@ -5,6 +5,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "labels.h"
 #include "outfile.h"
 #include "tmpl.h"
 
@@ -26,16 +27,11 @@
 #define MAX_EVIDENCE 20
 
 typedef struct {
-    char *key, *zh, *en;
-} label;
-
-typedef struct {
     const run_set *set;
     const report_options *opt;
     lxw_workbook *wb;
     const cmp_matrix *cmp;
-    label *labels;
-    size_t nlabels;
+    labels lbl;
     lxw_format *title, *head, *text, *wrap, *note, *dash, *link, *mark;
     lxw_format *num[QUAL_MAX][2]; /* [qualifier][integer?] */
     lxw_format *cellnum[CMP_RANGE][QUAL_MAX][2]; /* comparison cells: [mark][qualifier][integer?] */
@@ -57,20 +53,12 @@ static const char *const cat_sheet_key[CAT_MAX] = {
 
 static const char *L(const report *r, const char *key)
 {
-    for (size_t i = 0; i < r->nlabels; i++)
-        if (!strcmp(r->labels[i].key, key))
-            return r->opt->english ? r->labels[i].en : r->labels[i].zh;
-    return key;
+    return labels_get(&r->lbl, key, r->opt->english);
 }
 
 static void free_report(report *r)
 {
-    for (size_t i = 0; i < r->nlabels; i++) {
-        free(r->labels[i].key);
-        free(r->labels[i].zh);
-        free(r->labels[i].en);
-    }
-    free(r->labels);
+    labels_release(&r->lbl);
     free(r->by_loc);
     free(r->cmp_row_at);
     if (r->fig_row) {
@@ -78,40 +66,6 @@ static void free_report(report *r)
             free(r->fig_row[i]);
         free(r->fig_row);
     }
-}
-
-static const char *sheet_name_chars = "[]:*?/\\";
-
-static ls_error load_labels(report *r, const char *tdir)
-{
-    tmpl_file tf;
-    ls_error err = tmpl_load(&tf, tdir, "labels.tsv", 3);
-    if (err)
-        return tmpl_release(&tf), err;
-    r->labels = xcalloc(tf.nrows, sizeof(*r->labels));
-    for (size_t i = 0; i < tf.nrows; i++) {
-        tmpl_row *row = &tf.rows[i];
-        for (size_t k = 0; k < r->nlabels; k++)
-            if (!strcmp(r->labels[k].key, row->field[0])) {
-                err = tmpl_error(&tf, row, "label '%s' is defined twice", row->field[0]);
-                goto out;
-            }
-        if (!strncmp(row->field[0], "sheet.", 6))
-            for (int f = 1; f <= 2; f++)
-                if (strpbrk(row->field[f], sheet_name_chars) ||
-                    utf8_count(row->field[f], strlen(row->field[f])) > 31) {
-                    err = tmpl_error(&tf, row, "sheet name '%s' is over 31 characters or holds one of %s",
-                                     row->field[f], sheet_name_chars);
-                    goto out;
-                }
-        r->labels[r->nlabels].key = xstrdup(row->field[0]);
-        r->labels[r->nlabels].zh = xstrdup(row->field[1]);
-        r->labels[r->nlabels].en = xstrdup(row->field[2]);
-        r->nlabels++;
-    }
-out:
-    tmpl_release(&tf);
-    return err;
 }
 
 /* Column width for CJK text: a Han character is about two Latin ones. */
@@ -935,7 +889,7 @@ ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdi
     r.set = set;
     r.opt = opt;
     r.cmp = cmp;
-    if ((err = load_labels(&r, tdir))) {
+    if ((err = labels_load(&r.lbl, tdir))) {
         free_report(&r);
         return err;
     }
