@@ -37,19 +37,19 @@ LIBS      = $(PC_LIBS) -lm -pthread
 
 SRC  = src/util.c src/tmpl.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/indicate.c src/compare.c src/locality.c src/run.c src/outfile.c \
-       src/export.c src/report.c src/state.c src/correct.c
+       src/export.c src/report.c src/state.c src/correct.c src/xlsxread.c src/harvest.c
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
 LIB  = $(B)/liblocstat.a
 BIN  = $(B)/locstat
-UNIT = number extract classify indicate compare text locality
+UNIT = number extract classify indicate compare text locality xlsxread
 UNIT_BIN = $(UNIT:%=$(B)/test_%)
-FUZZ = article templates
+FUZZ = article templates workbook
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?=
 FUZZ_JOBS    ?= 1
 
-.PHONY: FORCE all deps report test check unit e2e rerun hostile score golden golden-update clean install valgrind tsan preview \
+.PHONY: FORCE all deps report test check unit e2e rerun hostile workbook score golden golden-update clean install valgrind tsan preview \
         fuzz fuzz-replay sanitize lint bench
 
 all: $(BIN)
@@ -83,7 +83,7 @@ report: deps
 test: deps
 	@$(MAKE) --no-print-directory check sanitize tsan valgrind lint
 
-check: unit fuzz-replay golden e2e rerun hostile score
+check: unit fuzz-replay golden e2e rerun hostile workbook score
 
 $(B)/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB) $(B)/flags
 	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) \
@@ -100,6 +100,9 @@ rerun: $(BIN)
 
 hostile: $(BIN)
 	$(PYTHON) tests/hostile.py --bin $(BIN)
+
+workbook: $(BIN)
+	$(PYTHON) tests/workbook.py --bin $(BIN)
 
 score: $(BIN)
 	$(PYTHON) tests/score.py --bin $(BIN) --shared $(SHARED)
@@ -149,6 +152,7 @@ $(B)/fuzz_%_replay: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_replay.h $(LIB) $(B)/fla
 fuzz-replay: $(FUZZ_REPLAY)
 	$(B)/fuzz_article_replay tests/fuzz/corpus/article seeds
 	$(B)/fuzz_templates_replay tests/fuzz/corpus/templates
+	$(B)/fuzz_workbook_replay tests/fuzz/corpus/workbook
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC) src/*.h
 	@mkdir -p $(B)/fuzz

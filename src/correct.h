@@ -1,9 +1,10 @@
 /*
- * correct.h - corrections staff make to figures, kept across reruns.
+ * correct.h - corrections staff make, kept across reruns.
  *
- * libxlsxwriter cannot read a workbook back, so corrections live in a
- * plain text file staff edit (by default corrections.tsv beside the
- * articles). One correction per line, TAB-separated:
+ * Staff correct in the workbook (its 人工更正 columns) or in a text file
+ * beside the articles, by default corrections.tsv. The file is the
+ * durable, reviewable record: edits read from a saved workbook are
+ * appended to it as lines. One correction per line, TAB-separated:
  *
  *   exclude   ARTICLE  SURFACE  N
  *   category  ARTICLE  SURFACE  N  CATEGORY     (elderly, children, …)
@@ -11,10 +12,15 @@
  *   unit      ARTICLE  SURFACE  N  UNIT
  *   indicator ARTICLE  SURFACE  N  TEXT
  *   add       ARTICLE  SURFACE  -  VALUE  UNIT  CATEGORY  INDICATOR
+ *   place     ARTICLE  PLACE                    (a division code, or a
+ *                                                full name held once)
  *
  * SURFACE is the figure as written (the CSV's surface column) and N which
- * occurrence of it in the article (1 for the first), so a correction still
- * finds its figure when other articles are added or the templates change.
+ * occurrence of it in the article (1 for the first, counted before any
+ * correction), so a correction still finds its figure when other articles
+ * are added or the templates change. The file may be UTF-8 (with or
+ * without BOM), UTF-16 with BOM or GB18030, with CRLF line ends; it is
+ * written back as UTF-8 with a BOM, which Excel and WPS open correctly.
  * Each applied correction is shown on its figure; one that no longer
  * matches goes to the review sheet.
  */
@@ -23,7 +29,19 @@
 
 #include "run.h"
 
-typedef enum { FIX_EXCLUDE, FIX_CATEGORY, FIX_VALUE, FIX_UNIT, FIX_INDICATOR, FIX_ADD } fix_kind;
+typedef enum {
+    FIX_EXCLUDE,
+    FIX_CATEGORY,
+    FIX_VALUE,
+    FIX_UNIT,
+    FIX_INDICATOR,
+    FIX_ADD,
+    FIX_PLACE,
+    FIX_MAX
+} fix_kind;
+
+/** The action words of the file, by fix_kind. */
+const char *fix_name(fix_kind k);
 
 typedef struct {
     fix_kind kind;
@@ -38,9 +56,14 @@ typedef struct {
 
 typedef struct {
     char *path;
+    char *text;           /**< the file as read, in UTF-8, to write back whole */
+    size_t text_len;
+    const char *encoding; /**< as read: "UTF-8", "UTF-16LE" …; NULL when missing */
+    int nlines;           /**< lines the file had */
+    size_t nfile;         /**< corrections v[0..nfile) came from the file, the rest are new */
     correction *v;
     size_t n, alloc;
-    char **bad;  /**< "file:line: problem" for lines that could not be read */
+    char **bad;  /**< "file:line" of each line that could not be read */
     size_t nbad, bad_alloc;
 } corrections;
 
@@ -51,9 +74,29 @@ typedef struct {
  */
 void corrections_load(corrections *c, const char *path);
 
-/** Apply @p c to @p set; mark which corrections applied. */
-void corrections_apply(corrections *c, run_set *set);
+/**
+ * Add the correction of fields @p f[0..nf) (as a line of the file has
+ * them) unless the same correction is already the last word on its
+ * figure. Returns 1 when added, 0 when already there, -1 when the fields
+ * do not make a correction (the reason in @p why).
+ */
+int corrections_add(corrections *c, char *const *f, int nf, strbuf *why);
 
+/**
+ * Write the corrections added since corrections_load() to the file, after
+ * its lines, as UTF-8 with a BOM. The previous file is kept as FILE.bak.
+ * Nothing is written when nothing was added. Prints its own message.
+ */
+ls_error corrections_save(corrections *c);
+
+/**
+ * Apply @p c to @p set, in the file's order: number each figure's
+ * occurrence (ls_figure.nth), then change figures and places (resolved
+ * with @p g). Marks which corrections applied.
+ */
+void corrections_apply(corrections *c, run_set *set, const gazetteer *g);
+
+/** Free what @p c holds; safe on a zeroed or half-loaded one. */
 void corrections_release(corrections *c);
 
 #endif

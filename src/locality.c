@@ -1107,6 +1107,41 @@ void loc_release(loc_result *r)
     memset(r, 0, sizeof(*r));
 }
 
+int loc_lookup(const gazetteer *g, const char *text, loc_result *out)
+{
+    const char *p = text;
+    size_t len;
+    uint32_t nd = NONE;
+
+    memset(out, 0, sizeof(*out));
+    p += strspn(p, " \t");
+    /* a code, alone or as the second word of a candidate */
+    for (const char *w = p; *w; w += strspn(w, " \t")) {
+        size_t wl = strcspn(w, " \t");
+        if (wl >= 2 && strspn(w, "0123456789") == wl) {
+            for (size_t i = 0; i < g->nn && nd == NONE; i++)
+                if (g->n[i].code_len == wl && !memcmp(NODE_CODE(g, i), w, wl))
+                    nd = (uint32_t)i;
+            if (nd == NONE)
+                return -1;
+            break;
+        }
+        w += wl;
+    }
+    if (nd == NONE) {
+        len = strcspn(p, " \t");
+        if (!len)
+            return -1;
+        nd = name_first(g, p, len);
+        if (nd == NONE)
+            return -1;
+        if (g->n[nd].next_same != NONE)
+            return -2;
+    }
+    fill_result(g, nd, out);
+    return 0;
+}
+
 char *loc_place(const gazetteer *g, const loc_result *within, const char *s, size_t len)
 {
     mention_list l = { NULL, 0, 0 };

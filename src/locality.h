@@ -44,6 +44,15 @@ void loc_resolve_text(const gazetteer *g, const char *title, const char *body, l
 void loc_release(loc_result *r);
 
 /**
+ * The division staff named in a place correction: a division code
+ * (220723), a full name the gazetteer holds once (乾安县), or a review
+ * candidate as written on the review sheet ("乾安县 220723 吉林省 …": its
+ * code decides). Returns 0 and fills @p out, -1 when nothing matches, -2
+ * when the name has namesakes (a code is needed).
+ */
+int loc_lookup(const gazetteer *g, const char *text, loc_result *out);
+
+/**
  * The most specific place inside @p within (a resolved locality) that
  * s[0..len) names, e.g. 德建社区 in a sentence of an article about 乾安县;
  * NULL when there is none. The caller frees the result.

@@ -53,7 +53,10 @@ typedef struct {
     char *place;          /**< a place inside the locality its sentence names, or
                                NULL; shared like the sentence */
     int change;           /**< new or changed since the previous run (run.h) */
-    char *correction;     /**< the staff correction applied to it, or NULL */
+    char *correction;     /**< where the staff corrections applied to it are
+                               written ("corrections.tsv:3"), or NULL */
+    unsigned fixed;       /**< which corrections applied: 1 << fix_kind (correct.h) */
+    int nth;              /**< which occurrence of its surface in its article, from 1 */
     size_t start, end;    /**< byte span in the normalised text */
     size_t offset;        /**< byte offset of the figure in the article file */
 } ls_figure;

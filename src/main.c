@@ -14,6 +14,8 @@
 
 #include "correct.h"
 #include "export.h"
+#include "harvest.h"
+#include "labels.h"
 #include "locstat.h"
 #include "report.h"
 #include "run.h"
@@ -53,6 +55,8 @@ static void usage(FILE *fp)
           "                   100000; the CSV always has every figure)\n"
           "      --corrections FILE  staff corrections (default corrections.tsv in the\n"
           "                   first directory read, e.g. seeds/corrections.tsv)\n"
+          "      --corrections-from FILE.xlsx  read staff's edits from this saved\n"
+          "                   workbook (default: the workbook at -o, when there)\n"
           "      --wait SECONDS  wait this long for another run writing the same\n"
           "                   report (default 60), then give up with status 4\n"
           "  -j, --jobs N     read articles on N threads (default: one per\n"
@@ -178,6 +182,7 @@ static int exports_done(exports *x)
 
 typedef struct {
     const char *out, *csv, *json, *compare, *tdir, *fixes;
+    const char *fixes_from; /* --corrections-from: the workbook staff saved */
     int no_workbook;
     size_t max_size;
     double wait;
@@ -194,6 +199,7 @@ static int parse_options(int argc, char **argv, options *o)
         { "corrections", required_argument, NULL, 'F' }, { "wait", required_argument, NULL, 'W' },
         { "no-workbook", no_argument, NULL, 'N' }, { "max-rows", required_argument, NULL, 'R' },
         { "jobs", required_argument, NULL, 'j' }, { "compare-csv", required_argument, NULL, 'P' },
+        { "corrections-from", required_argument, NULL, 'X' },
         { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
@@ -208,6 +214,7 @@ static int parse_options(int argc, char **argv, options *o)
         case 'P': o->compare = optarg; break;
         case 't': o->tdir = optarg; break;
         case 'F': o->fixes = optarg; break;
+        case 'X': o->fixes_from = optarg; break;
         case 'N': o->no_workbook = 1; break;
         case 'q': ls_verbosity = 0; break;
         case 'v': ls_verbosity = ls_verbosity < 2 ? 2 : ls_verbosity + 1; break;
@@ -268,8 +275,8 @@ static void summary(const run_set *set, const char *out, int wrote, const struct
 
 int main(int argc, char **argv)
 {
-    options o = { "report.xlsx", NULL, NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
-                  { 0, 0, NULL, DEFAULT_MAX_ROWS }, 0 };
+    options o = { "report.xlsx", NULL, NULL, NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
+                  { 0, 0, NULL, DEFAULT_MAX_ROWS, NULL }, 0 };
     char *fixes_default = NULL, *state_path = NULL;
     int lock_fd = -1, rc, status = EXIT_NOTHING, wrote = 0, failed = 0;
     corpus c = { NULL, 0, 0 };
@@ -277,6 +284,10 @@ int main(int argc, char **argv)
     run_set set;
     cmp_matrix cmp;
     corrections corr;
+    labels lbl;
+    char *wb_problem = NULL, *state_problem = NULL;
+    report_notice notices[3];
+    size_t nnotices = 0;
     state st;
     struct stat sb;
     struct timespec t0;
@@ -286,6 +297,8 @@ int main(int argc, char **argv)
     memset(&set, 0, sizeof(set));
     memset(&cmp, 0, sizeof(cmp));
     memset(&corr, 0, sizeof(corr));
+    memset(&lbl, 0, sizeof(lbl));
+    memset(notices, 0, sizeof(notices));
     memset(&st, 0, sizeof(st));
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -332,7 +345,24 @@ int main(int argc, char **argv)
     run_articles(&set, &rules, &c, o.max_size, o.jobs);
     run_mark_duplicates(&set);
     corrections_load(&corr, o.fixes ? o.fixes : fixes_default ? fixes_default : "corrections.tsv");
-    corrections_apply(&corr, &set);
+    {
+        /* the edits staff made in the workbook they saved: each becomes a
+         * line of the corrections file before the new workbook replaces it */
+        const char *from = o.fixes_from;
+        if (!from && !o.no_workbook && stat(o.out, &sb) == 0)
+            from = o.out;
+        int got = from && labels_load(&lbl, o.tdir) == LS_OK
+                      ? harvest_workbook(&corr, from, &lbl, &wb_problem)
+                      : 0;
+        if (got < 0) {
+            notices[nnotices].key = "review.workbook";
+            notices[nnotices++].text = from; /* the reason is on stderr */
+            failed |= got == -1; /* a workbook not ours is only skipped */
+        }
+        if (corrections_save(&corr) != LS_OK)
+            failed = 1;
+    }
+    corrections_apply(&corr, &set, rules.gaz);
     run_group_localities(&set);
     cmp_build(&cmp, &set, rules.indicate);
 
@@ -346,7 +376,14 @@ int main(int argc, char **argv)
         goto done;
     }
     state_path = state_path_for(o.out);
-    state_load(&st, state_path);
+    {
+        /* the reason is on stderr; the review sheet names the file */
+        int loaded = state_load(&st, state_path, &state_problem);
+        if (loaded) {
+            notices[nnotices].key = loaded > 0 ? "review.state" : "review.state_lost";
+            notices[nnotices++].text = state_path;
+        }
+    }
     {
         int changed = state_update(&st, &set, time(NULL));
         int state_missing = stat(state_path, &sb) != 0;
@@ -357,6 +394,7 @@ int main(int argc, char **argv)
 
         o.report.created = created_time(&c);
         o.report.fixes = &corr;
+        o.report.notices = notices;
         wrote = report_write(&set, &cmp, o.tdir, o.out, &o.report) == LS_OK;
         failed |= !wrote;
         if (threaded)
@@ -378,6 +416,9 @@ out:
     run_rules_release(&rules);
     corpus_release(&c);
     corrections_release(&corr);
+    labels_release(&lbl);
+    free(wb_problem);
+    free(state_problem);
     state_release(&st);
     free(state_path);
     free(fixes_default);

@@ -224,13 +224,57 @@ static size_t *group_by_locality(const run_set *set, size_t *n)
     return out;
 }
 
+/* "类别、数值 (corrections.tsv:3)": which corrections applied, and where
+ * they are written. */
+static char *fixed_text(report *r, unsigned fixed, const char *where)
+{
+    static const char *const key[FIX_MAX] = { "fix.exclude", "fix.category", "fix.value", "fix.unit",
+                                              "fix.indicator", "fix.add", "fix.place" };
+    strbuf sb = STRBUF_INIT;
+    for (int k = 0; k < FIX_MAX; k++)
+        if (fixed & (1u << k))
+            sb_addf(&sb, "%s%s", sb.len ? "、" : "", L(r, key[k]));
+    if (where)
+        sb_addf(&sb, " (%s)", where);
+    return sb_detach(&sb, NULL);
+}
+
+/* Where staff type corrections on a category sheet: 人工更正 from a list (排除
+ * or a category), the value as a number, unit and indicator as text. */
+static void correction_inputs(report *r, lxw_worksheet *ws, lxw_row_t last)
+{
+    const char *choices[CAT_MAX + 2];
+    lxw_data_validation list, number;
+
+    choices[0] = L(r, "fix.exclude");
+    for (int c = 0; c < CAT_MAX; c++)
+        choices[1 + c] = L(r, cat_sheet_key[c]);
+    choices[CAT_MAX + 1] = NULL;
+    memset(&list, 0, sizeof(list));
+    list.validate = LXW_VALIDATION_TYPE_LIST;
+    list.value_list = (char **)choices;
+    list.input_title = (char *)L(r, "fix.help_title");
+    list.input_message = (char *)L(r, "fix.help");
+    worksheet_data_validation_range(ws, 2, 15, last, 15, &list);
+    memset(&number, 0, sizeof(number));
+    number.validate = LXW_VALIDATION_TYPE_DECIMAL;
+    number.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+    number.minimum_number = -1e15;
+    number.maximum_number = 1e15;
+    number.input_title = (char *)L(r, "col.fix_value");
+    number.input_message = (char *)L(r, "fix.value_help");
+    worksheet_data_validation_range(ws, 2, 16, last, 16, &number);
+}
+
 static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
 {
     const run_set *set = r->set;
     const char *cols[] = { "col.locality", "col.code", "col.indicator", "col.value",
                            "col.value_max", "col.unit", "col.qualifier", "col.period",
                            "col.status", "col.surface", "col.sentence", "col.article",
-                           "col.offset", "col.place", "col.change", "col.correction" };
+                           "col.offset", "col.place", "col.change", "col.correction",
+                           "col.fix_value", "col.fix_unit", "col.fix_indicator", "col.occurrence",
+                           "col.fixed" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
     char *title = xstrfmt("%s: %s", L(r, cat_sheet_key[cat]), L(r, "title.category"));
     const char *qual[QUAL_MAX], *status[STATUS_PLANNED + 1];
@@ -284,14 +328,21 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
             put(r, ws, row, 13, f->place, NULL);
             if (f->change)
                 put(r, ws, row, 14, changed[f->change], r->mark);
-            put(r, ws, row, 15, f->correction, NULL);
+            put_num(r, ws, row, 19, (double)f->nth, QUAL_EXACT);
+            if (f->fixed) {
+                char *w = fixed_text(r, f->fixed, f->correction);
+                put(r, ws, row, 20, w, NULL);
+                free(w);
+            }
             row++;
         }
         if (capped)
             break;
     }
-    if (row > 2)
+    if (row > 2) {
         worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
+        correction_inputs(r, ws, row - 1);
+    }
     apply_widths(r, ws, nc);
     if (capped) {
         char *note = xstrfmt("%s %zu %s", L(r, "note.capped"), r->opt->max_rows, L(r, "note.see_csv"));
@@ -650,13 +701,53 @@ static void review_row(report *r, lxw_worksheet *ws, lxw_row_t *row, const char 
     (*row)++;
 }
 
+/* 更正地区 on a review row: a list of the candidates ("渤海街道 211103003"),
+ * as many as Excel's 255 characters hold, else a typed code or name. */
+static void place_input(report *r, lxw_worksheet *ws, lxw_row_t row, const char *candidates)
+{
+    lxw_data_validation dv;
+    char *items[32];
+    size_t n = 0, total = 0;
+
+    memset(&dv, 0, sizeof(dv));
+    for (const char *p = candidates; p && *p && n < 31;) {
+        const char *end = strstr(p, "; ");
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *sp1 = memchr(p, ' ', len);
+        const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - p)) : NULL;
+        size_t keep = sp2 ? (size_t)(sp2 - p) : len; /* name and code */
+        if (total + keep + 1 > 250)
+            break;
+        items[n++] = xstrndup(p, keep);
+        total += keep + 1;
+        p = end ? end + 2 : p + len;
+    }
+    items[n] = NULL;
+    if (n) {
+        dv.validate = LXW_VALIDATION_TYPE_LIST;
+        dv.value_list = items;
+        /* a code or name typed in is accepted too */
+        dv.show_error = LXW_VALIDATION_OFF;
+    } else {
+        dv.validate = LXW_VALIDATION_TYPE_ANY;
+    }
+    dv.input_title = (char *)L(r, "col.fix_place");
+    dv.input_message = (char *)L(r, "fix.place_help");
+    worksheet_data_validation_cell(ws, row, 4, &dv);
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+}
+
 static void write_review(report *r, lxw_worksheet *ws)
 {
     const run_set *set = r->set;
-    const char *cols[] = { "col.kind", "col.article", "col.item", "col.detail" };
+    const char *cols[] = { "col.kind", "col.article", "col.item", "col.detail", "col.fix_place" };
     lxw_row_t row = 2;
 
-    sheet_header(r, ws, L(r, "title.review"), cols, 4);
+    sheet_header(r, ws, L(r, "title.review"), cols, 5);
+    if (r->opt->notices)
+        for (size_t i = 0; r->opt->notices[i].key; i++)
+            review_row(r, ws, &row, r->opt->notices[i].key, NULL, r->opt->notices[i].text, NULL);
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
         if (a->err) {
@@ -664,9 +755,11 @@ static void write_review(report *r, lxw_worksheet *ws)
                        r->opt->english ? a->why : a->path);
             continue;
         }
-        if (!a->loc.found)
+        if (!a->loc.found) {
+            place_input(r, ws, row, a->loc.candidates);
             review_row(r, ws, &row, a->loc.candidates ? "review.ambiguous" : "review.locality",
                        a->name, a->title, a->loc.candidates);
+        }
         {
             char *w = warnings_text(r, a);
             if (w)
@@ -696,7 +789,7 @@ static void write_review(report *r, lxw_worksheet *ws)
             review_row(r, ws, &row, "review.badcorrection", NULL, c->bad[i], NULL);
     }
     if (row > 2)
-        worksheet_autofilter(ws, 1, 0, row - 1, 3);
+        worksheet_autofilter(ws, 1, 0, row - 1, 4);
     r->width[3] = EVIDENCE_WIDTH;
     apply_widths(r, ws, 4);
 }

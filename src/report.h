@@ -19,11 +19,18 @@
 #include "correct.h"
 #include "run.h"
 
+/** Something about the run itself staff should see on the review sheet. */
+typedef struct {
+    const char *key;  /**< its kind, a label key (review.workbook) */
+    const char *text; /**< what happened, naming the file */
+} report_notice;
+
 typedef struct {
     int english;      /**< --lang en */
     time_t created;   /**< document created time */
     const corrections *fixes; /**< staff corrections, for the review sheet; may be NULL */
     size_t max_rows;  /**< most figures a category sheet lists; the CSV has all */
+    const report_notice *notices; /**< ended by a NULL key; may be NULL */
 } report_options;
 
 /**

@@ -344,6 +344,7 @@ void run_set_release(run_set *set)
         free(a->warnings);
         free(a->garbled_sample);
         free(a->duplicate_of);
+        free(a->loc_fix);
         loc_release(&a->loc);
         figure_list_release(&a->figs);
     }

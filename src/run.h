@@ -37,6 +37,7 @@ typedef struct {
     size_t chars;
     size_t bytes;
     loc_result loc;
+    char *loc_fix;   /**< where a staff place correction is written, or NULL */
     figure_list figs;
     int locality;    /**< index into run_set.localities, -1 if failed */
     char hash[33];   /**< hex XXH3-128 of the file's bytes */

@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "outfile.h"
 
-#define STATE_MAGIC "# locstat state 1"
+#define STATE_MAGIC "# locstat state 2"
+/* version 1 had no end line: read, but its end cannot be checked */
+#define STATE_MAGIC_1 "# locstat state 1"
 
 char *state_path_for(const char *report)
 {
@@ -117,19 +120,15 @@ static int in_set(const run_set *set, const char *name)
  *   A  name  hash  first_seen  last_changed  added  changed  removed
  *   F  figure-key  value-key  generation  N|C|-   (figures of the article above)
  */
-void state_load(state *st, const char *path)
+/* Parse one state file; -1 on any line that is not a state line, with the
+ * line number in *bad_line (0: cut short, its end line missing). */
+static int parse_state(state *st, char *data, size_t len, int *bad_line)
 {
-    char *data = NULL, *p, *end;
-    size_t len, alloc = 0;
-    int line = 0;
+    char *p, *end;
+    size_t alloc = 0;
+    int line = 0, v1 = 0, ended = 0;
     state_article *cur = NULL;
 
-    memset(st, 0, sizeof(*st));
-    if (read_file(path, &data, &len) != LS_OK) {
-        if (errno != ENOENT)
-            warning("cannot read state '%s': %s; starting afresh", path, strerror(errno));
-        return;
-    }
     for (p = data, end = data + len; p < end;) {
         char *eol = memchr(p, '\n', (size_t)(end - p));
         char *f[8];
@@ -138,7 +137,7 @@ void state_load(state *st, const char *path)
         if (!eol)
             eol = end;
         *eol = '\0';
-        if (line == 1 && strcmp(p, STATE_MAGIC))
+        if (line == 1 && strcmp(p, STATE_MAGIC) && !(v1 = !strcmp(p, STATE_MAGIC_1)))
             goto bad;
         if (*p && *p != '#') {
             for (char *q = p; nf < 8;) {
@@ -148,7 +147,9 @@ void state_load(state *st, const char *path)
                     break;
                 *q++ = '\0';
             }
-            if (!strcmp(f[0], "G") && nf == 3) {
+            if (ended) {
+                goto bad; /* nothing follows the end line */
+            } else if (!strcmp(f[0], "G") && nf == 3) {
                 st->generation = atoi(f[1]);
                 st->generation_time = strtoll(f[2], NULL, 10);
             } else if (!strcmp(f[0], "A") && nf == 8 && strlen(f[2]) == 32) {
@@ -165,19 +166,85 @@ void state_load(state *st, const char *path)
             } else if (!strcmp(f[0], "F") && nf == 5 && cur) {
                 add_figure(cur, strtoull(f[1], NULL, 16), strtoull(f[2], NULL, 16), atoi(f[3]),
                            f[4][0]);
+            } else if (!strcmp(f[0], "E") && nf == 2 && strtoull(f[1], NULL, 10) == st->n) {
+                ended = 1;
             } else {
                 goto bad;
             }
         }
         p = eol + 1;
     }
-    free(data);
     st->alloc = alloc;
-    return;
+    if (!line || (!v1 && !ended)) {
+        *bad_line = 0;
+        return -1;
+    }
+    return 0;
 bad:
-    warning("%s:%d: not a locstat state line; starting afresh", path, line);
+    *bad_line = line;
+    return -1;
+}
+
+/* 0 read (or missing: a first run), -1 unreadable or corrupt, with the
+ * reason in @p why. */
+static int load_one(state *st, const char *path, strbuf *why, int *missing)
+{
+    char *data = NULL;
+    size_t len;
+    int bad = 0;
+
+    memset(st, 0, sizeof(*st));
+    *missing = 0;
+    if (read_file(path, &data, &len) != LS_OK) {
+        if (errno == ENOENT) {
+            *missing = 1;
+            return 0;
+        }
+        sb_addf(why, "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (parse_state(st, data, len, &bad)) {
+        if (bad)
+            sb_addf(why, "%s:%d: not a locstat state line", path, bad);
+        else
+            sb_addf(why, "'%s' is cut short (its end line is missing)", path);
+        free(data);
+        state_release(st);
+        return -1;
+    }
     free(data);
-    state_release(st);
+    return 0;
+}
+
+int state_load(state *st, const char *path, char **notice)
+{
+    strbuf why = STRBUF_INIT;
+    char *bak = xstrfmt("%s.bak", path);
+    int missing, bak_missing, rc = 0;
+
+    *notice = NULL;
+    if (load_one(st, path, &why, &missing) == 0 && !missing)
+        goto out;
+    if (!missing || access(bak, F_OK) == 0) {
+        /* corrupt, or lost between writing the backup and the new file:
+         * the backup holds the history (first seen, last changed) */
+        strbuf bwhy = STRBUF_INIT;
+        if (load_one(st, bak, &bwhy, &bak_missing) == 0 && !bak_missing) {
+            *notice = xstrfmt("%s%srestored from '%s'", why.buf, why.len ? "; " : "", bak);
+            rc = 1;
+        } else if (!missing) {
+            *notice = xstrfmt("%s; %s; starting afresh", why.buf,
+                              bwhy.len ? bwhy.buf : "no backup");
+            rc = -1;
+        }
+        sb_release(&bwhy);
+        if (*notice)
+            error("state: %s", *notice); /* seen even under -q */
+    }
+out:
+    sb_release(&why);
+    free(bak);
+    return rc;
 }
 
 /* Keys of the figures of an article: which each is (its surface and how
@@ -397,7 +464,27 @@ int state_update(state *st, run_set *set, time_t now)
 ls_error state_save(const state *st, const char *path)
 {
     outfile of;
-    ls_error err = outfile_open(&of, path, 1);
+    ls_error err;
+    char *data;
+    size_t len;
+
+    /* the previous state stays beside it: a corrupt one is restored from it */
+    if (read_file(path, &data, &len) == LS_OK) {
+        char *bak = xstrfmt("%s.bak", path);
+        err = outfile_open(&of, bak, 1);
+        if (!err && fwrite(data, 1, len, of.fp) != len) {
+            error("cannot write '%s': %s", of.tmp, strerror(errno));
+            outfile_abort(&of);
+            err = LS_ERR_IO;
+        } else if (!err) {
+            err = outfile_commit(&of);
+        }
+        free(bak);
+        free(data);
+        if (err)
+            return err;
+    }
+    err = outfile_open(&of, path, 1);
     if (err)
         return err;
     fprintf(of.fp, STATE_MAGIC "\n# written by locstat; do not edit (corrections go in corrections.tsv)\n");
@@ -410,5 +497,6 @@ ls_error state_save(const state *st, const char *path)
             fprintf(of.fp, "F\t%016" PRIx64 "\t%016" PRIx64 "\t%d\t%c\n", a->figs[k], a->vals[k],
                     a->fgen[k], a->fkind[k]);
     }
+    fprintf(of.fp, "E\t%zu\n", st->n);
     return outfile_commit(&of);
 }

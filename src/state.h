@@ -43,10 +43,13 @@ char *state_path_for(const char *report);
 
 /**
  * Load @p path into @p st. A missing file is an empty state (first run).
- * A malformed one is reported as file:line and treated as empty, so a run
- * never fails for its memory.
+ * A corrupt or cut-short one is restored from FILE.bak (state_save keeps
+ * the previous state there); failing that the run starts afresh, so it
+ * never fails for its memory. Either is reported on stderr even under -q
+ * and in *@p notice for the review sheet (free it; NULL when all was
+ * well). Returns 0 when read, 1 when restored, -1 when started afresh.
  */
-void state_load(state *st, const char *path);
+int state_load(state *st, const char *path, char **notice);
 
 /**
  * Compare @p set with @p st: mark each article and figure of @p set (its
@@ -55,7 +58,10 @@ void state_load(state *st, const char *path);
  */
 int state_update(state *st, run_set *set, time_t now);
 
-/** Write @p st to @p path atomically. Prints its own message. */
+/**
+ * Write @p st to @p path atomically, keeping the previous file as
+ * FILE.bak. Prints its own message.
+ */
 ls_error state_save(const state *st, const char *path);
 
 void state_release(state *st);

@@ -384,6 +384,31 @@ static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
     }
 }
 
+ls_error text_decode(const char *data, size_t len, char **out, size_t *out_len,
+                     const char **encoding, strbuf *why)
+{
+    text_doc doc;
+    strbuf note = STRBUF_INIT;
+    ls_error err;
+
+    memset(&doc, 0, sizeof(doc));
+    err = decode(&doc, data, len, &note);
+    /* a decoded text with a remark (a truncated last character) is read */
+    if (err) {
+        sb_add(why, note.buf, note.len);
+        sb_release(&note);
+        text_release(&doc);
+        return err;
+    }
+    sb_release(&note);
+    *encoding = doc.encoding;
+    *out = doc.raw ? doc.raw : xstrdup("");
+    *out_len = doc.raw ? doc.raw_len : 0;
+    doc.raw = NULL;
+    text_release(&doc);
+    return LS_OK;
+}
+
 /* A text full of control characters is not an article. */
 static int looks_binary(const char *s, size_t len)
 {

@@ -86,6 +86,16 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
 
 void text_release(text_doc *doc);
 
+/**
+ * Decode @p len bytes of a file staff edit (corrections, templates) as
+ * articles are decoded: UTF-8 with or without BOM, UTF-16 LE/BE with BOM,
+ * GB18030. On success *out is NUL-terminated UTF-8 (free it) and
+ * *encoding names what was read. On failure returns LS_ERR_ENCODING or
+ * LS_ERR_BINARY with the reason in @p why.
+ */
+ls_error text_decode(const char *data, size_t len, char **out, size_t *out_len,
+                     const char **encoding, strbuf *why);
+
 /** File offset of normalised position @p pos. */
 size_t text_file_offset(const text_doc *doc, size_t pos);
 /** The text of s[start..end) as written in the article (original script). */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 /* Bounds on one match attempt: generous for real articles, small enough
  * that a pathological pattern or a 50 MB line of digits cannot hang a run. */
 #define RX_MATCH_LIMIT 1000000
@@ -111,8 +113,25 @@ ls_error tmpl_load(tmpl_file *tf, const char *dir, const char *name, int min_fie
     if (read_file(tf->path, &tf->data, &len) != LS_OK)
         return error("cannot read template '%s': %s", tf->path, strerror(errno)),
                LS_ERR_IO;
-    if (memchr(tf->data, '\0', len))
-        return tmpl_error(tf, NULL, "contains a NUL byte; templates are UTF-8 text");
+    {
+        /* staff edit templates in Excel or WPS too: UTF-16 and GB18030
+         * files are read as articles are */
+        const unsigned char *u = (const unsigned char *)tf->data;
+        size_t bad;
+        if ((len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) ||
+            memchr(tf->data, '\0', len) || utf8_check(tf->data, len, &bad) < len) {
+            strbuf why = STRBUF_INIT;
+            const char *enc;
+            char *utf8;
+            if (text_decode(tf->data, len, &utf8, &len, &enc, &why)) {
+                ls_error e = tmpl_error(tf, NULL, "not text in a known encoding (%s)", why.buf);
+                sb_release(&why);
+                return e;
+            }
+            free(tf->data);
+            tf->data = utf8;
+        }
+    }
 
     for (p = tf->data, end = tf->data + len; p < end;) {
         char *eol = memchr(p, '\n', (size_t)(end - p));

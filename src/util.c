@@ -24,6 +24,7 @@ static const char *const ls_error_str[LS_ERR_MAX] = {
     [LS_ERR_XLSX] = "workbook could not be written",
     [LS_ERR_LOCKED] = "another run holds the lock",
     [LS_ERR_USAGE] = "usage error",
+    [LS_ERR_WORKBOOK] = "saved workbook could not be read",
 };
 
 const char *ls_strerror(ls_error err)

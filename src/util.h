@@ -28,6 +28,7 @@ typedef enum {
     LS_ERR_XLSX,      /**< libxlsxwriter reported an error */
     LS_ERR_LOCKED,    /**< another run holds the output lock */
     LS_ERR_USAGE,     /**< bad command line */
+    LS_ERR_WORKBOOK,  /**< a saved workbook could not be read back */
     LS_ERR_MAX
 } ls_error;
 

@@ -154,7 +154,7 @@ def main():
         template_case("duplicate key", lambda t: open(os.path.join(t, "units.tsv"), "a").write("名\t名\tpeople\n"),
                       ["units.tsv:", "listed twice"])
         template_case("bad UTF-8", lambda t: open(os.path.join(t, "words.tsv"), "ab").write(b"lead\t\xff\xfe\n"),
-                      ["words.tsv:", "not valid UTF-8"])
+                      ["words.tsv:", "neither UTF-8"])
         rc, err, _ = run([binary, "-t", os.path.join(work, "no-such-templates"), "-o", "t.xlsx", "seeds"], work)
         check("missing templates directory: exit 3 naming it", rc == 3 and "no-such-templates" in err, err)
         rc, err, _ = run([binary, "-o", "/nonexistent/dir/r.xlsx", "seeds"], work)

@@ -116,7 +116,7 @@ def test_corrections(binary, work):
     check("corrections: a line not understood goes to review", "更正无法读取" in kinds, kinds)
     gov = sheet_rows(os.path.join(work, "r.xlsx"), "党建治理")
     check("corrections: the applied correction is shown",
-          any(r[9] == "139人" and r[15] and "corrections.tsv:3" in r[15] for r in gov), [r[15] for r in gov if r[15]])
+          any(r[9] == "139人" and r[20] and "corrections.tsv:3" in r[20] for r in gov), [r[20] for r in gov if r[20]])
     # a new article arrives; the corrections still hold
     open(os.path.join(work, "seeds", "006_more.txt"), "w", encoding="utf-8").write(NEW_ARTICLE)
     rc, err = run(binary, work)
