@@ -120,7 +120,7 @@ golden-update: $(BIN)
 # The suites that find memory errors, again under ASan and UBSan, in a
 # build directory of their own (the killing test is left to the plain build).
 sanitize:
-	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined unit fuzz-replay e2e
+	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined unit fuzz-replay e2e workbook
 
 # Articles are read on several threads: ThreadSanitizer watches four of
 # them over the seeds and the fuzz corpus's edge cases.

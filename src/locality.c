@@ -902,16 +902,25 @@ static int self_ending(const gazetteer *g, uint32_t nd)
     return best;
 }
 
-static size_t count_word(const char *s, size_t len, const char *w)
+/* Add the self words of s[0..len) to @p count, by ending: one pass per
+ * distinct first character (全, 我, 本), not one per word. */
+static void count_self(const gazetteer *g, const char *s, size_t len, size_t *count)
 {
-    size_t n = 0, wl = strlen(w);
-    const char *p;
-    while (s && wl && (p = memmem(s, len, w, wl))) {
-        n++;
-        len -= (size_t)(p - s) + wl;
-        s = p + wl;
+    for (size_t i = 0; s && i < g->nself; i++) {
+        const char *w = g->self[i].word;
+        int first = utf8_len((unsigned char)w[0]), seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = !strncmp(g->self[k].word, w, (size_t)first);
+        if (seen)
+            continue; /* that character was scanned for */
+        for (const char *p = s, *end = s + len; (p = memmem(p, (size_t)(end - p), w, (size_t)first));
+             p += first)
+            for (size_t k = i; k < g->nself; k++) {
+                size_t wl = strlen(g->self[k].word);
+                if (wl <= (size_t)(end - p) && !memcmp(p, g->self[k].word, wl))
+                    count[self_index(g, g->self[k].ending)]++;
+            }
     }
-    return n;
 }
 
 static void resolve(const gazetteer *g, const char *title, size_t tlen, const char *body,
@@ -947,11 +956,6 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
     if (kicker)
         scan(g, kicker, strlen(kicker), g->w_source, 0, &l);
     settle(g, &l);
-    for (size_t i = 0; i < g->nself; i++) {
-        int e = self_index(g, g->self[i].ending);
-        self_count[e] += count_word(title, tlen, g->self[i].word) +
-                         count_word(body, blen, g->self[i].word);
-    }
 
     /* the most specific place named in the title's head; else in the
      * whole title, and then, if the head names a place with namesakes,
@@ -1007,6 +1011,8 @@ static void resolve(const gazetteer *g, const char *title, size_t tlen, const ch
         }
         if (nm) {
             size_t cur = 0;
+            count_self(g, title, tlen, self_count);
+            count_self(g, body, blen, self_count);
             for (size_t i = 0; i < nm; i++)
                 if (g->n[mv[i].node].parent == NONE && mv[i].mass > mv[cur].mass)
                     cur = i;

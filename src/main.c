@@ -128,11 +128,10 @@ static int take_lock(const char *report, double wait)
     return fd;
 }
 
-/* The workbook's created time: SOURCE_DATE_EPOCH, else the newest article. */
-static time_t created_time(const corpus *c)
+/* SOURCE_DATE_EPOCH, the reproducible-builds clock, or -1 when unset. */
+static time_t source_date_epoch(void)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = 0;
     if (sde && *sde) {
         char *end;
         long long v = strtoll(sde, &end, 10);
@@ -140,6 +139,16 @@ static time_t created_time(const corpus *c)
             return (time_t)v;
         warning("ignoring SOURCE_DATE_EPOCH='%s': not a number of seconds", sde);
     }
+    return -1;
+}
+
+/* The workbook's created time: SOURCE_DATE_EPOCH, else the newest article. */
+static time_t created_time(const corpus *c)
+{
+    time_t t = source_date_epoch();
+    if (t >= 0)
+        return t;
+    t = 0;
     for (size_t i = 0; i < c->n; i++) {
         struct stat st;
         if (stat(c->v[i].path, &st) == 0 && st.st_mtime > t)
@@ -385,7 +394,10 @@ int main(int argc, char **argv)
         }
     }
     {
-        int changed = state_update(&st, &set, time(NULL));
+        /* the run's time (first seen, last changed): SOURCE_DATE_EPOCH
+         * makes two runs byte-identical whatever the clock says */
+        time_t now = source_date_epoch();
+        int changed = state_update(&st, &set, now >= 0 ? now : time(NULL));
         int state_missing = stat(state_path, &sb) != 0;
         exports x = { &set, &cmp, o.csv, o.json, o.compare, 0, STRBUF_INIT };
         pthread_t tid;
