@@ -353,13 +353,27 @@ int main(int argc, char **argv)
     }
     run_articles(&set, &rules, &c, o.max_size, o.jobs);
     run_mark_duplicates(&set);
+    if (!o.no_workbook) {
+        state_path = state_path_for(o.out);
+        /* the reason is on stderr; the review sheet names the file */
+        int loaded = state_load(&st, state_path, &state_problem);
+        if (loaded) {
+            notices[nnotices].key = loaded > 0 ? "review.state" : "review.state_lost";
+            notices[nnotices++].text = state_path;
+        }
+    }
     corrections_load(&corr, o.fixes ? o.fixes : fixes_default ? fixes_default : "corrections.tsv");
     {
         /* the edits staff made in the workbook they saved: each becomes a
          * line of the corrections file before the new workbook replaces it */
         const char *from = o.fixes_from;
-        if (!from && !o.no_workbook && stat(o.out, &sb) == 0)
-            from = o.out;
+        if (!from && !o.no_workbook && stat(o.out, &sb) == 0) {
+            /* the very bytes locstat wrote hold no edits: not read again */
+            char hex[33];
+            state_file_hash(o.out, hex);
+            if (!st.workbook[0] || strcmp(hex, st.workbook))
+                from = o.out;
+        }
         int got = from && labels_load(&lbl, o.tdir) == LS_OK
                       ? harvest_workbook(&corr, from, &lbl, &wb_problem)
                       : 0;
@@ -384,15 +398,6 @@ int main(int argc, char **argv)
         failed |= exports_done(&x);
         goto done;
     }
-    state_path = state_path_for(o.out);
-    {
-        /* the reason is on stderr; the review sheet names the file */
-        int loaded = state_load(&st, state_path, &state_problem);
-        if (loaded) {
-            notices[nnotices].key = loaded > 0 ? "review.state" : "review.state_lost";
-            notices[nnotices++].text = state_path;
-        }
-    }
     {
         /* the run's time (first seen, last changed): SOURCE_DATE_EPOCH
          * makes two runs byte-identical whatever the clock says */
@@ -414,6 +419,12 @@ int main(int argc, char **argv)
         else
             write_exports(&x);
         failed |= exports_done(&x);
+        if (wrote) {
+            char hex[33];
+            state_file_hash(o.out, hex);
+            changed |= strcmp(hex, st.workbook) != 0;
+            memcpy(st.workbook, hex, sizeof(hex));
+        }
         if (wrote && (changed || state_missing) && state_save(&st, state_path) != LS_OK)
             failed = 1;
     }

@@ -149,6 +149,8 @@ static int parse_state(state *st, char *data, size_t len, int *bad_line)
             }
             if (ended) {
                 goto bad; /* nothing follows the end line */
+            } else if (!strcmp(f[0], "W") && nf == 2 && strlen(f[1]) == 32) {
+                memcpy(st->workbook, f[1], 33);
             } else if (!strcmp(f[0], "G") && nf == 3) {
                 st->generation = atoi(f[1]);
                 st->generation_time = strtoll(f[2], NULL, 10);
@@ -214,6 +216,18 @@ static int load_one(state *st, const char *path, strbuf *why, int *missing)
     }
     free(data);
     return 0;
+}
+
+void state_file_hash(const char *path, char hex[33])
+{
+    char *data;
+    size_t len;
+    hex[0] = '\0';
+    if (read_file(path, &data, &len) == LS_OK) {
+        XXH128_hash_t h = XXH3_128bits(data, len);
+        snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+        free(data);
+    }
 }
 
 int state_load(state *st, const char *path, char **notice)
@@ -489,6 +503,8 @@ ls_error state_save(const state *st, const char *path)
         return err;
     fprintf(of.fp, STATE_MAGIC "\n# written by locstat; do not edit (corrections go in corrections.tsv)\n");
     fprintf(of.fp, "G\t%d\t%lld\n", st->generation, st->generation_time);
+    if (st->workbook[0])
+        fprintf(of.fp, "W\t%s\n", st->workbook);
     for (size_t i = 0; i < st->n; i++) {
         const state_article *a = &st->v[i];
         fprintf(of.fp, "A\t%s\t%s\t%lld\t%lld\t%d\t%d\t%d\n", a->name, a->hash, a->first_seen,

@@ -34,6 +34,7 @@ typedef struct {
 typedef struct {
     int generation;
     long long generation_time;
+    char workbook[33];    /**< hex XXH3-128 of the workbook last written, or "" */
     state_article *v;
     size_t n, alloc;
 } state;
@@ -63,6 +64,13 @@ int state_update(state *st, run_set *set, time_t now);
  * FILE.bak. Prints its own message.
  */
 ls_error state_save(const state *st, const char *path);
+
+/**
+ * The hex XXH3-128 of the file at @p path into @p hex (33 bytes); ""
+ * when it cannot be read. A workbook that still has the hash of the one
+ * locstat wrote holds no edits of staff, and need not be read back.
+ */
+void state_file_hash(const char *path, char hex[33]);
 
 void state_release(state *st);
 
