@@ -198,19 +198,6 @@ static void add_field(strbuf *sb, const char *s)
         sb_addch(sb, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
-static ls_error write_bytes(const char *path, const char *data, size_t len)
-{
-    outfile of;
-    if (outfile_open(&of, path, 1) != LS_OK)
-        return LS_ERR_IO;
-    if (fwrite(data, 1, len, of.fp) != len) {
-        error("cannot write '%s': %s", of.tmp, strerror(errno));
-        outfile_abort(&of);
-        return LS_ERR_IO;
-    }
-    return outfile_commit(&of);
-}
-
 ls_error corrections_save(corrections *c)
 {
     strbuf sb = STRBUF_INIT;
@@ -220,18 +207,10 @@ ls_error corrections_save(corrections *c)
         return LS_OK;
     sb_addstr(&sb, "\xEF\xBB\xBF");
     if (c->text) {
-        char *old;
-        size_t old_len;
         /* the file as it was stays beside it, byte for byte */
-        if (read_file(c->path, &old, &old_len) == LS_OK) {
-            char *bak = xstrfmt("%s.bak", c->path);
-            err = write_bytes(bak, old, old_len);
-            free(bak);
-            free(old);
-            if (err) {
-                sb_release(&sb);
-                return err;
-            }
+        if ((err = outfile_backup(c->path))) {
+            sb_release(&sb);
+            return err;
         }
         sb_add(&sb, c->text, c->text_len);
         if (c->text_len && c->text[c->text_len - 1] != '\n')
@@ -277,7 +256,7 @@ ls_error corrections_save(corrections *c)
         }
         sb_addch(&sb, '\n');
     }
-    err = write_bytes(c->path, sb.buf, sb.len);
+    err = outfile_write(c->path, sb.buf, sb.len);
     if (!err)
         info("%s: %zu correction%s added from the workbook", c->path, c->n - c->nfile,
              c->n - c->nfile == 1 ? "" : "s");

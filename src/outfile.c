@@ -95,3 +95,31 @@ void outfile_abort(outfile *of)
     free(of->path);
     memset(of, 0, sizeof(*of));
 }
+
+ls_error outfile_write(const char *path, const void *data, size_t len)
+{
+    outfile of;
+    if (outfile_open(&of, path, 1) != LS_OK)
+        return LS_ERR_IO;
+    if (fwrite(data, 1, len, of.fp) != len) {
+        error("cannot write '%s': %s", of.tmp, strerror(errno));
+        outfile_abort(&of);
+        return LS_ERR_IO;
+    }
+    return outfile_commit(&of);
+}
+
+ls_error outfile_backup(const char *path)
+{
+    char *data, *bak;
+    size_t len;
+    ls_error err;
+
+    if (read_file(path, &data, &len) != LS_OK)
+        return LS_OK; /* nothing to keep */
+    bak = xstrfmt("%s.bak", path);
+    err = outfile_write(bak, data, len);
+    free(bak);
+    free(data);
+    return err;
+}

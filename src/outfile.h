@@ -29,4 +29,14 @@ ls_error outfile_commit(outfile *of);
 /** Remove the temporary and free; safe on a zeroed or committed outfile. */
 void outfile_abort(outfile *of);
 
+/** Write @p len bytes to @p path atomically. Prints its own message. */
+ls_error outfile_write(const char *path, const void *data, size_t len);
+
+/**
+ * Keep the file at @p path, byte for byte, as PATH.bak before it is
+ * rewritten (atomically, so a crash leaves the old backup or the new one).
+ * A missing file is no error. Prints its own message.
+ */
+ls_error outfile_backup(const char *path);
+
 #endif

@@ -72,11 +72,7 @@ static void process(const run_rules *rr, run_article *a, const char *data, size_
     ls_error err;
 
     a->bytes = len;
-    {
-        XXH128_hash_t h = XXH3_128bits(data, len);
-        snprintf(a->hash, sizeof(a->hash), "%016llx%016llx", (unsigned long long)h.high64,
-                 (unsigned long long)h.low64);
-    }
+    hash_hex(data, len, a->hash);
     err = text_read(&doc, rr->text, data, len, &why);
     if (err) {
         fail(a, err, &why);

@@ -224,8 +224,7 @@ void state_file_hash(const char *path, char hex[33])
     size_t len;
     hex[0] = '\0';
     if (read_file(path, &data, &len) == LS_OK) {
-        XXH128_hash_t h = XXH3_128bits(data, len);
-        snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+        hash_hex(data, len, hex);
         free(data);
     }
 }
@@ -478,26 +477,10 @@ int state_update(state *st, run_set *set, time_t now)
 ls_error state_save(const state *st, const char *path)
 {
     outfile of;
-    ls_error err;
-    char *data;
-    size_t len;
-
     /* the previous state stays beside it: a corrupt one is restored from it */
-    if (read_file(path, &data, &len) == LS_OK) {
-        char *bak = xstrfmt("%s.bak", path);
-        err = outfile_open(&of, bak, 1);
-        if (!err && fwrite(data, 1, len, of.fp) != len) {
-            error("cannot write '%s': %s", of.tmp, strerror(errno));
-            outfile_abort(&of);
-            err = LS_ERR_IO;
-        } else if (!err) {
-            err = outfile_commit(&of);
-        }
-        free(bak);
-        free(data);
-        if (err)
-            return err;
-    }
+    ls_error err = outfile_backup(path);
+    if (err)
+        return err;
     err = outfile_open(&of, path, 1);
     if (err)
         return err;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <xxhash.h>
 
 int ls_verbosity = 1;
 
@@ -270,6 +271,12 @@ ls_error read_file(const char *path, char **data, size_t *len)
     fclose(f);
     *data = sb_detach(&sb, len);
     return LS_OK;
+}
+
+void hash_hex(const void *data, size_t len, char hex[33])
+{
+    XXH128_hash_t h = XXH3_128bits(data, len);
+    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
 static size_t utf8_check_bytes(const unsigned char *p, size_t len, size_t *bad)

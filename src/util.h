@@ -94,6 +94,9 @@ void ls_capture(strbuf *sink);
 /** Read a whole file. Returns LS_OK or LS_ERR_IO with errno set. */
 ls_error read_file(const char *path, char **data, size_t *len);
 
+/** The content hash of @p len bytes, XXH3-128 as 32 hex digits, into @p hex. */
+void hash_hex(const void *data, size_t len, char hex[33]);
+
 /**
  * Length of the longest valid UTF-8 prefix of s[0..len). When it is
  * shorter than @p len, *bad is 1 for an invalid sequence and 0 for a
