@@ -18,11 +18,6 @@ static const char *const col_key[NCOLS] = {
     "col.fix_value", "col.fix_unit", "col.fix_indicator", "col.fix_place",
 };
 
-static const char *const cat_key[CAT_MAX] = {
-    "sheet.elderly", "sheet.children", "sheet.employment",
-    "sheet.health", "sheet.governance", "sheet.other",
-};
-
 typedef struct {
     corrections *c;
     const labels *l;
@@ -47,10 +42,8 @@ static void add(sheet_state *s, unsigned row, char **f, int nf)
 /* A category named by its sheet's label (养老服务) or its id (elderly). */
 static ls_category category_named(const labels *l, const char *s)
 {
-    for (int k = 0; k < CAT_MAX; k++)
-        if (labels_is(l, cat_key[k], s))
-            return (ls_category)k;
-    return ls_category_parse(s);
+    ls_category c = labels_category_named(l, s);
+    return c != CAT_MAX ? c : ls_category_parse(s);
 }
 
 /* "27,300" or " 27300 " as a plain number; NULL when it is none. */
@@ -158,10 +151,7 @@ int harvest_workbook(corrections *c, const char *path, const labels *l, char **p
         s.l = l;
         s.path = path;
         s.sheet = xr_sheet_name(b, i);
-        s.own = CAT_MAX;
-        for (int k = 0; k < CAT_MAX; k++)
-            if (labels_is(l, cat_key[k], s.sheet))
-                s.own = (ls_category)k;
+        s.own = labels_category_named(l, s.sheet);
         if (xr_read_sheet(b, i, on_row, &s, &why)) {
             xr_free(b);
             goto fail;

@@ -1,6 +1,7 @@
 /* labels.c - templates/labels.tsv. */
 #include "labels.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,32 @@ int labels_is(const labels *l, const char *key, const char *text)
 {
     const label *x = find(l, key);
     return x && text && (!strcmp(x->zh, text) || !strcmp(x->en, text));
+}
+
+/* The key of a category's sheet: sheet. and the category's CSV id. */
+static void category_key(ls_category c, char *key, size_t size)
+{
+    snprintf(key, size, "sheet.%s", ls_category_id(c));
+}
+
+const char *labels_category(const labels *l, ls_category c, int english)
+{
+    char key[32];
+    const label *x;
+    category_key(c, key, sizeof(key));
+    x = find(l, key);
+    return x ? (english ? x->en : x->zh) : ls_category_id(c);
+}
+
+ls_category labels_category_named(const labels *l, const char *text)
+{
+    for (int c = 0; c < CAT_MAX; c++) {
+        char key[32];
+        category_key((ls_category)c, key, sizeof(key));
+        if (labels_is(l, key, text))
+            return (ls_category)c;
+    }
+    return CAT_MAX;
 }
 
 void labels_release(labels *l)

@@ -8,6 +8,7 @@
 #ifndef LS_LABELS_H
 #define LS_LABELS_H
 
+#include "locstat.h"
 #include "util.h"
 
 typedef struct {
@@ -30,6 +31,12 @@ const char *labels_get(const labels *l, const char *key, int english);
 
 /** Is @p text the label of @p key in either language? */
 int labels_is(const labels *l, const char *key, const char *text);
+
+/** The sheet name of category @p c (sheet.elderly: 养老服务). */
+const char *labels_category(const labels *l, ls_category c, int english);
+
+/** The category a sheet name (养老服务, Elderly) stands for, or CAT_MAX. */
+ls_category labels_category_named(const labels *l, const char *text);
 
 /** Free what labels_load made; safe on a zeroed or half-loaded @p l. */
 void labels_release(labels *l);

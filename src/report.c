@@ -46,14 +46,15 @@ typedef struct {
     char asof[32]; /* "截至2026-11-23": the newest article's date */
 } report;
 
-static const char *const cat_sheet_key[CAT_MAX] = {
-    "sheet.elderly", "sheet.children", "sheet.employment",
-    "sheet.health", "sheet.governance", "sheet.other",
-};
-
 static const char *L(const report *r, const char *key)
 {
     return labels_get(&r->lbl, key, r->opt->english);
+}
+
+/* A category's sheet name. */
+static const char *CAT(const report *r, ls_category c)
+{
+    return labels_category(&r->lbl, c, r->opt->english);
 }
 
 static void free_report(report *r)
@@ -228,12 +229,13 @@ static size_t *group_by_locality(const run_set *set, size_t *n)
  * they are written. */
 static char *fixed_text(report *r, unsigned fixed, const char *where)
 {
-    static const char *const key[FIX_MAX] = { "fix.exclude", "fix.category", "fix.value", "fix.unit",
-                                              "fix.indicator", "fix.add", "fix.place" };
     strbuf sb = STRBUF_INIT;
     for (int k = 0; k < FIX_MAX; k++)
-        if (fixed & (1u << k))
-            sb_addf(&sb, "%s%s", sb.len ? "、" : "", L(r, key[k]));
+        if (fixed & (1u << k)) {
+            char key[32]; /* fix. and the action's word in the file */
+            snprintf(key, sizeof(key), "fix.%s", fix_name((fix_kind)k));
+            sb_addf(&sb, "%s%s", sb.len ? "、" : "", L(r, key));
+        }
     if (where)
         sb_addf(&sb, " (%s)", where);
     return sb_detach(&sb, NULL);
@@ -248,7 +250,7 @@ static void correction_inputs(report *r, lxw_worksheet *ws, lxw_row_t last)
 
     choices[0] = L(r, "fix.exclude");
     for (int c = 0; c < CAT_MAX; c++)
-        choices[1 + c] = L(r, cat_sheet_key[c]);
+        choices[1 + c] = CAT(r, c);
     choices[CAT_MAX + 1] = NULL;
     memset(&list, 0, sizeof(list));
     list.validate = LXW_VALIDATION_TYPE_LIST;
@@ -276,7 +278,7 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
                            "col.fix_value", "col.fix_unit", "col.fix_indicator", "col.occurrence",
                            "col.fixed" };
     lxw_col_t nc = sizeof(cols) / sizeof(*cols);
-    char *title = xstrfmt("%s: %s", L(r, cat_sheet_key[cat]), L(r, "title.category"));
+    char *title = xstrfmt("%s: %s", CAT(r, cat), L(r, "title.category"));
     const char *qual[QUAL_MAX], *status[STATUS_PLANNED + 1];
     const char *changed[CHANGE_CHANGED + 1] = { NULL };
     lxw_row_t row = 2;
@@ -418,7 +420,7 @@ static void put_cell(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
         const ls_figure *f = &r->set->v[first->art].figs.v[first->fig];
         lxw_row_t target = r->fig_row[first->art][first->fig];
         if (target) {
-            char *url = xstrfmt("internal:'%s'!A%u", L(r, cat_sheet_key[f->category]),
+            char *url = xstrfmt("internal:'%s'!A%u", CAT(r, f->category),
                                 (unsigned)target + 1);
             worksheet_write_url(ws, row, col, url, r->link);
             free(url);
@@ -877,7 +879,7 @@ static void write_notes(report *r, lxw_worksheet *ws)
     row++;
     put(r, ws, row++, 0, L(r, "note.categories"), r->head);
     for (int c = 0; c < CAT_MAX; c++, row++) {
-        put(r, ws, row, 0, L(r, cat_sheet_key[c]), NULL);
+        put(r, ws, row, 0, CAT(r, c), NULL);
         put(r, ws, row, 1, ls_category_id((ls_category)c), NULL);
     }
     row++;
