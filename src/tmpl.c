@@ -114,23 +114,20 @@ ls_error tmpl_load(tmpl_file *tf, const char *dir, const char *name, int min_fie
         return error("cannot read template '%s': %s", tf->path, strerror(errno)),
                LS_ERR_IO;
     {
-        /* staff edit templates in Excel or WPS too: UTF-16 and GB18030
-         * files are read as articles are */
-        const unsigned char *u = (const unsigned char *)tf->data;
-        size_t bad;
-        if ((len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) ||
-            memchr(tf->data, '\0', len) || utf8_check(tf->data, len, &bad) < len) {
-            strbuf why = STRBUF_INIT;
-            const char *enc;
-            char *utf8;
-            if (text_decode(tf->data, len, &utf8, &len, &enc, &why)) {
-                ls_error e = tmpl_error(tf, NULL, "not text in a known encoding (%s)", why.buf);
-                sb_release(&why);
-                return e;
-            }
-            free(tf->data);
-            tf->data = utf8;
+        /* staff edit templates in Excel or WPS too: read as articles are
+         * (UTF-8 with or without BOM, UTF-16, GB18030), so that the fields,
+         * matched without UTF checks, are valid UTF-8 */
+        strbuf why = STRBUF_INIT;
+        const char *enc;
+        char *utf8;
+        if (text_decode(tf->data, len, &utf8, &len, &enc, &why)) {
+            ls_error e = tmpl_error(tf, NULL, "not text in a known encoding (%s)", why.buf);
+            sb_release(&why);
+            return e;
         }
+        sb_release(&why);
+        free(tf->data);
+        tf->data = utf8;
     }
 
     for (p = tf->data, end = tf->data + len; p < end;) {
@@ -144,16 +141,6 @@ ls_error tmpl_load(tmpl_file *tf, const char *dir, const char *name, int min_fie
         if (eol > p && eol[-1] == '\r')
             eol--;
         *eol = '\0';
-        if (line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
-            p += 3;
-        {
-            /* fields become pattern subjects, matched without UTF checks */
-            size_t bad, n = strlen(p), ok = utf8_check(p, n, &bad);
-            if (ok < n) {
-                tmpl_row at = { NULL, 0, line };
-                return tmpl_error(tf, &at, "not valid UTF-8 at byte %zu of the line", ok + 1);
-            }
-        }
         if (*p == '\0' || *p == '#') {
             p = next;
             continue;
