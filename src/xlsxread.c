@@ -2,6 +2,7 @@
 #include "xlsxread.h"
 
 #include <expat.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
@@ -215,6 +216,22 @@ static void sst_text(void *ud, const char *s, int len)
 
 /* ---- opening ---- */
 
+/* Excel saves a password-protected workbook as an encrypted OLE compound
+ * file, not a zip: its first eight bytes say so. */
+static int is_ole(const char *path, const void *data, size_t len)
+{
+    static const unsigned char magic[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+    unsigned char head[8];
+    if (!data) {
+        FILE *f = fopen(path, "rb");
+        len = f ? fread(head, 1, sizeof(head), f) : 0;
+        if (f)
+            fclose(f);
+        data = head;
+    }
+    return len >= sizeof(magic) && !memcmp(data, magic, sizeof(magic));
+}
+
 ls_error xr_open(xr_book **out, const char *path, const void *data, size_t len, strbuf *why)
 {
     xr_book *b = xcalloc(1, sizeof(*b));
@@ -226,12 +243,11 @@ ls_error xr_open(xr_book **out, const char *path, const void *data, size_t len, 
     memset(&lc, 0, sizeof(lc));
     *out = NULL;
     zip_error_init(&ze);
+    if (is_ole(path, data, len)) {
+        sb_addstr(why, "the workbook is password-protected (or an old .xls file)");
+        goto fail;
+    }
     if (data) {
-        /* an encrypted Office file is an OLE compound file, not a zip */
-        if (len >= 8 && !memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
-            sb_addstr(why, "the workbook is password-protected (or an old .xls file)");
-            goto fail;
-        }
         b->src = zip_source_buffer_create(data, len, 0, &ze);
         if (b->src)
             b->zip = zip_open_from_source(b->src, ZIP_RDONLY, &ze);
@@ -239,15 +255,6 @@ ls_error xr_open(xr_book **out, const char *path, const void *data, size_t len, 
             b->src = NULL; /* the archive owns it now */
         zerr = zip_error_code_zip(&ze);
     } else {
-        FILE *f = fopen(path, "rb");
-        unsigned char magic[8];
-        if (f && fread(magic, 1, 8, f) == 8 && !memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
-            fclose(f);
-            sb_addstr(why, "the workbook is password-protected (or an old .xls file)");
-            goto fail;
-        }
-        if (f)
-            fclose(f);
         b->zip = zip_open(path, ZIP_RDONLY, &zerr);
     }
     if (!b->zip) {
