@@ -59,6 +59,8 @@ struct ind_rules {
     size_t nmark_first;
     uint8_t mark_low[256]; /* some marker starts with a character of this low byte */
     size_t npart, nwhole, nscope;
+    char **ends;           /* the endings of the self words (places.tsv), longest first */
+    size_t nends;
     double level_weight[LV_MAX];
     double threshold;
     /* the words by their first character: an open-addressing table of
@@ -158,6 +160,9 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->part, r->npart);
         free_markers(r->whole, r->nwhole);
         free_markers(r->scope, r->nscope);
+        for (size_t i = 0; i < r->nends; i++)
+            free(r->ends[i]);
+        free(r->ends);
         free_markers(r->narrow, r->nnarrow);
         free_markers(r->link, r->nlink);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
@@ -269,6 +274,39 @@ static marker *add_marker(marker **v, size_t *n, const char *word, const char *s
     return m;
 }
 
+static int by_length_desc(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+    return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The words by which a story names its own division (全市, 我县) are the
+ * resolver's (places.tsv, self rows): each is a scope marker with its
+ * ending. */
+static ls_error load_self_words(ind_rules *r, const char *tdir)
+{
+    tmpl_file tf;
+    ls_error err = tmpl_load(&tf, tdir, "places.tsv", 2);
+    for (size_t i = 0; !err && i < tf.nrows; i++) {
+        tmpl_row *row = &tf.rows[i];
+        size_t k;
+        if (strcmp(row->field[0], "self") || row->nfield < 3)
+            continue;
+        for (int f = 2; f < row->nfield; f++)
+            add_marker(&r->scope, &r->nscope, row->field[f], row->field[1]);
+        for (k = 0; k < r->nends && strcmp(r->ends[k], row->field[1]); k++)
+            ;
+        if (k == r->nends) {
+            r->ends = xrealloc(r->ends, (r->nends + 1) * sizeof(*r->ends));
+            r->ends[r->nends++] = xstrdup(row->field[1]);
+        }
+    }
+    if (r->nends)
+        qsort(r->ends, r->nends, sizeof(*r->ends), by_length_desc);
+    tmpl_release(&tf);
+    return err;
+}
+
 static ls_error load_settings(ind_rules *r, const char *tdir)
 {
     tmpl_file tf;
@@ -337,6 +375,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             goto out;
         }
     }
+    if ((err = load_self_words(r, tdir)))
+        goto out;
     {
         const marker *all[4] = { r->part, r->whole, r->scope, r->narrow };
         size_t nall[4] = { r->npart, r->nwhole, r->nscope, r->nnarrow };
@@ -691,26 +731,37 @@ static const marker_at *last_marker(const marker_index *ix, size_t a, size_t b)
  * the locality's path whose name has its ending: the locality itself is
  * fine, an ancestor is wider. "*" (全国) is wider than any locality.
  */
-static int wider_scope(const marker_index *scope, const loc_result *loc, size_t sa, size_t fa)
+/* Does the division name s[0..len) have @p ending as its longest listed
+ * ending (幸福社区 ends in 社区, not in 区)? */
+static int has_ending(const ind_rules *r, const char *s, size_t len, const char *ending)
+{
+    for (size_t i = 0; i < r->nends; i++) {
+        size_t el = strlen(r->ends[i]);
+        if (el <= len && !memcmp(s + len - el, r->ends[i], el))
+            return !strcmp(r->ends[i], ending);
+    }
+    return 0;
+}
+
+static int wider_scope(const ind_rules *r, const marker_index *scope, const loc_result *loc,
+                       size_t sa, size_t fa)
 {
     const marker_at *at = last_marker(scope, sa, fa);
     const marker *m = at ? at->m : NULL;
     const char *p, *name_end;
-    size_t sl;
     if (!at)
         return 0;
     if (!strcmp(m->suffix, "*"))
         return 1;
     if (!loc->found || !loc->path)
         return 0;
-    sl = strlen(m->suffix);
     /* the path runs from the province to the locality, space-separated:
      * walk it from the end */
     name_end = loc->path + strlen(loc->path);
     for (p = name_end; p >= loc->path; p--) {
         if (p == loc->path || p[-1] == ' ') {
             size_t len = (size_t)(name_end - p);
-            if (len >= sl && !memcmp(p + len - sl, m->suffix, sl))
+            if (has_ending(r, p, len, m->suffix))
                 return name_end != loc->path + strlen(loc->path);
             if (p == loc->path)
                 break;
@@ -920,7 +971,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                     fprintf(stderr, " noun:%s=%.1f", r->def[k].id, noun[k]);
             fprintf(stderr, " -> %s\n", f->ind ? r->def[f->ind - 1].id : "-");
         }
-        if (f->ind && wider_scope(&scope, loc, sa, f->start))
+        if (f->ind && wider_scope(r, &scope, loc, sa, f->start))
             f->ind = 0;
         /* a population or a rate is the whole place's: one stated for a
          * place inside it (沙沿社区 in a street's story, 安中小区) is not

@@ -305,6 +305,12 @@ static void test_scope(void **state)
         { "江西省 赣州市 章贡区 解放街道", "街道建成长者食堂6个。", "6个=elderly.meal_points" },
         { "江西省 赣州市 章贡区", "全国已建成助餐点7万个。", "7万个=-" },
         { "江西省 赣州市 章贡区", "我市共有志愿者32万名。", "32万名=-" },
+        /* the words are the resolver's (places.tsv self rows) */
+        { "江西省 赣州市 章贡区", "本市建成长者食堂300个。", "300个=-" },
+        /* a community's name ends in 社区, not in 区: 全区 is the district */
+        { "江西省 赣州市 章贡区 解放街道 和平社区", "全区建成长者食堂24个。", "24个=-" },
+        { "江西省 赣州市 章贡区 解放街道 和平社区", "全社区建成长者食堂2个。",
+          "2个=elderly.meal_points" },
     };
     (void)state;
     for (size_t i = 0; i < sizeof(scope) / sizeof(*scope); i++) {
