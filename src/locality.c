@@ -856,11 +856,12 @@ static void candidates_of(const gazetteer *g, const mention *m, loc_result *out)
 {
     strbuf sb = STRBUF_INIT;
     int k = 0;
-    for (uint32_t c = m->first; c != NONE && k < 8; c = next_cand(g, m, c), k++) {
+    for (uint32_t c = m->first; c != NONE && k < LOC_MAX_CANDIDATES; c = next_cand(g, m, c), k++) {
         loc_result tmp;
         memset(&tmp, 0, sizeof(tmp));
         fill_result(g, c, &tmp);
         sb_addf(&sb, "%s%s %s", k ? "; " : "", tmp.path, tmp.code);
+        out->choices[out->nchoices++] = xstrfmt("%s %s", tmp.name, tmp.code);
         loc_release(&tmp);
     }
     out->candidates = sb_detach(&sb, NULL);
@@ -1109,6 +1110,8 @@ void loc_release(loc_result *r)
     free(r->code);
     free(r->path);
     free(r->candidates);
+    for (size_t i = 0; i < r->nchoices; i++)
+        free(r->choices[i]);
     free(r->note);
     memset(r, 0, sizeof(*r));
 }

@@ -25,6 +25,9 @@ void gaz_free(gazetteer *g);
 /** Number of divisions loaded. */
 size_t gaz_size(const gazetteer *g);
 
+/** Namesakes listed for an ambiguous place. */
+#define LOC_MAX_CANDIDATES 8
+
 /** An article's locality. Strings are owned by the result. */
 typedef struct {
     int found;
@@ -32,7 +35,10 @@ typedef struct {
     char *code;       /**< 211103003001, or "" */
     char *path;       /**< 辽宁省 盘锦市 兴隆台区 渤海街道 景园社区 */
     int level;        /**< 1 province .. 5 community; 0 when not found */
-    char *candidates; /**< when ambiguous: "name code path; ..." else NULL */
+    char *candidates; /**< when ambiguous: "path code; ..." else NULL */
+    char *choices[LOC_MAX_CANDIDATES]; /**< the same, each "name code", for a
+                                            place correction to pick from */
+    size_t nchoices;
     char *note;       /**< why it needs a look, or NULL */
     uint32_t node;    /**< the gazetteer entry; meaningful only when found */
 } loc_result;

@@ -705,29 +705,21 @@ static void review_row(report *r, lxw_worksheet *ws, lxw_row_t *row, const char 
 
 /* 更正地区 on a review row: a list of the candidates ("渤海街道 211103003"),
  * as many as Excel's 255 characters hold, else a typed code or name. */
-static void place_input(report *r, lxw_worksheet *ws, lxw_row_t row, const char *candidates)
+static void place_input(report *r, lxw_worksheet *ws, lxw_row_t row, const loc_result *loc)
 {
     lxw_data_validation dv;
-    char *items[32];
+    const char *items[LOC_MAX_CANDIDATES + 1];
     size_t n = 0, total = 0;
 
     memset(&dv, 0, sizeof(dv));
-    for (const char *p = candidates; p && *p && n < 31;) {
-        const char *end = strstr(p, "; ");
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *sp1 = memchr(p, ' ', len);
-        const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - p)) : NULL;
-        size_t keep = sp2 ? (size_t)(sp2 - p) : len; /* name and code */
-        if (total + keep + 1 > 250)
-            break;
-        items[n++] = xstrndup(p, keep);
-        total += keep + 1;
-        p = end ? end + 2 : p + len;
+    for (size_t i = 0; i < loc->nchoices && total + strlen(loc->choices[i]) + 1 <= 250; i++) {
+        items[n++] = loc->choices[i];
+        total += strlen(loc->choices[i]) + 1;
     }
     items[n] = NULL;
     if (n) {
         dv.validate = LXW_VALIDATION_TYPE_LIST;
-        dv.value_list = items;
+        dv.value_list = (char **)items;
         /* a code or name typed in is accepted too */
         dv.show_error = LXW_VALIDATION_OFF;
     } else {
@@ -736,8 +728,6 @@ static void place_input(report *r, lxw_worksheet *ws, lxw_row_t row, const char 
     dv.input_title = (char *)L(r, "col.fix_place");
     dv.input_message = (char *)L(r, "fix.place_help");
     worksheet_data_validation_cell(ws, row, 4, &dv);
-    for (size_t i = 0; i < n; i++)
-        free(items[i]);
 }
 
 static void write_review(report *r, lxw_worksheet *ws)
@@ -758,7 +748,7 @@ static void write_review(report *r, lxw_worksheet *ws)
             continue;
         }
         if (!a->loc.found) {
-            place_input(r, ws, row, a->loc.candidates);
+            place_input(r, ws, row, &a->loc);
             review_row(r, ws, &row, a->loc.candidates ? "review.ambiguous" : "review.locality",
                        a->name, a->title, a->loc.candidates);
         }

@@ -24,6 +24,8 @@ import openpyxl
 from checks import check, finish
 
 NOWHERE = "社区活动见闻\n社区组织志愿者为老人理发，服务老人30人次。\n"
+NAMESAKES = "渤海街道开展敬老活动\n街道走访独居老人12户。\n"  # a street in three counties
+CHOSEN = "211103003"
 NEW_ARTICLE = "新城县：社区食堂温暖老人心\n新城县新建社区食堂6个，日均服务老人300余人次。\n"
 ELDERLY, REVIEW = "养老服务", "待核"
 # the edits: (article prefix, surface) of figures on the 养老服务 sheet
@@ -49,6 +51,7 @@ def fresh(tmp, name):
     work = os.path.join(tmp, name)
     shutil.copytree("seeds", os.path.join(work, "arts"))
     open(os.path.join(work, "arts", "009_nowhere.txt"), "w", encoding="utf-8").write(NOWHERE)
+    open(os.path.join(work, "arts", "011_namesakes.txt"), "w", encoding="utf-8").write(NAMESAKES)
     return work
 
 
@@ -81,6 +84,13 @@ def edit(path, out):
     for r in rv.iter_rows(min_row=3):
         if r[hr["文章"]].value == "009_nowhere.txt" and r[0].value == "地区未识别":
             r[hr["更正地区"]].value = PLACE_CODE
+        if r[hr["文章"]].value == "011_namesakes.txt" and r[0].value == "地区有歧义":
+            cell = r[hr["更正地区"]]
+            lists = [dv.formula1 for dv in rv.data_validations.dataValidation
+                     if cell.coordinate in dv.sqref and dv.type == "list"]
+            # staff pick from the dropdown: the choice as it offers it
+            choice = next(c for c in lists[0].strip('"').split(",") if c.endswith(CHOSEN))
+            cell.value = choice
     wb.save(out)
 
 
@@ -91,6 +101,7 @@ def effects(rows):
         "category": [r["category"] for r in a if r["surface"] == RECATEGORISE[1]] == ["children"],
         "value": [r["value"] for r in a if r["surface"] == REVALUE[1]] == ["7300"],
         "place": {r["locality_code"] for r in rows if r["article"] == "009_nowhere.txt"} == {PLACE_CODE},
+        "candidate": {r["locality_code"] for r in rows if r["article"] == "011_namesakes.txt"} == {CHOSEN},
     }
 
 
@@ -106,13 +117,13 @@ def test_openpyxl(binary, tmp):
     edit(os.path.join(work, "r.xlsx"), os.path.join(work, "r.xlsx"))
     rc, err = run(binary, work)
     got = effects(read_csv(os.path.join(work, "r.csv")))
-    check("workbook: exclude, category, value and place edits applied after sorting",
+    check("workbook: exclude, category, value, place and a candidate from the dropdown applied after sorting",
           rc == 0 and all(got.values()), (rc, got, err[-400:]))
     raw = open(fixes, "rb").read()
     lines = [l for l in raw.decode("utf-8-sig").splitlines() if l and not l.startswith("#")]
     check("workbook: each edit is a line of corrections.tsv, UTF-8 with BOM, after staff's own lines",
           raw.startswith(codecs.BOM_UTF8) and raw.decode("utf-8-sig").startswith("# our notes") and
-          sorted(l.split("\t")[0] for l in lines) == ["category", "exclude", "place", "value"], lines)
+          sorted(l.split("\t")[0] for l in lines) == ["category", "exclude", "place", "place", "value"], lines)
     check("workbook: the previous corrections.tsv is kept as .bak, byte for byte",
           open(fixes + ".bak", "rb").read() == notes)
     wb = openpyxl.load_workbook(os.path.join(work, "r.xlsx"))
@@ -162,11 +173,12 @@ def test_encodings(binary, tmp):
             "exclude\t000_ec0055d028407f80.txt\t1318名\t1\n"
             "category\t000_ec0055d028407f80.txt\t356人次\t1\tchildren\n"
             "value\t000_ec0055d028407f80.txt\t7000余元\t1\t7300\n"
-            "place\t009_nowhere.txt\t乾安县\n")
+            "place\t009_nowhere.txt\t乾安县\n"
+            "place\t011_namesakes.txt\t211103003\n")
     open(os.path.join(base, "arts", "corrections.tsv"), "w", encoding="utf-8").write(text)
     run(binary, base)
     want = open(os.path.join(base, "r.csv"), "rb").read()
-    check("encodings: plain UTF-8 applies all four", all(effects(read_csv(os.path.join(base, "r.csv"))).values()))
+    check("encodings: plain UTF-8 applies them all", all(effects(read_csv(os.path.join(base, "r.csv"))).values()))
     crlf = text.replace("\n", "\r\n")
     for name, data in [("utf-16le", codecs.BOM_UTF16_LE + crlf.encode("utf-16-le")),
                        ("utf-16be", codecs.BOM_UTF16_BE + crlf.encode("utf-16-be")),
