@@ -102,13 +102,16 @@ void corrections_load(corrections *c, const char *path)
     memset(c, 0, sizeof(*c));
     c->path = xstrdup(path);
     if (read_file(path, &data, &len) != LS_OK) {
-        if (errno != ENOENT)
+        if (errno != ENOENT) {
             warning("cannot read corrections '%s': %s", path, strerror(errno));
+            c->unreadable = 1;
+        }
         return;
     }
     /* staff save this file from Excel or WPS: UTF-16, GB18030, CRLF */
     if (text_decode(data, len, &c->text, &c->text_len, &c->encoding, &why)) {
         error("cannot read corrections '%s': %s", path, why.buf);
+        c->unreadable = 1;
         sb_release(&why);
         free(data);
         return;
@@ -205,6 +208,11 @@ ls_error corrections_save(corrections *c)
 
     if (c->n == c->nfile)
         return LS_OK;
+    if (c->unreadable)
+        return error("'%s' could not be read, so the %zu correction%s from the workbook are not "
+                     "written to it; they apply to this run only",
+                     c->path, c->n - c->nfile, c->n - c->nfile == 1 ? "" : "s"),
+               LS_ERR_IO;
     sb_addstr(&sb, "\xEF\xBB\xBF");
     if (c->text) {
         /* the file as it was stays beside it, byte for byte */

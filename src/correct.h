@@ -59,6 +59,7 @@ typedef struct {
     char *text;           /**< the file as read, in UTF-8, to write back whole */
     size_t text_len;
     const char *encoding; /**< as read: "UTF-8", "UTF-16LE" …; NULL when missing */
+    int unreadable;       /**< the file is there but could not be read: never rewritten */
     int nlines;           /**< lines the file had */
     size_t nfile;         /**< corrections v[0..nfile) came from the file, the rest are new */
     correction *v;
@@ -85,7 +86,9 @@ int corrections_add(corrections *c, char *const *f, int nf, strbuf *why);
 /**
  * Write the corrections added since corrections_load() to the file, after
  * its lines, as UTF-8 with a BOM. The previous file is kept as FILE.bak.
- * Nothing is written when nothing was added. Prints its own message.
+ * Nothing is written when nothing was added, nor over a file that could
+ * not be read (LS_ERR_IO: staff's lines are never lost). Prints its own
+ * message.
  */
 ls_error corrections_save(corrections *c);
 

@@ -142,6 +142,21 @@ def test_openpyxl(binary, tmp):
     return work
 
 
+def test_unreadable_corrections(binary, tmp):
+    """A corrections file that cannot be decoded is never overwritten."""
+    work = fresh(tmp, "unreadable")
+    run(binary, work)
+    edit(os.path.join(work, "r.xlsx"), os.path.join(work, "r.xlsx"))
+    fixes = os.path.join(work, "arts", "corrections.tsv")
+    garbage = b"exclude\t\xff\xfe\xfd\x80\x81 broken\n" * 3
+    open(fixes, "wb").write(garbage)
+    rc, err = run(binary, work)
+    got = effects(read_csv(os.path.join(work, "r.csv")))
+    check("workbook: an unreadable corrections.tsv is left as it was, said on stderr, edits still applied",
+          open(fixes, "rb").read() == garbage and "corrections.tsv" in err and rc == 2 and all(got.values()),
+          (rc, got, err[-300:]))
+
+
 def test_libreoffice(binary, tmp):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     check("libreoffice: installed (make deps)", soffice is not None)
@@ -309,6 +324,7 @@ def main():
     binary = os.path.abspath(a.bin)
     with tempfile.TemporaryDirectory() as tmp:
         test_openpyxl(binary, tmp)
+        test_unreadable_corrections(binary, tmp)
         test_libreoffice(binary, tmp)
         test_encodings(binary, tmp)
         test_template_encodings(binary, tmp)
