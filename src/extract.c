@@ -53,6 +53,11 @@ struct extract_rules {
     size_t nstatus;
     pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
     unsigned char *status_head; /* pattern opens with ^: asked of the sentence too */
+    /* status.tsv "after" rows: asked of the clause after the figure (148元目标);
+     * "done" rows: the figure is done though a plan word stands before it
+     * (完成目标任务的45.2%) */
+    pcre2_code **status_after, **status_done;
+    size_t nstatus_after, nstatus_done;
     exclusion *excl;
     size_t nexcl;
     pcre2_code *figure;
@@ -104,6 +109,12 @@ void extract_rules_free(extract_rules *r)
         pcre2_code_free(r->status[i]);
     free(r->status);
     free(r->status_head);
+    for (size_t i = 0; i < r->nstatus_after; i++)
+        pcre2_code_free(r->status_after[i]);
+    free(r->status_after);
+    for (size_t i = 0; i < r->nstatus_done; i++)
+        pcre2_code_free(r->status_done[i]);
+    free(r->status_done);
     pcre2_code_free(r->status_any);
     for (size_t i = 0; i < r->nexcl; i++)
         pcre2_code_free(r->excl[i].re);
@@ -325,14 +336,30 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
     if (!strcmp(name, "status.tsv")) {
         r->status = xcalloc(tf.nrows, sizeof(*r->status));
         r->status_head = xcalloc(tf.nrows, sizeof(*r->status_head));
+        r->status_after = xcalloc(tf.nrows, sizeof(*r->status_after));
+        r->status_done = xcalloc(tf.nrows, sizeof(*r->status_done));
         for (size_t i = 0; i < tf.nrows; i++) {
-            r->status[r->nstatus] = tmpl_regex(&tf, &tf.rows[i], NULL, tf.rows[i].field[0], 0);
-            if (!r->status[r->nstatus]) {
+            tmpl_row *row = &tf.rows[i];
+            int after = row->nfield >= 2 && !strcmp(row->field[0], "after");
+            int done = row->nfield >= 2 && !strcmp(row->field[0], "done");
+            pcre2_code *re;
+            if (row->nfield >= 2 && !after && !done) {
+                err = tmpl_error(&tf, row, "expected a pattern, or 'after' or 'done', a TAB and a pattern");
+                break;
+            }
+            re = tmpl_regex(&tf, row, NULL, row->field[after || done ? 1 : 0], 0);
+            if (!re) {
                 err = LS_ERR_REGEX;
                 break;
             }
-            r->status_head[r->nstatus] = tf.rows[i].field[0][0] == '^';
-            r->nstatus++;
+            if (after) {
+                r->status_after[r->nstatus_after++] = re;
+            } else if (done) {
+                r->status_done[r->nstatus_done++] = re;
+            } else {
+                r->status_head[r->nstatus] = row->field[0][0] == '^';
+                r->status[r->nstatus++] = re;
+            }
         }
         if (!err)
             r->status_any = any_of(&tf, r->status, r->nstatus);
@@ -824,7 +851,7 @@ static void detect_period(const extract_rules *r, const text_doc *doc, size_t cs
 /* Planned when a status pattern matches the figure's clause before it, or
  * a pattern that opens with ^ opens its sentence (下一步，…将新建10个). */
 static ls_status detect_status(const extract_rules *r, const text_doc *doc, size_t sstart,
-                               size_t cstart, size_t fstart)
+                               size_t cstart, size_t fstart, size_t fend, size_t cend)
 {
     /* not r->md: it holds the figure's match */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
@@ -839,6 +866,12 @@ static ls_status detect_status(const extract_rules *r, const text_doc *doc, size
     for (size_t i = 0; sstart < cstart && i < r->nstatus && st == STATUS_DONE; i++)
         if (r->status_head[i] && rx_match(r->status[i], doc->s + sstart, fstart - sstart, 0, 0, md) > 0)
             st = STATUS_PLANNED;
+    for (size_t i = 0; fend < cend && i < r->nstatus_after && st == STATUS_DONE; i++)
+        if (rx_match(r->status_after[i], doc->s + fend, cend - fend, 0, 0, md) > 0)
+            st = STATUS_PLANNED;
+    for (size_t i = 0; i < r->nstatus_done && st == STATUS_PLANNED; i++)
+        if (rx_match(r->status_done[i], doc->s + cstart, fstart - cstart, 0, 0, md) > 0)
+            st = STATUS_DONE;
     pcre2_match_data_free(md);
     return st;
 }
@@ -980,7 +1013,7 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
                     to--;
                 detect_period(r, doc, fb, to, f.period, sizeof(f.period));
             }
-            f.status = detect_status(r, doc, sa, ca, fa);
+            f.status = detect_status(r, doc, sa, ca, fa, fb, cb);
             {
                 /* a list (310户、650人) shares the noun of its first figure */
                 const ls_figure *prev = out->n ? &out->v[out->n - 1] : NULL;

@@ -176,6 +176,15 @@ static const struct {
     { "明年将新增托位300个。", "300|个|exact||planned" },
     { "还将建设儿童之家10所。", "10|所|exact||planned" },
     { "拟在6月底前招聘社工40名。", "40|名|exact||planned" },
+    /* a plan word after the figure: its noun will do it, or it is a target */
+    { "20家用人单位将提供岗位。", "20|家|exact||planned" },
+    { "目前还有3家正在筹建中。", "3|家|exact||planned" },
+    { "完成120户目标任务的95%。", "120|户|exact||planned;95|%|exact" },
+    /* the share of a target met is a result, though 目标 stands before it */
+    { "全年完成目标任务的87.5%。", "87.5|%|exact" },
+    { "明年春季招聘会将在县城广场举办12场。", "12|场|exact||planned" },
+    /* 将 before its object is no plan: 将120份物资送到老人家中 */
+    { "志愿者将120份物资送到老人家中。", "120|份|exact" },
     { "已完成改造80户，还将继续完成120户。", "80|户|exact;120|户|exact||planned" },
     { "该县将新建就业驿站10个。", "10|个|exact||planned" },
     /* a plan that opens the sentence covers its clauses */
