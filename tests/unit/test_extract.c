@@ -123,6 +123,9 @@ static const struct {
     /* a period after the counted noun, in the figure's clause */
     { "如今有260多名老人每天到食堂用餐。", "260|名|over|日" },
     { "共有80名老人参加,每天下午活动。", "80|名|exact" },
+    { "对高龄老人提供助餐补贴4元/天。", "4|元|exact|日" },
+    { "一天两顿饭只需花12元。", "12|元|exact|日" },
+    { "低保对象月人均补差260元。", "260|元|exact|月" },
     { "签约覆盖率为45.3%。", "45.3|%|exact" },
     { "参保率超过95%。", "95|%|over" },
     /* qualifiers before the number */
