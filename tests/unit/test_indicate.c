@@ -45,6 +45,9 @@ static const struct {
 } cases[] = {
     /* older people: populations and registers */
     { "全镇现有60周岁以上老年人4300余人。", "4300余人=elderly.population" },
+    /* a negated verb counts what was not done; businesses are no row */
+    { "全年办结群众诉求320件,不予受理45件。", "320件=governance.issues;45件=-" },
+    { "新登记各类市场主体1200户。", "1200户=-" },
     { "目前辖区共有80岁以上高龄老人612名。", "612名=elderly.vulnerable" },
     { "街道摸排建档独居空巢老人215人。", "215人=elderly.vulnerable" },
     { "全区登记在册的失能半失能老人共计980人。", "980人=elderly.vulnerable" },
