@@ -947,6 +947,14 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             if (s < r->threshold || !ok[k] || neg[k] < 0 ||
                 (named && noun[k] < r->threshold && r->def[k].kind != KIND_STANDARD))
                 continue;
+            /* a row for one group (older people, children, job seekers)
+             * takes a figure about that group, or one whose noun names the
+             * row: context alone does not make 近1.3万人次参与 at a clinic
+             * older people's */
+            if ((r->def[k].cat == CAT_ELDERLY || r->def[k].cat == CAT_CHILDREN ||
+                 r->def[k].cat == CAT_EMPLOYMENT) &&
+                r->def[k].cat != f->category && noun[k] < r->threshold)
+                continue;
             /* the figure's own group breaks near ties: 诊疗老人 at a clinic
              * is a service to older people */
             if (r->def[k].cat == f->category)

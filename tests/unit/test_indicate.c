@@ -48,6 +48,8 @@ static const struct {
     /* a negated verb counts what was not done; businesses are no row */
     { "全年办结群众诉求320件,不予受理45件。", "320件=governance.issues;45件=-" },
     { "新登记各类市场主体1200户。", "1200户=-" },
+    /* a row for one group needs the group: at a clinic, 参与 is residents' */
+    { "医院开展义诊和健康讲座,近2000人次参与。", "近2000人次=general.served" },
     { "目前辖区共有80岁以上高龄老人612名。", "612名=elderly.vulnerable" },
     { "街道摸排建档独居空巢老人215人。", "215人=elderly.vulnerable" },
     { "全区登记在册的失能半失能老人共计980人。", "980人=elderly.vulnerable" },
