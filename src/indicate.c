@@ -20,6 +20,10 @@ static const char *const kind_ids[KIND_MAX] = {
 };
 
 /* An id's category part; general is what serves residents at large. */
+/* The weight of a word that names the thing a row counts
+ * (indicator_words.tsv: 3 names it, 2 is typical, 1 a hint). */
+#define WORD_NAMES 3.0
+
 static const char *const cat_parts[CAT_MAX] = {
     "elderly", "children", "employment", "health", "governance", "general",
 };
@@ -55,6 +59,9 @@ struct ind_rules {
     marker *part, *whole, *scope, *narrow, *link;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
     size_t ninstead, nnarrow, nlink;
+    int *within;           /* pairs of rows: the first yields to the second where the
+                              sentence names it (elderly.services, elderly.meals) */
+    size_t nwithin;
     uint32_t *mark_cp;     /* the first characters of the markers */
     size_t nmark_first;
     uint8_t mark_low[256]; /* some marker starts with a character of this low byte */
@@ -168,6 +175,7 @@ void ind_rules_free(ind_rules *r)
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
+        free(r->within);
         free(r->mark_cp);
         free(r->first);
         free(r->byfirst);
@@ -360,6 +368,16 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             add_marker(&r->narrow, &r->nnarrow, row->field[1], NULL);
         } else if (!strcmp(kind, "link")) {
             add_marker(&r->link, &r->nlink, row->field[1], NULL);
+        } else if (!strcmp(kind, "within") && row->nfield >= 3) {
+            int a = ind_find(r, row->field[1]), b = ind_find(r, row->field[2]);
+            if (a < 0 || b < 0) {
+                err = tmpl_error(&tf, row, "unknown indicator '%s'", row->field[a < 0 ? 1 : 2]);
+                goto out;
+            }
+            r->within = xrealloc(r->within, 2 * (r->nwithin + 1) * sizeof(*r->within));
+            r->within[2 * r->nwithin] = a;
+            r->within[2 * r->nwithin + 1] = b;
+            r->nwithin++;
         } else if (!strcmp(kind, "instead") && row->nfield >= 3) {
             if (ind_find(r, row->field[2]) < 0) {
                 err = tmpl_error(&tf, row, "unknown indicator '%s'", row->field[2]);
@@ -371,7 +389,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, link)", kind);
+                                       "class, part, whole, scope, narrow, instead, within, link)", kind);
             goto out;
         }
     }
@@ -967,6 +985,19 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         /* a noun that names a thing no row counts (工作人员, 小区), and
          * no row, is not for the comparison whatever its context; one
          * that says the figure is a scale (规模) never is */
+        /* a generic row yields to the specific one its sentence names,
+         * if the figure fits it: 累计服务2万余人次 in a sentence about a
+         * canteen (助餐, 就餐) counts meals, which elderly.services leaves out */
+        for (size_t k = 0; bi >= 0 && k < r->nwithin; k++) {
+            int to = r->within[2 * k + 1];
+            if (r->within[2 * k] != bi || !ok[to])
+                continue;
+            memset(one, 0, r->ndef * sizeof(*one));
+            score_span(r, h, nh, sa, sb, 1, f->category, 0, one);
+            if (one[to] >= WORD_NAMES)
+                bi = to;
+            break;
+        }
         if (bi >= 0 && (named || !other) && other < 2)
             f->ind = bi + 1;
         if (ls_verbosity >= 3) {

@@ -48,6 +48,10 @@ static const struct {
     /* a negated verb counts what was not done; businesses are no row */
     { "全年办结群众诉求320件,不予受理45件。", "320件=governance.issues;45件=-" },
     { "新登记各类市场主体1200户。", "1200户=-" },
+    /* services to older people leave out meals: in a canteen's sentence
+     * a service act is a meal served */
+    { "社区长者食堂开业以来老人就餐踊跃,已累计服务1.5万人次。", "1.5万人次=elderly.meals" },
+    { "网格员上门服务独居老人,全年累计服务1.5万人次。", "1.5万人次=elderly.services" },
     /* a row for one group needs the group: at a clinic, 参与 is residents' */
     { "医院开展义诊和健康讲座,近2000人次参与。", "近2000人次=general.served" },
     { "目前辖区共有80岁以上高龄老人612名。", "612名=elderly.vulnerable" },
