@@ -48,6 +48,9 @@ static const struct {
     /* a negated verb counts what was not done; businesses are no row */
     { "全年办结群众诉求320件,不予受理45件。", "320件=governance.issues;45件=-" },
     { "新登记各类市场主体1200户。", "1200户=-" },
+    /* guests and zones are counted by no row */
+    { "80多名来宾为12位高龄老人祝寿。", "80多名=-;12位=elderly.served" },
+    { "招聘会设置企业招聘专区4个。", "4个=-" },
     /* services to older people leave out meals: in a canteen's sentence
      * a service act is a meal served */
     { "社区长者食堂开业以来老人就餐踊跃,已累计服务1.5万人次。", "1.5万人次=elderly.meals" },
