@@ -941,7 +941,18 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             for (size_t k = ga; k + 3 <= f->start; k += (size_t)utf8_len((unsigned char)doc->s[k]))
                 if (!memcmp(doc->s + k, "等", 3))
                     ex = k;
-            score_span(r, h, nh, ga, ex, r->level_weight[LV_EXAMPLES], f->category, 0, score);
+            size_t lead = ga;
+            if (ex > ga) {
+                /* the verb before the list governs the figure: in 培训待业
+                 * 群体、宝妈等群体500余人次, 培训 is no example. The first
+                 * word counts in full unless it is a list item itself
+                 * (义诊、…) */
+                size_t k0 = first_hit(h, nh, ga);
+                if (k0 < nh && h[k0].b <= ex && strncmp(doc->s + h[k0].b, "、", 3))
+                    lead = h[k0].b;
+                score_span(r, h, nh, ga, lead, r->level_weight[LV_SEGMENT], f->category, 0, score);
+            }
+            score_span(r, h, nh, lead, ex, r->level_weight[LV_EXAMPLES], f->category, 0, score);
             score_span(r, h, nh, ex, gb, r->level_weight[LV_SEGMENT], f->category, 0, score);
             /* a list shares its verb: in 约有1190名老人,1429名儿童 the second
              * figure, with no word of its own before it, is also 约有 */
