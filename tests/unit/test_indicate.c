@@ -49,7 +49,8 @@ static const struct {
     { "全年办结群众诉求320件,不予受理45件。", "320件=governance.issues;45件=-" },
     { "新登记各类市场主体1200户。", "1200户=-" },
     /* the verb before a list of examples governs the figure */
-    { "街道累计培训下岗职工、退役军人等群体320人次。", "320人次=employment.training" },
+    { "人社局开展就业技能培训,累计培训下岗职工、退役军人等群体320人次,助推就业。",
+      "320人次=employment.training" },
     /* guests and zones are counted by no row */
     { "80多名来宾为12位高龄老人祝寿。", "80多名=-;12位=elderly.served" },
     { "招聘会设置企业招聘专区4个。", "4个=-" },
