@@ -51,6 +51,9 @@ static const struct {
     /* the verb before a list of examples governs the figure */
     { "人社局开展就业技能培训,累计培训下岗职工、退役军人等群体320人次,助推就业。",
       "320人次=employment.training" },
+    /* a hospital's courses are health talks; those who attend are served */
+    { "医院推出用药安全线上直播课程6场,近5000人次在线听课。",
+      "6场=health.lectures;近5000人次=general.served" },
     /* guests and zones are counted by no row */
     { "80多名来宾为12位高龄老人祝寿。", "80多名=-;12位=elderly.served" },
     { "招聘会设置企业招聘专区4个。", "4个=-" },
