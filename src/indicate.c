@@ -978,11 +978,13 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 continue;
             /* a row for one group (older people, children, job seekers)
              * takes a figure about that group, or one whose noun names the
-             * row: context alone does not make 近1.3万人次参与 at a clinic
+             * row with a word that names its thing (weight 3): context, or
+             * a verb such as 参与, does not make 近1.3万人次参与 at a clinic
              * older people's */
             if ((r->def[k].cat == CAT_ELDERLY || r->def[k].cat == CAT_CHILDREN ||
                  r->def[k].cat == CAT_EMPLOYMENT) &&
-                r->def[k].cat != f->category && noun[k] < r->threshold)
+                r->def[k].cat != f->category &&
+                noun[k] < r->level_weight[LV_NOUN] * WORD_NAMES)
                 continue;
             /* the figure's own group breaks near ties: 诊疗老人 at a clinic
              * is a service to older people */
