@@ -19,11 +19,11 @@ static const char *const kind_ids[KIND_MAX] = {
     "total", "level", "daily", "size", "rate", "standard",
 };
 
-/* An id's category part; general is what serves residents at large. */
 /* The weight of a word that names the thing a row counts
  * (indicator_words.tsv: 3 names it, 2 is typical, 1 a hint). */
 #define WORD_NAMES 3.0
 
+/* An id's category part; general is what serves residents at large. */
 static const char *const cat_parts[CAT_MAX] = {
     "elderly", "children", "employment", "health", "governance", "general",
 };
@@ -743,12 +743,6 @@ static const marker_at *last_marker(const marker_index *ix, size_t a, size_t b)
     return NULL;
 }
 
-/*
- * Is a scope word before the figure in its sentence (全市, 我区) about a
- * place wider than the article's? The word names the nearest division of
- * the locality's path whose name has its ending: the locality itself is
- * fine, an ancestor is wider. "*" (全国) is wider than any locality.
- */
 /* Does the division name s[0..len) have @p ending as its longest listed
  * ending (幸福社区 ends in 社区, not in 区)? */
 static int has_ending(const ind_rules *r, const char *s, size_t len, const char *ending)
@@ -761,6 +755,12 @@ static int has_ending(const ind_rules *r, const char *s, size_t len, const char 
     return 0;
 }
 
+/*
+ * Is a scope word before the figure in its sentence (全市, 我区) about a
+ * place wider than the article's? The word names the nearest division of
+ * the locality's path whose name has its ending: the locality itself is
+ * fine, an ancestor is wider. "*" (全国) is wider than any locality.
+ */
 static int wider_scope(const ind_rules *r, const marker_index *scope, const loc_result *loc,
                        size_t sa, size_t fa)
 {
