@@ -58,6 +58,7 @@ struct extract_rules {
      * (完成目标任务的45.2%) */
     pcre2_code **status_after, **status_done;
     size_t nstatus_after, nstatus_done;
+    pcre2_code *status_after_any; /* the after patterns as one, or NULL */
     exclusion *excl;
     size_t nexcl;
     pcre2_code *figure;
@@ -112,6 +113,7 @@ void extract_rules_free(extract_rules *r)
     for (size_t i = 0; i < r->nstatus_after; i++)
         pcre2_code_free(r->status_after[i]);
     free(r->status_after);
+    pcre2_code_free(r->status_after_any);
     for (size_t i = 0; i < r->nstatus_done; i++)
         pcre2_code_free(r->status_done[i]);
     free(r->status_done);
@@ -156,7 +158,10 @@ void figure_list_drop_context(figure_list *l)
  * each figure asks the status patterns of its clause. NULL, and a call
  * per pattern, when a pattern refers to its own groups, whose numbers
  * change in the alternation. */
-static pcre2_code *any_of(const tmpl_file *tf, pcre2_code *const *re, size_t n)
+/* The patterns @p src[0..n) (compiled as @p re) as one alternation, or
+ * NULL when there is only one or one uses a back reference. */
+static pcre2_code *any_of(const tmpl_file *tf, const char *const *src, pcre2_code *const *re,
+                          size_t n)
 {
     strbuf pat = STRBUF_INIT;
     pcre2_code *any = NULL;
@@ -168,7 +173,7 @@ static pcre2_code *any_of(const tmpl_file *tf, pcre2_code *const *re, size_t n)
             sb_release(&pat);
             return NULL;
         }
-        sb_addf(&pat, "%s(?:%s)", i ? "|" : "", tf->rows[i].field[0]);
+        sb_addf(&pat, "%s(?:%s)", i ? "|" : "", src[i]);
     }
     if (n > 1)
         any = tmpl_regex(tf, NULL, "the patterns combined", pat.buf, 0);
@@ -336,6 +341,8 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
     if (!strcmp(name, "status.tsv")) {
         r->status = xcalloc(tf.nrows, sizeof(*r->status));
         r->status_head = xcalloc(tf.nrows, sizeof(*r->status_head));
+        const char **plan = xcalloc(tf.nrows + 1, sizeof(*plan));
+        const char **after_src = xcalloc(tf.nrows + 1, sizeof(*after_src));
         r->status_after = xcalloc(tf.nrows, sizeof(*r->status_after));
         r->status_done = xcalloc(tf.nrows, sizeof(*r->status_done));
         for (size_t i = 0; i < tf.nrows; i++) {
@@ -353,16 +360,22 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
                 break;
             }
             if (after) {
+                after_src[r->nstatus_after] = row->field[1];
                 r->status_after[r->nstatus_after++] = re;
             } else if (done) {
                 r->status_done[r->nstatus_done++] = re;
             } else {
                 r->status_head[r->nstatus] = row->field[0][0] == '^';
+                plan[r->nstatus] = row->field[0];
                 r->status[r->nstatus++] = re;
             }
         }
-        if (!err)
-            r->status_any = any_of(&tf, r->status, r->nstatus);
+        if (!err) {
+            r->status_any = any_of(&tf, plan, r->status, r->nstatus);
+            r->status_after_any = any_of(&tf, after_src, r->status_after, r->nstatus_after);
+        }
+        free(plan);
+        free(after_src);
     } else if (!strcmp(name, "exclude.tsv")) {
         r->excl = xcalloc(tf.nrows, sizeof(*r->excl));
         for (size_t i = 0; i < tf.nrows; i++) {
@@ -866,7 +879,10 @@ static ls_status detect_status(const extract_rules *r, const text_doc *doc, size
     for (size_t i = 0; sstart < cstart && i < r->nstatus && st == STATUS_DONE; i++)
         if (r->status_head[i] && rx_match(r->status[i], doc->s + sstart, fstart - sstart, 0, 0, md) > 0)
             st = STATUS_PLANNED;
-    for (size_t i = 0; fend < cend && i < r->nstatus_after && st == STATUS_DONE; i++)
+    if (fend < cend && st == STATUS_DONE && r->status_after_any)
+        st = rx_match(r->status_after_any, doc->s + fend, cend - fend, 0, 0, md) > 0 ? STATUS_PLANNED
+                                                                                 : STATUS_DONE;
+    for (size_t i = 0; fend < cend && !r->status_after_any && i < r->nstatus_after && st == STATUS_DONE; i++)
         if (rx_match(r->status_after[i], doc->s + fend, cend - fend, 0, 0, md) > 0)
             st = STATUS_PLANNED;
     for (size_t i = 0; i < r->nstatus_done && st == STATUS_PLANNED; i++)

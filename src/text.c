@@ -24,10 +24,13 @@
  * in simplified (OpenCC costs ~2000 instructions a byte). */
 #define SCRIPT_PROBE_BYTES 768
 
-enum rule_kind { R_PINYIN, R_END, R_META, R_CAPTION, R_SOURCE, R_REPORTER, R_DATE, R_GARBLED, R_MAX };
+enum rule_kind { R_PINYIN, R_END, R_META, R_CAPTION, R_CREDIT, R_SOURCE, R_REPORTER, R_DATE, R_GARBLED, R_MAX };
 static const char *const rule_names[R_MAX] = {
-    "pinyin", "end", "meta", "caption", "source", "reporter", "date", "garbled",
+    "pinyin", "end", "meta", "caption", "credit", "source", "reporter", "date", "garbled",
 };
+
+/* A photo credit is looked for in this many last characters of a line. */
+#define CREDIT_TAIL_CHARS 32
 
 typedef struct {
     enum rule_kind kind;
@@ -683,6 +686,17 @@ static int match_in(const text_rules *r, enum rule_kind kind, const char *s, siz
     return 0;
 }
 
+/* Does a rule of @p kind match in the last CREDIT_TAIL_CHARS characters of
+ * s[0..len)? A credit ends its line; asking the whole line costs a scan
+ * of every line. */
+static int match_tail(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
+{
+    size_t from = len;
+    for (int n = 0; n < CREDIT_TAIL_CHARS && from > 0; n++)
+        from = utf8_prev(s, from);
+    return match_in(r, kind, s + from, len - from);
+}
+
 static int ends_sentence(const char *s, size_t start, size_t end)
 {
     static const char *const enders[] = { "。", "!", "?", ";", "…", "”", "」", "』", ")", "】",
@@ -841,7 +855,7 @@ static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const
                 break;
             }
             p->kind = LINE_META;
-        } else if (match_at(r, R_CAPTION, ls, ll)) {
+        } else if (match_at(r, R_CAPTION, ls, ll) || match_tail(r, R_CREDIT, ls, ll)) {
             p->kind = LINE_CAPTION;
         } else if (match_at(r, R_META, ls, ll)) {
             p->kind = LINE_META;

@@ -200,6 +200,10 @@ static void test_headline_and_date(void **state)
         /* a dateline above the headline */
         { "2024-05-20 08:00\n社区托育点正式开园\n全区新增托位120个。\n", "社区托育点正式开园",
           "2024-05-20" },
+        /* a photo caption with its credit at the top is no headline, and
+         * is not glued onto the story's first sentence */
+        { "院长为社区健康守护站揭牌。图:某某医院提供\n医院设立健康守护站12个。\n",
+          "医院设立健康守护站12个", NULL },
         /* no date printed: an event date in the story is not one */
         { "某街道开展义诊\n3月5日,街道开展义诊活动2次。\n", "某街道开展义诊", NULL },
     };
