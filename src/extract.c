@@ -84,6 +84,13 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
+static void free_patterns(pcre2_code **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pcre2_code_free(v[i]);
+    free(v);
+}
+
 void extract_rules_free(extract_rules *r)
 {
     if (!r)
@@ -104,19 +111,13 @@ void extract_rules_free(extract_rules *r)
     free_strv(r->lead, r->nlead);
     free_strv(r->stop, r->nstop);
     free_strv(r->tail, r->ntail);
-        free_strv(r->people, r->npeople);
-        free_strv(r->counter, r->ncounter);
-    for (size_t i = 0; i < r->nstatus; i++)
-        pcre2_code_free(r->status[i]);
-    free(r->status);
+    free_strv(r->people, r->npeople);
+    free_strv(r->counter, r->ncounter);
+    free_patterns(r->status, r->nstatus);
     free(r->status_head);
-    for (size_t i = 0; i < r->nstatus_after; i++)
-        pcre2_code_free(r->status_after[i]);
-    free(r->status_after);
+    free_patterns(r->status_after, r->nstatus_after);
     pcre2_code_free(r->status_after_any);
-    for (size_t i = 0; i < r->nstatus_done; i++)
-        pcre2_code_free(r->status_done[i]);
-    free(r->status_done);
+    free_patterns(r->status_done, r->nstatus_done);
     pcre2_code_free(r->status_any);
     for (size_t i = 0; i < r->nexcl; i++)
         pcre2_code_free(r->excl[i].re);
