@@ -182,12 +182,6 @@ static pcre2_code *any_of(const tmpl_file *tf, const char *const *src, pcre2_cod
     return any;
 }
 
-static int by_length_desc(const void *a, const void *b)
-{
-    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
-    return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* An alternation of the words, longest first, each optionally guarded. */
 /* Words longest first, each with its guard: the characters that must not
  * follow it, unless they begin one of the words of @p unless (3家长者食堂
@@ -196,7 +190,7 @@ static void alternation(strbuf *sb, char **words, char **guards, char **unless, 
 {
     char **sorted = xmalloc(n * sizeof(*sorted));
     memcpy(sorted, words, n * sizeof(*sorted));
-    qsort(sorted, n, sizeof(*sorted), by_length_desc);
+    qsort(sorted, n, sizeof(*sorted), strv_cmp_longest);
     sb_addstr(sb, "(?:");
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -313,7 +307,7 @@ static void qual_alternation(const extract_rules *r, strbuf *sb, const char *pos
     for (size_t i = 0; i < r->nquals; i++)
         if (!strncmp(r->quals[i].value, pos, pl) && r->quals[i].value[pl] == ':')
             w[n++] = r->quals[i].word;
-    qsort(w, n, sizeof(*w), by_length_desc);
+    qsort(w, n, sizeof(*w), strv_cmp_longest);
     sb_addstr(sb, "(?:");
     for (size_t i = 0; i < n; i++) {
         const char *guard = NULL;
@@ -419,8 +413,8 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
             else
                 r->tail[r->ntail++] = xstrdup(row->field[1]);
         }
-        qsort(r->lead, r->nlead, sizeof(char *), by_length_desc);
-        qsort(r->tail, r->ntail, sizeof(char *), by_length_desc);
+        qsort(r->lead, r->nlead, sizeof(char *), strv_cmp_longest);
+        qsort(r->tail, r->ntail, sizeof(char *), strv_cmp_longest);
     }
     tmpl_release(&tf);
     return err;

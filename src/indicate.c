@@ -282,12 +282,6 @@ static marker *add_marker(marker **v, size_t *n, const char *word, const char *s
     return m;
 }
 
-static int by_length_desc(const void *a, const void *b)
-{
-    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
-    return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The words by which a story names its own division (全市, 我县) are the
  * resolver's (places.tsv, self rows): each is a scope marker with its
  * ending. */
@@ -310,7 +304,7 @@ static ls_error load_self_words(ind_rules *r, const char *tdir)
         }
     }
     if (r->nends)
-        qsort(r->ends, r->nends, sizeof(*r->ends), by_length_desc);
+        qsort(r->ends, r->nends, sizeof(*r->ends), strv_cmp_longest);
     tmpl_release(&tf);
     return err;
 }

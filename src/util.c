@@ -273,6 +273,12 @@ ls_error read_file(const char *path, char **data, size_t *len)
     return LS_OK;
 }
 
+int strv_cmp_longest(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+    return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void hash_hex(const void *data, size_t len, char hex[33])
 {
     XXH128_hash_t h = XXH3_128bits(data, len);

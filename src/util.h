@@ -94,6 +94,12 @@ void ls_capture(strbuf *sink);
 /** Read a whole file. Returns LS_OK or LS_ERR_IO with errno set. */
 ls_error read_file(const char *path, char **data, size_t *len);
 
+/**
+ * qsort comparator for an array of strings: the longest first, then in
+ * byte order, so that an alternation or a suffix list tries 社区 before 区.
+ */
+int strv_cmp_longest(const void *a, const void *b);
+
 /** The content hash of @p len bytes, XXH3-128 as 32 hex digits, into @p hex. */
 void hash_hex(const void *data, size_t len, char hex[33]);
 
