@@ -46,6 +46,7 @@ struct extract_rules {
     word_map *quals; /* value = "before"/"mid"/"after" + ":" + qualifier */
     size_t nquals;
     word_map *periods;
+    uint8_t period_first[8192]; /* bit set: some period word starts with these two bytes */
     size_t nperiods;
     char **lead, **stop, **tail, **people, **counter;
     size_t nlead, nstop, ntail, npeople, ncounter;
@@ -433,6 +434,11 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
         (err = load_lines(tdir, "status.tsv", r)) || (err = load_lines(tdir, "exclude.tsv", r)) ||
         (err = load_lines(tdir, "words.tsv", r)))
         goto fail;
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const unsigned char *w = (const unsigned char *)r->periods[i].word;
+        unsigned k = (unsigned)w[0] << 8 | w[1];
+        r->period_first[k >> 3] |= (uint8_t)(1u << (k & 7));
+    }
 
     /* NUM: Arabic with separators, decimals and magnitude words, or a
      * Chinese numeral starting with a digit, 十, 廿 or 卅. */
@@ -847,13 +853,24 @@ static void detect_period(const extract_rules *r, const text_doc *doc, size_t cs
     period[0] = '\0';
     while (from > cstart && ((unsigned char)doc->s[from] & 0xC0) == 0x80)
         from++;
-    for (size_t i = 0; i < r->nperiods; i++) {
-        const char *w = r->periods[i].word;
-        if (memmem(doc->s + from, fstart - from, w, strlen(w))) {
-            snprintf(period, size, "%s", r->periods[i].value);
-            return;
+    /* the first word of the list found anywhere in the window: one pass,
+     * trying only the words that start with the two bytes at hand */
+    size_t best = r->nperiods;
+    for (size_t p = from; p + 1 < fstart && best > 0; p++) {
+        unsigned k = (unsigned)(unsigned char)doc->s[p] << 8 | (unsigned char)doc->s[p + 1];
+        if (!(r->period_first[k >> 3] & (1u << (k & 7))))
+            continue;
+        for (size_t i = 0; i < best; i++) {
+            const char *w = r->periods[i].word;
+            size_t wl = strlen(w);
+            if (wl <= fstart - p && !memcmp(doc->s + p, w, wl)) {
+                best = i;
+                break;
+            }
         }
     }
+    if (best < r->nperiods)
+        snprintf(period, size, "%s", r->periods[best].value);
 }
 
 /* Planned when a status pattern matches the figure's clause before it, or
