@@ -18,7 +18,10 @@ PREFIX   ?= /usr/local
 SHARE     = $(PREFIX)/share/locstat
 SHARED   ?= ../shared
 PYTHON   ?= /usr/bin/python3
-PKGS      = xlsxwriter libpcre2-8 opencc libxxhash libzip expat
+PKGS      = xlsxwriter libpcre2-8 opencc libxxhash libzip expat zlib
+# where OpenCC keeps its configurations and dictionaries (src/convert.c
+# checks templates/t2s-phrases.tsv against them)
+OPENCC_DATADIR ?= $(shell pkg-config --variable=prefix opencc 2>/dev/null)/share/opencc
 B        ?= build
 
 CFLAGS   ?= -O2 -g
@@ -32,16 +35,16 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' -DOPENCC_DATADIR='"$(OPENCC_DATADIR)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
 LIBS      = $(PC_LIBS) -lm -pthread
 
-SRC  = src/util.c src/tmpl.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
+SRC  = src/util.c src/tmpl.c src/convert.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/indicate.c src/compare.c src/locality.c src/run.c src/outfile.c \
        src/export.c src/report.c src/state.c src/correct.c src/xlsxread.c src/harvest.c
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
 LIB  = $(B)/liblocstat.a
 BIN  = $(B)/locstat
-UNIT = number extract classify indicate compare text locality xlsxread
+UNIT = number extract classify indicate compare text locality xlsxread convert
 UNIT_BIN = $(UNIT:%=$(B)/test_%)
 FUZZ = article templates workbook
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)
@@ -90,7 +93,7 @@ $(B)/test_%: tests/unit/test_%.c tests/unit/testlib.h $(LIB) $(B)/flags
 	    $(LIBS) $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; LOCSTAT_SHARED=$(SHARED) ./$$t; done
 
 e2e: $(BIN)
 	$(PYTHON) tests/e2e.py --bin $(BIN) --shared $(SHARED)

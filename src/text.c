@@ -3,11 +3,11 @@
 
 #include <errno.h>
 #include <iconv.h>
-#include <opencc.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert.h"
 #include "tmpl.h"
 
 /* A paragraph line longer than this, or one holding a comma, that does not
@@ -40,15 +40,16 @@ typedef struct {
 struct text_rules {
     text_rule *rules;
     size_t nrules;
+    cv_phrases *phrases; /* t2s's phrase keys, for the memo; NULL: whole texts */
     struct {
-        opencc_t cc;  /* t2s, opened on first need */
+        cv_conv *cv; /* t2s, opened on first need */
         int failed;
     } *t2s;
     /* s2t only tells which script a text is in, and only for texts t2s
      * changes noticeably: opened on first need (its dictionaries take as
      * long to load as the whole gazetteer). */
     struct {
-        opencc_t cc;
+        cv_conv *cv;
         int failed;
     } *s2t;
     pcre2_match_data *md;
@@ -68,12 +69,13 @@ void text_rules_free(text_rules *r)
         for (size_t i = 0; i < r->nrules; i++)
             pcre2_code_free(r->rules[i].re);
         free(r->rules);
+        cv_phrases_free(r->phrases);
     }
-    if (r->t2s && r->t2s->cc)
-        opencc_close(r->t2s->cc);
+    if (r->t2s)
+        cv_free(r->t2s->cv);
     free(r->t2s);
-    if (r->s2t && r->s2t->cc && r->s2t->cc != (opencc_t)-1)
-        opencc_close(r->s2t->cc);
+    if (r->s2t)
+        cv_free(r->s2t->cv);
     free(r->s2t);
     pcre2_match_data_free(r->md);
     if (r->gb && r->gb->opened && r->gb->cd != (iconv_t)-1)
@@ -123,6 +125,9 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
         }
         r->nrules++;
     }
+    err = cv_phrases_load(&r->phrases, tdir, "t2s-phrases.tsv", OPENCC_DATADIR);
+    if (err)
+        goto fail;
     r->md = pcre2_match_data_create(10, NULL);
     r->t2s = xcalloc(1, sizeof(*r->t2s));
     r->s2t = xcalloc(1, sizeof(*r->s2t));
@@ -543,7 +548,7 @@ static int all_gb2312(const text_rules *r, const char *s, size_t len)
 
 /* Map converted text onto its source code point by code point when t2s kept
  * the count (it almost always does); otherwise convert piecewise. */
-static void t2s_piece(opencc_t cc, const char *in, const uint32_t *map, size_t from, size_t to,
+static void t2s_piece(cv_conv *cc, const char *in, const uint32_t *map, size_t from, size_t to,
                       mapped *m, size_t *changed, int per_char)
 {
     char *out;
@@ -551,12 +556,11 @@ static void t2s_piece(opencc_t cc, const char *in, const uint32_t *map, size_t f
 
     if (from == to)
         return;
-    out = opencc_convert_utf8(cc, in + from, to - from);
+    out = cv_convert(cc, in + from, to - from, &olen);
     if (!out) {
         m_copy(m, in, map, from, to);
         return;
     }
-    olen = strlen(out);
     ic = utf8_count(in + from, to - from);
     oc = utf8_count(out, olen);
     if (ic == oc) {
@@ -581,20 +585,21 @@ static void t2s_piece(opencc_t cc, const char *in, const uint32_t *map, size_t f
         m_add(m, out, olen, map[from]);
         (*changed)++;
     }
-    opencc_convert_utf8_free(out);
+    free(out);
 }
 
 /* How many code points @p cc changes in s[0..len), line by line. */
-static size_t count_changes(opencc_t cc, const char *s, size_t len)
+static size_t count_changes(cv_conv *cc, const char *s, size_t len)
 {
     size_t changed = 0, start = 0;
     for (size_t i = 0; i <= len; i++) {
         char *out;
+        size_t olen = 0;
         if (i < len && s[i] != '\n')
             continue;
-        out = i > start ? opencc_convert_utf8(cc, s + start, i - start) : NULL;
+        out = i > start ? cv_convert(cc, s + start, i - start, &olen) : NULL;
         if (out) {
-            size_t a = start, o = 0, olen = strlen(out);
+            size_t a = start, o = 0;
             while (a < i && o < olen) {
                 int x = utf8_len((unsigned char)s[a]), y = utf8_len((unsigned char)out[o]);
                 if (x != y || memcmp(s + a, out + o, (size_t)x))
@@ -602,7 +607,7 @@ static size_t count_changes(opencc_t cc, const char *s, size_t len)
                 a += (size_t)x;
                 o += (size_t)y;
             }
-            opencc_convert_utf8_free(out);
+            free(out);
         }
         start = i + 1;
     }
@@ -611,40 +616,38 @@ static size_t count_changes(opencc_t cc, const char *s, size_t len)
 
 /* Open t2s on first need. Without it no text can be converted: say so
  * once and read every article as it is. */
-static opencc_t t2s_open(const text_rules *r)
+static cv_conv *t2s_open(const text_rules *r)
 {
-    if (!r->t2s->cc && !r->t2s->failed) {
-        r->t2s->cc = opencc_open("t2s.json");
-        if (r->t2s->cc == (opencc_t)-1) {
+    if (!r->t2s->cv && !r->t2s->failed) {
+        r->t2s->cv = cv_open("t2s.json", r->phrases);
+        if (!r->t2s->cv) {
             static atomic_flag said = ATOMIC_FLAG_INIT; /* once, not per thread */
-            r->t2s->cc = NULL;
             r->t2s->failed = 1;
             if (!atomic_flag_test_and_set(&said))
                 error("cannot open OpenCC configuration 't2s.json': %s; traditional "
                       "articles will not be converted",
-                      opencc_error());
+                      cv_error());
         }
     }
-    return r->t2s->cc;
+    return r->t2s->cv;
 }
 
 /* Open s2t on first need; without it, the share alone decides. */
 static int s2t_open(const text_rules *r)
 {
-    if (!r->s2t->cc && !r->s2t->failed) {
-        r->s2t->cc = opencc_open("s2t.json");
-        if (r->s2t->cc == (opencc_t)-1) {
+    if (!r->s2t->cv && !r->s2t->failed) {
+        r->s2t->cv = cv_open("s2t.json", NULL);
+        if (!r->s2t->cv) {
             static atomic_flag said = ATOMIC_FLAG_INIT;
-            r->s2t->cc = NULL;
             r->s2t->failed = 1;
             if (!atomic_flag_test_and_set(&said))
-                warning("cannot open OpenCC configuration 's2t.json': %s", opencc_error());
+                warning("cannot open OpenCC configuration 's2t.json': %s", cv_error());
         }
     }
-    return r->s2t->cc != NULL;
+    return r->s2t->cv != NULL;
 }
 
-static void pass_t2s(opencc_t cc, const char *in, const uint32_t *map, size_t len, mapped *m,
+static void pass_t2s(cv_conv *cc, const char *in, const uint32_t *map, size_t len, mapped *m,
                      size_t *changed)
 {
     size_t start = 0;
@@ -1057,14 +1060,14 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
         }
         han = count_han(s2, probe);
         changed = han && !all_gb2312(r, s2, probe) && t2s_open(r)
-                      ? count_changes(r->t2s->cc, s2, probe)
+                      ? count_changes(r->t2s->cv, s2, probe)
                       : 0;
         if (han && (double)changed / (double)han >= TRADITIONAL_MIN_SHARE &&
-            (!s2t_open(r) || changed > count_changes(r->s2t->cc, s2, probe)))
+            (!s2t_open(r) || changed > count_changes(r->s2t->cv, s2, probe)))
             doc->traditional = 1;
     }
     if (doc->traditional) {
-        pass_t2s(r->t2s->cc, s2, map2, l2, &m3, &changed);
+        pass_t2s(r->t2s->cv, s2, map2, l2, &m3, &changed);
         s3 = m_finish(&m3, (uint32_t)doc->raw_len, &map3, &l3);
         pass_lines(doc, r, s3, map3, l3, (uint32_t)doc->raw_len);
     } else {

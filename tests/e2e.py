@@ -217,6 +217,40 @@ def test_rerun_identical(binary, tmp):
           b"2023-11-14T22:13:20Z" in zipfile.ZipFile(c).read("docProps/core.xml"))
 
 
+def test_memoised_t2s(binary, shared, tmp):
+    """The memoised converter (templates/t2s-phrases.tsv) and OpenCC on
+    whole texts give byte-identical CSVs: on the seeds, the dev set and a
+    generated corpus whose traditional articles are OpenCC's s2t of
+    simplified ones."""
+    whole = os.path.join(tmp, "tpl-whole")
+    stale = os.path.join(tmp, "tpl-stale")
+    for d in (whole, stale):
+        shutil.copytree("templates", d)
+    os.remove(os.path.join(whole, "t2s-phrases.tsv"))
+    lines = open(os.path.join(stale, "t2s-phrases.tsv"), encoding="utf-8").read().split("\n")
+    lines = [re.sub(r"^(file\tt2s\.json\t[0-9]+\t).*", r"\g<1>00000000", l) for l in lines]
+    open(os.path.join(stale, "t2s-phrases.tsv"), "w", encoding="utf-8").write("\n".join(lines))
+    corpus = os.path.join(tmp, "gen-trad")
+    subprocess.run([sys.executable, "tests/gen_corpus.py", "150", corpus, "--seed", "7"],
+                   check=True, capture_output=True)
+    for name, src in (("seeds", "seeds"), ("dev", os.path.join(shared, "dev", "articles")),
+                      ("generated", corpus)):
+        out = {}
+        for tpl in ("templates", whole, stale):
+            path = os.path.join(tmp, "t2s-%s-%s.csv" % (name, os.path.basename(tpl)))
+            quiet = ["-q"] if tpl != stale else []  # the warning is not an error
+            rc, err = run(binary, quiet + ["--no-workbook", "-t", tpl, "--csv", path, src])
+            out[tpl] = (rc, err, open(path, "rb").read())
+        check("t2s: memoised and whole-text conversion give the same CSV on the " + name,
+              out["templates"][2] == out[whole][2] and out["templates"][0] == out[whole][0])
+        check("t2s: a list made from another OpenCC is set aside, same CSV (%s)" % name,
+              out[stale][2] == out[whole][2] and "made from another OpenCC" in out[stale][1],
+              out[stale][1][-300:])
+    trad = sum(1 for f in os.listdir(corpus)
+               if "區" in open(os.path.join(corpus, f), "rb").read().decode("utf-8", "replace"))
+    check("t2s: the generated corpus has traditional articles", trad >= 10, trad)
+
+
 def fullwidth(text):
     return "".join(chr(ord(ch) - 0x30 + 0xFF10) if "0" <= ch <= "9" else ch for ch in text)
 
@@ -514,6 +548,7 @@ def main():
         test_grouped_by_locality(binary, tmp)
         test_english(binary, tmp)
         test_workbook_language(binary, a.shared, tmp)
+        test_memoised_t2s(binary, a.shared, tmp)
     return finish("e2e")
 
 

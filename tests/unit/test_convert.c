@@ -1,0 +1,263 @@
+/* test_convert.c - the memoised converter gives OpenCC's output byte for
+ * byte: on tricky phrases, on every article of the seeds and the dev set,
+ * and on generated traditional text. */
+#include "testlib.h"
+
+#include <dirent.h>
+#include <iconv.h>
+#include <opencc.h>
+
+#include "convert.h"
+
+static cv_phrases *phrases;
+static cv_conv *memo, *plain;
+static opencc_t reference;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (cv_phrases_load(&phrases, test_templates(), "t2s-phrases.tsv", OPENCC_DATADIR))
+        return -1;
+    memo = cv_open("t2s.json", phrases);
+    plain = cv_open("t2s.json", NULL);
+    reference = opencc_open("t2s.json");
+    return memo && plain && reference != (opencc_t)-1 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    cv_free(memo);
+    cv_free(plain);
+    cv_phrases_free(phrases);
+    opencc_close(reference);
+    return 0;
+}
+
+/* cv_convert(s) is byte for byte opencc_convert_utf8(s); returns 1 if the
+ * text held a character t2s changes. */
+static int same_as_opencc(const char *s, size_t len)
+{
+    size_t olen, plen;
+    char *want = opencc_convert_utf8(reference, s, len);
+    char *got = cv_convert(memo, s, len, &olen);
+    char *whole = cv_convert(plain, s, len, &plen);
+    int changed;
+
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_non_null(whole);
+    if (strlen(want) != olen || memcmp(want, got, olen)) {
+        /* name the first difference, for whoever reads the failure */
+        size_t i = 0;
+        while (i < olen && want[i] == got[i])
+            i++;
+        fail_msg("differs from OpenCC at byte %zu: want \"%.40s\" got \"%.40s\"", i, want + i,
+                 got + i);
+    }
+    assert_int_equal(plen, olen);
+    assert_memory_equal(whole, want, plen);
+    changed = strlen(want) != len || memcmp(want, s, len);
+    opencc_convert_utf8_free(want);
+    free(got);
+    free(whole);
+    return changed;
+}
+
+static void test_list_is_current(void **state)
+{
+    (void)state;
+    /* made from the installed OpenCC: else every test below passes
+     * trivially through the whole-text path */
+    assert_non_null(phrases);
+    assert_true(cv_memoised(memo));
+    assert_false(cv_memoised(plain));
+}
+
+static void test_phrases(void **state)
+{
+    static const char *const cases[] = {
+        "",
+        "據瞭解，這個計畫已經完成。",           /* keys inside a sentence */
+        "計畫計畫計畫",                         /* a key repeated, no gap */
+        "計",                                   /* a key's first character alone */
+        "據瞭",                                 /* a key cut off by the end */
+        "他說據瞭解到的情況",                   /* the longest key wins */
+        "老態龍鍾的老人和情有獨鍾的青年",       /* keys with several values */
+        "縣政府發放補貼3.5萬元，惠及120戶。",   /* common characters, no key */
+        "abc 123，ｑｕａｎ角全形；\t混合\r\n文字", /* ASCII, full width, controls */
+        "𠀀𠀁𡘙漢字擴展乙",                      /* outside the BMP */
+        "書中自有千鍾粟，酒逢知己千鍾少",       /* long keys */
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+        same_as_opencc(cases[i], strlen(cases[i]));
+    /* a NUL ends OpenCC's text: the same here */
+    same_as_opencc("計畫\0計畫", 13);
+}
+
+/* UTF-8 of a file, converting GB18030 ones; NULL if neither. */
+static char *file_text(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    char *data, *out, *in, *o;
+    size_t n, inleft, outleft;
+    long size;
+    iconv_t cd;
+
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    size = ftell(fp);
+    rewind(fp);
+    data = malloc((size_t)size + 1);
+    n = fread(data, 1, (size_t)size, fp);
+    fclose(fp);
+    data[n] = '\0';
+    {
+        size_t bad;
+        if (utf8_check(data, n, &bad) == n) {
+            *len = n;
+            return data;
+        }
+    }
+    cd = iconv_open("UTF-8", "GB18030");
+    out = malloc(n * 2 + 1);
+    in = data, o = out, inleft = n, outleft = n * 2;
+    if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+        free(out);
+        out = NULL;
+    } else {
+        *o = '\0';
+        *len = (size_t)(o - out);
+    }
+    iconv_close(cd);
+    free(data);
+    return out;
+}
+
+/* Every article under @p dir; returns how many t2s changed. */
+static size_t articles(const char *dir, size_t *files)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t changed = 0;
+
+    if (!d)
+        fail_msg("cannot open %s", dir);
+    while ((e = readdir(d))) {
+        char path[1024];
+        size_t len;
+        char *text;
+        if (!strstr(e->d_name, ".txt"))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        text = file_text(path, &len);
+        if (!text)
+            continue;
+        changed += (size_t)same_as_opencc(text, len);
+        (*files)++;
+        free(text);
+    }
+    closedir(d);
+    return changed;
+}
+
+static void test_articles(void **state)
+{
+    const char *shared = getenv("LOCSTAT_SHARED");
+    char dir[1024];
+    size_t files = 0, changed;
+    (void)state;
+    changed = articles("seeds", &files);
+    snprintf(dir, sizeof(dir), "%s/dev/articles", shared && *shared ? shared : "../shared");
+    changed += articles(dir, &files);
+    assert_true(files >= 33);
+    assert_true(changed >= 3); /* the traditional ones, and some simplified with 乾 */
+}
+
+/* Text made of the keys' own pieces, so that keys overlap, repeat, are cut
+ * short and run into each other: the places a wrong walk would show. */
+static void test_generated(void **state)
+{
+    const char *fill[] = { "，", "。", "的", "年", "發", "會", "縣", "計", "瞭", "藉", "1", " " };
+    unsigned seed = 1;
+    strbuf text = STRBUF_INIT;
+    size_t nphrases = 0;
+    const char **keys;
+    (void)state;
+    {
+        FILE *fp;
+        char line[512];
+        char path[512];
+        snprintf(path, sizeof(path), "%s/t2s-phrases.tsv", test_templates());
+        fp = fopen(path, "r");
+        assert_non_null(fp);
+        keys = calloc(1024, sizeof(*keys));
+        while (fgets(line, sizeof(line), fp) && nphrases < 1024)
+            if (!strncmp(line, "phrase\t", 7)) {
+                line[strcspn(line, "\n")] = '\0';
+                keys[nphrases++] = strdup(line + 7);
+            }
+        fclose(fp);
+    }
+    assert_true(nphrases > 100);
+    for (int doc = 0; doc < 2000; doc++) {
+        sb_release(&text);
+        for (int piece = 0; piece < 40; piece++) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 16) % 3) {
+                const char *k = keys[(seed >> 8) % nphrases];
+                size_t len = strlen(k), from = 0, to = len;
+                seed = seed * 1103515245u + 12345u;
+                if ((seed >> 16) % 2) { /* a piece of a key, on character bounds */
+                    size_t chars = 0;
+                    for (size_t i = 0; i < len; i += (size_t)utf8_len((unsigned char)k[i]))
+                        chars++;
+                    from = 0;
+                    for (size_t i = 0, c = 0; i < len; i += (size_t)utf8_len((unsigned char)k[i]), c++) {
+                        if (c == (seed >> 4) % chars)
+                            from = i;
+                        if (c == (seed >> 10) % (chars + 1))
+                            to = i;
+                    }
+                    if (to <= from)
+                        to = len;
+                }
+                sb_add(&text, k + from, to - from);
+            } else {
+                sb_addstr(&text, fill[(seed >> 8) % (sizeof(fill) / sizeof(*fill))]);
+            }
+        }
+        same_as_opencc(text.buf ? text.buf : "", text.len);
+    }
+    sb_release(&text);
+    for (size_t i = 0; i < nphrases; i++)
+        free((char *)keys[i]);
+    free(keys);
+}
+
+static void test_stale_list(void **state)
+{
+    char *dir = write_template("t2s-phrases.tsv", "file\tt2s.json\t1\t00000000\nphrase\t計畫\n");
+    cv_phrases *ph = (cv_phrases *)1;
+    (void)state;
+    /* made from another OpenCC: set aside, not an error */
+    assert_int_equal(cv_phrases_load(&ph, dir, "t2s-phrases.tsv", OPENCC_DATADIR), LS_OK);
+    assert_null(ph);
+    remove_template(dir, "t2s-phrases.tsv");
+    /* a line of an unknown kind is an error naming the file and line */
+    dir = write_template("t2s-phrases.tsv", "file\tt2s.json\t1\t00000000\nkey\t計畫\n");
+    assert_int_equal(cv_phrases_load(&ph, dir, "t2s-phrases.tsv", OPENCC_DATADIR),
+                     LS_ERR_TEMPLATE);
+    remove_template(dir, "t2s-phrases.tsv");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_list_is_current), cmocka_unit_test(test_phrases),
+        cmocka_unit_test(test_articles),        cmocka_unit_test(test_generated),
+        cmocka_unit_test(test_stale_list),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
