@@ -52,6 +52,11 @@ int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start
      * every article), and checking on each call would be quadratic. */
     int rc = pcre2_match(re, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_UTF_CHECK, md,
                          rx_context());
+    /* a match with more groups than @p md holds is still a match (of
+     * which md keeps the groups that fit): a staff pattern's parentheses
+     * must not silently turn a rule off */
+    if (rc == 0)
+        rc = (int)pcre2_get_ovector_count(md);
     if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
         static atomic_int warned;
         if (atomic_fetch_add(&warned, 1) == 0) {

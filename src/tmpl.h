@@ -62,8 +62,10 @@ pcre2_match_context *rx_context(void);
 
 /**
  * Run @p re on subject[0..len) from @p start. Returns the pcre2_match()
- * result: > 0 on a match, PCRE2_ERROR_NOMATCH, or another negative code
- * (a limit was hit), which callers treat as "no match here" after a warning.
+ * result: > 0 on a match (also when @p md is too small for every group:
+ * it then keeps those that fit), PCRE2_ERROR_NOMATCH, or another negative
+ * code (a limit was hit), which callers treat as "no match here" after a
+ * warning.
  */
 int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start,
              uint32_t options, pcre2_match_data *md);
