@@ -38,7 +38,7 @@ PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' -DOPENCC_DATADIR='"$(OPENCC_DATADIR)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
 LIBS      = $(PC_LIBS) -lm -pthread
 
-SRC  = src/util.c src/tmpl.c src/convert.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
+SRC  = src/util.c src/tmpl.c src/convert.c src/cache.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/indicate.c src/compare.c src/locality.c src/run.c src/outfile.c \
        src/export.c src/report.c src/state.c src/correct.c src/xlsxread.c src/harvest.c
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
@@ -46,7 +46,7 @@ LIB  = $(B)/liblocstat.a
 BIN  = $(B)/locstat
 UNIT = number extract classify indicate compare text locality xlsxread convert
 UNIT_BIN = $(UNIT:%=$(B)/test_%)
-FUZZ = article templates workbook
+FUZZ = article templates workbook cache
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?=
@@ -99,7 +99,7 @@ e2e: $(BIN)
 	$(PYTHON) tests/e2e.py --bin $(BIN) --shared $(SHARED)
 
 rerun: $(BIN)
-	$(PYTHON) tests/rerun.py --bin $(BIN)
+	$(PYTHON) tests/rerun.py --bin $(BIN) --shared $(SHARED)
 
 hostile: $(BIN)
 	$(PYTHON) tests/hostile.py --bin $(BIN)
@@ -156,6 +156,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 	$(B)/fuzz_article_replay tests/fuzz/corpus/article seeds
 	$(B)/fuzz_templates_replay tests/fuzz/corpus/templates
 	$(B)/fuzz_workbook_replay tests/fuzz/corpus/workbook
+	$(B)/fuzz_cache_replay tests/fuzz/corpus/cache
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC) src/*.h
 	@mkdir -p $(B)/fuzz

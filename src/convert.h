@@ -22,6 +22,11 @@
 
 #include "util.h"
 
+/* Where OpenCC keeps its files; the Makefile asks pkg-config. */
+#ifndef OPENCC_DATADIR
+#define OPENCC_DATADIR "/usr/share/opencc"
+#endif
+
 /** The phrase keys of one OpenCC configuration; shared, read-only. */
 typedef struct cv_phrases cv_phrases;
 

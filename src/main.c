@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "correct.h"
 #include "export.h"
 #include "harvest.h"
@@ -286,7 +287,7 @@ int main(int argc, char **argv)
 {
     options o = { "report.xlsx", NULL, NULL, NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
                   { 0, 0, NULL, DEFAULT_MAX_ROWS, NULL }, 0 };
-    char *fixes_default = NULL, *state_path = NULL;
+    char *fixes_default = NULL, *state_path = NULL, *cache_file = NULL;
     int lock_fd = -1, rc, status = EXIT_NOTHING, wrote = 0, failed = 0;
     corpus c = { NULL, 0, 0 };
     run_rules rules;
@@ -351,7 +352,19 @@ int main(int argc, char **argv)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         o.jobs = n < 1 ? 1 : n > 16 ? 16 : (int)n;
     }
-    run_articles(&set, &rules, &c, o.max_size, o.jobs);
+    {
+        /* what earlier runs made of unchanged articles: a rerun reads only
+         * the new ones. Losing the cache loses time, not results, so
+         * failing to write it fails nothing. */
+        char key[33];
+        cache *cc;
+        cache_file = cache_path_for(o.out);
+        cache_key(o.tdir, key);
+        cc = cache_load(cache_file, key);
+        run_articles(&set, &rules, &c, o.max_size, o.jobs, cc);
+        cache_save(&set, cache_file, key, cc);
+        cache_free(cc);
+    }
     run_mark_duplicates(&set);
     if (!o.no_workbook) {
         state_path = state_path_for(o.out);
@@ -444,6 +457,7 @@ out:
     free(state_problem);
     state_release(&st);
     free(state_path);
+    free(cache_file);
     free(fixes_default);
     rx_cleanup();
     if (lock_fd >= 0)

@@ -1,5 +1,6 @@
 /* run.c - the pipeline over a corpus. */
 #include "run.h"
+#include "cache.h"
 #include "tmpl.h"
 
 #include <pthread.h>
@@ -65,7 +66,8 @@ static void fail(run_article *a, ls_error err, const strbuf *why)
     error("cannot read '%s': %s", a->path, a->why);
 }
 
-static void process(const run_rules *rr, run_article *a, const char *data, size_t len)
+static void process(const run_rules *rr, const cache *cc, run_article *a, const char *data,
+                    size_t len)
 {
     text_doc doc;
     strbuf why = STRBUF_INIT;
@@ -73,6 +75,14 @@ static void process(const run_rules *rr, run_article *a, const char *data, size_
 
     a->bytes = len;
     hash_hex(data, len, a->hash);
+    if (cache_restore(cc, a)) { /* read before, in these very bytes */
+        a->cached = 1;
+        if (a->warnings)
+            warning("'%s': %s", a->path, a->warnings);
+        info("%s: %s, %s (%s), %zu figures, as before", a->name, a->encoding, a->loc.name,
+             a->loc.code, a->figs.n);
+        return;
+    }
     err = text_read(&doc, rr->text, data, len, &why);
     if (err) {
         fail(a, err, &why);
@@ -118,8 +128,8 @@ static void process(const run_rules *rr, run_article *a, const char *data, size_
     sb_release(&why);
 }
 
-static void read_and_process(const run_rules *rr, run_article *a, const corpus_entry *e,
-                             size_t max_bytes)
+static void read_and_process(const run_rules *rr, const cache *cc, run_article *a,
+                             const corpus_entry *e, size_t max_bytes)
 {
     strbuf why = STRBUF_INIT;
     char *data = NULL;
@@ -129,7 +139,7 @@ static void read_and_process(const run_rules *rr, run_article *a, const corpus_e
     if (err)
         fail(a, err, &why);
     else
-        process(rr, a, data, len);
+        process(rr, cc, a, data, len);
     free(data);
     sb_release(&why);
 }
@@ -139,6 +149,7 @@ static void read_and_process(const run_rules *rr, run_article *a, const corpus_e
 typedef struct {
     const run_rules *rr;
     const corpus *c;
+    const cache *cache;
     size_t max_bytes;
     run_article *v; /* the set's entries for c->v[0..c->n) */
     atomic_size_t next;
@@ -168,7 +179,7 @@ static void batch_work(batch *b, const run_rules *rr)
         if (i >= b->c->n)
             break;
         ls_capture(&b->log[i]);
-        read_and_process(rr, &b->v[i], &b->c->v[i], b->max_bytes);
+        read_and_process(rr, b->cache, &b->v[i], &b->c->v[i], b->max_bytes);
         ls_capture(NULL);
         batch_done(b, i);
     }
@@ -185,7 +196,8 @@ static void *batch_thread(void *arg)
     return NULL;
 }
 
-void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs)
+void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs,
+                  const cache *cc)
 {
     batch b;
     pthread_t *tid;
@@ -199,6 +211,7 @@ void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max
     memset(&b, 0, sizeof(b));
     b.rr = rr;
     b.c = c;
+    b.cache = cc;
     b.max_bytes = max_bytes;
     b.v = &set->v[set->n - c->n];
     atomic_init(&b.next, 0);
@@ -230,7 +243,7 @@ void run_article_from_memory(run_set *set, const run_rules *rr, const char *name
                              const char *data, size_t len)
 {
     run_article *a = new_article(set, name, name);
-    process(rr, a, data, len);
+    process(rr, NULL, a, data, len);
     set->failed += a->err != LS_OK;
 }
 

@@ -43,6 +43,7 @@ typedef struct {
     char hash[33];   /**< hex XXH3-128 of the file's bytes */
     char *duplicate_of; /**< an earlier article with the same bytes, or NULL */
     int change;      /**< CHANGE_* since the previous run */
+    int cached;      /**< taken from the cache of earlier runs (cache.h) */
     long long first_seen, last_changed;
 } run_article;
 
@@ -95,9 +96,13 @@ void run_rules_fork(run_rules *dst, const run_rules *src);
  * on @p jobs threads (1: the calling thread only). A bad article is
  * recorded with its error and reported once on stderr ("cannot read
  * 'seeds/x.txt': ..."); the run goes on. Messages come out in corpus
- * order whatever the number of threads, so runs stay repeatable.
+ * order whatever the number of threads, so runs stay repeatable. With
+ * @p cache (or NULL) an article whose content it holds is taken from it
+ * instead of being processed, with the same result and messages.
  */
-void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs);
+struct cache;
+void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs,
+                  const struct cache *cache);
 
 /** Process one article from memory (for tests and the fuzz target). */
 void run_article_from_memory(run_set *set, const run_rules *rr, const char *name,

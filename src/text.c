@@ -310,6 +310,17 @@ static int utf16_guess(const unsigned char *p, size_t len)
     return 0;
 }
 
+const char *text_encoding_known(const char *name)
+{
+    static const char *const known[] = { "UTF-8",   "UTF-8 (BOM)",       "UTF-16LE",
+                                         "UTF-16BE", "UTF-16LE (no BOM)", "UTF-16BE (no BOM)",
+                                         "GB18030" };
+    for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+        if (!strcmp(known[i], name))
+            return known[i];
+    return NULL;
+}
+
 static ls_error decode(text_doc *doc, const char *data, size_t len, strbuf *why)
 {
     const unsigned char *p = (const unsigned char *)data;

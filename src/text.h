@@ -76,6 +76,12 @@ void text_rules_free(text_rules *r);
 text_rules *text_rules_fork(const text_rules *r);
 
 /**
+ * The static name of encoding @p name ("UTF-8", "GB18030" …) as
+ * text_doc.encoding gives it, or NULL when text_read() never says it.
+ */
+const char *text_encoding_known(const char *name);
+
+/**
  * Decode and normalise @p len bytes of @p data into @p doc.
  * On failure returns LS_ERR_EMPTY, LS_ERR_BINARY or LS_ERR_ENCODING and puts
  * a one-line explanation into @p why (e.g. "invalid byte 0x89 at offset 0").

@@ -172,8 +172,9 @@ def test_kill(binary, d, trials):
     report = os.path.join(d, "r.xlsx")
     subprocess.run([binary, "-q", "-o", "r.xlsx", "seeds"], cwd=d, check=True)
     good = sha(report)
+    # a run as the trials make them: its unchanged articles from the cache
     t0 = time.time()
-    subprocess.run([binary, "-q", "-o", "x.xlsx", "seeds"], cwd=d, check=True)
+    subprocess.run([binary, "-q", "-o", "r.xlsx", "seeds"], cwd=d, check=True)
     full = time.time() - t0
     rng = random.Random(1)
     broken = killed = 0
@@ -205,9 +206,87 @@ def test_kill(binary, d, trials):
     check("after the kills a run succeeds", rc in (0, 2) and valid(report))
 
 
+def cache_run(binary, d, *extra, tdir=None):
+    """A run over d/corpus writing every output; returns (rc, stderr,
+    how many articles came from the cache, the outputs' bytes)."""
+    for f in ("r.xlsx", "r.state.tsv"):  # the same first run each time
+        if os.path.exists(os.path.join(d, f)):
+            os.remove(os.path.join(d, f))
+    args = [binary, "-v", "-o", "r.xlsx", "--csv", "r.csv", "--json", "r.json",
+            "--compare-csv", "r.cmp.csv", *extra]
+    args += ["-t", tdir or os.path.abspath("templates")]
+    p = subprocess.run(args + ["corpus"], cwd=d, capture_output=True, text=True,
+                       env=dict(os.environ, SOURCE_DATE_EPOCH="1790000000", LOCSTAT_TEMPLATES=""))
+    out = {f: open(os.path.join(d, f), "rb").read() for f in ("r.xlsx", "r.csv", "r.json", "r.cmp.csv")}
+    return p.returncode, p.stderr, p.stderr.count("figures, as before"), out
+
+
+def warnings_of(err):
+    return sorted(l for l in err.splitlines() if l.startswith("locstat: warning") and "r.cache" not in l)
+
+
+def test_cache(binary, work, shared):
+    """Unchanged articles come from report.cache; the outputs are byte for
+    byte those of a full run, whatever happened to the cache."""
+    d = os.path.join(work, "cache")
+    corpus = os.path.join(d, "corpus")
+    shutil.copytree(os.path.join(shared, "dev", "articles"), corpus)
+    for f in os.listdir(os.path.join(work, "seeds")):
+        if f.endswith(".txt"):
+            shutil.copy(os.path.join(work, "seeds", f), corpus)
+    n = len(os.listdir(corpus))
+    cache = os.path.join(d, "r.cache")
+    rc, err1, hits, full = cache_run(binary, d)
+    check("cache: a first run reads every article and writes the cache",
+          rc in (0, 2) and hits == 0 and os.path.getsize(cache) > 10000, (rc, hits))
+    rc, err, hits, out = cache_run(binary, d)
+    check("cache: a rerun takes every article from it", hits == n, (hits, n))
+    for f in full:
+        check("cache: the rerun's %s is byte-identical to the full run's" % f, out[f] == full[f])
+    check("cache: the rerun says the same warnings", warnings_of(err) == warnings_of(err1))
+    mtime = os.stat(cache).st_mtime_ns
+    cache_run(binary, d)
+    check("cache: an unchanged rerun leaves the cache alone", os.stat(cache).st_mtime_ns == mtime)
+
+    # a new article: only it is read; the result is that of a full run
+    open(os.path.join(corpus, "zzz_new.txt"), "w", encoding="utf-8").write(NEW_ARTICLE)
+    rc, err, hits, out = cache_run(binary, d)
+    check("cache: with an article added, only it is read", hits == n, (hits, n))
+    os.rename(cache, cache + ".keep")
+    rc, err, hits, full = cache_run(binary, d)
+    check("cache: without the cache every article is read", hits == 0, hits)
+    for f in full:
+        check("cache: with an article added, %s is that of a full run" % f, out[f] == full[f])
+    os.replace(cache + ".keep", cache)
+
+    # other templates: nothing of the old results is used
+    tdir = os.path.join(d, "templates")
+    shutil.copytree("templates", tdir)
+    with open(os.path.join(tdir, "units.tsv"), "a", encoding="utf-8") as f:
+        f.write("# a line staff added\n")
+    rc, err, hits, out = cache_run(binary, d, tdir=tdir)
+    check("cache: after a template change every article is read again", hits == 0, hits)
+    rc, err, hits, out = cache_run(binary, d, tdir=tdir)
+    check("cache: ... and the next run takes them from the new cache", hits == n + 1, hits)
+
+    # damaged: cut short, then a byte flipped inside a record
+    data = open(cache, "rb").read()
+    for name, bad in (("cut short", data[:len(data) // 2]),
+                      ("a byte changed", data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x20]) +
+                       data[len(data) // 2 + 1:])):
+        open(cache, "wb").write(bad)
+        rc, err, hits, out = cache_run(binary, d, tdir=tdir)
+        check("cache %s: said, naming the file, and every article read" % name,
+              hits == 0 and "r.cache" in err and rc in (0, 2), (hits, err[-300:]))
+        check("cache %s: the outputs are those of a full run" % name,
+              out["r.csv"] == full["r.csv"] and out["r.cmp.csv"] == full["r.cmp.csv"])
+        check("cache %s: rewritten whole" % name, open(cache, "rb").read() == data)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/locstat")
+    ap.add_argument("--shared", default="../shared")
     ap.add_argument("--trials", type=int, default=50)
     a = ap.parse_args()
     binary = os.path.abspath(a.bin)
@@ -216,6 +295,7 @@ def main():
         shutil.copytree("templates", os.path.join(work, "templates"))
         test_changes(binary, work)
         test_corrections(binary, work)
+        test_cache(binary, work, a.shared)
         d = big_corpus(work, 40)
         shutil.copytree("templates", os.path.join(d, "templates"))
         test_concurrent(binary, d)

@@ -1,0 +1,519 @@
+/*
+ * cache.c - the per-article results of earlier runs; see cache.h.
+ *
+ * The file is binary, written and read by this program only:
+ *
+ *   "locstat-cache 1\n", the key (32 hex digits), "\n"
+ *   one record per article: its content hash (32 hex digits), the length
+ *     of its body (u64), the body
+ *   the XXH3-64 of everything before it (u64)
+ *
+ * Numbers are in the machine's byte order (the cache never leaves it; a
+ * file from another machine fails its checksum or its key). Strings are a
+ * u32 length, or 0xFFFFFFFF for none, and their bytes. Every read is
+ * bounds-checked, so a damaged record is a miss, never a crash.
+ */
+#include "cache.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "outfile.h"
+
+#define CACHE_MAGIC "locstat-cache 1\n"
+#define NO_STRING 0xFFFFFFFFu
+
+typedef struct {
+    char hash[33];
+    size_t at, len; /* the body in data */
+} entry;
+
+struct cache {
+    char *data;
+    size_t len;
+    entry *v;
+    size_t n;
+};
+
+char *cache_path_for(const char *report)
+{
+    const char *dot = strrchr(report, '.'), *slash = strrchr(report, '/');
+    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - report) : strlen(report);
+    return xstrfmt("%.*s.cache", (int)stem, report);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void hash_file(XXH3_state_t *h, const char *path)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(path, &data, &len) == LS_OK)
+        XXH3_128bits_update(h, data, len);
+    free(data);
+}
+
+void cache_key(const char *tdir, char hex[33])
+{
+    XXH3_state_t *h = XXH3_createState();
+    DIR *d = opendir(tdir);
+    char **names = NULL;
+    size_t n = 0, alloc = 0;
+    XXH128_hash_t sum;
+
+    if (!h)
+        die("out of memory");
+    XXH3_128bits_reset(h);
+    XXH3_128bits_update(h, CACHE_MAGIC, strlen(CACHE_MAGIC));
+    /* the program: a rebuild may read the same templates differently */
+    hash_file(h, "/proc/self/exe");
+    XXH3_128bits_update(h, LOCSTAT_VERSION, strlen(LOCSTAT_VERSION));
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        ALLOC_GROW(names, n + 1, alloc);
+        names[n++] = xstrdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    if (n)
+        qsort(names, n, sizeof(*names), by_name);
+    for (size_t i = 0; i < n; i++) {
+        char *path = xstrfmt("%s/%s", tdir, names[i]);
+        XXH3_128bits_update(h, names[i], strlen(names[i]) + 1);
+        hash_file(h, path);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    sum = XXH3_128bits_digest(h);
+    XXH3_freeState(h);
+    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)sum.high64,
+             (unsigned long long)sum.low64);
+}
+
+/* ---- writing ---- */
+
+static void put(strbuf *sb, const void *p, size_t n)
+{
+    sb_add(sb, p, n);
+}
+
+static void put_u64(strbuf *sb, uint64_t v)
+{
+    put(sb, &v, sizeof(v));
+}
+
+static void put_i32(strbuf *sb, int v)
+{
+    int32_t x = (int32_t)v;
+    put(sb, &x, sizeof(x));
+}
+
+static void put_f64(strbuf *sb, double v)
+{
+    put(sb, &v, sizeof(v));
+}
+
+static void put_str(strbuf *sb, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) : NO_STRING;
+    put(sb, &n, sizeof(n));
+    if (s)
+        put(sb, s, n);
+}
+
+static void put_article(strbuf *sb, const run_article *a)
+{
+    const loc_result *l = &a->loc;
+    const char *prev = NULL;
+
+    put_u64(sb, a->bytes);
+    put_str(sb, a->encoding);
+    put_i32(sb, a->traditional);
+    put_u64(sb, a->chars);
+    put_str(sb, a->title);
+    put_str(sb, a->source);
+    put_str(sb, a->reporter);
+    put_str(sb, a->date);
+    put_str(sb, a->warnings);
+    put_u64(sb, a->n_fffd);
+    put_u64(sb, a->n_garbled);
+    put_i32(sb, a->truncated);
+    put_str(sb, a->garbled_sample);
+    put_i32(sb, l->found);
+    put_str(sb, l->name);
+    put_str(sb, l->code);
+    put_str(sb, l->path);
+    put_i32(sb, l->level);
+    put_str(sb, l->candidates);
+    put_u64(sb, l->nchoices);
+    for (size_t i = 0; i < l->nchoices; i++)
+        put_str(sb, l->choices[i]);
+    put_str(sb, l->note);
+    put_u64(sb, l->node);
+    put_u64(sb, a->figs.n);
+    /* a sentence is written once for the figures in a row that share it */
+    for (size_t i = 0; i < a->figs.n; i++) {
+        const ls_figure *f = &a->figs.v[i];
+        int same = prev && (f->sentence == prev || !strcmp(f->sentence, prev));
+        put_i32(sb, same);
+        if (!same)
+            put_str(sb, f->sentence);
+        prev = f->sentence;
+        put_f64(sb, f->value);
+        put_f64(sb, f->value_max);
+        put_i32(sb, f->has_max);
+        put_str(sb, f->unit);
+        put_i32(sb, (int)f->qualifier);
+        put_str(sb, f->period);
+        put_i32(sb, (int)f->status);
+        put_i32(sb, (int)f->category);
+        put_str(sb, f->indicator);
+        put_i32(sb, f->ind);
+        put_str(sb, f->surface);
+        put_str(sb, f->place);
+        put_i32(sb, f->nth);
+        put_u64(sb, f->start);
+        put_u64(sb, f->end);
+        put_u64(sb, f->offset);
+    }
+}
+
+static const run_set *order_set;
+static int by_article_hash(const void *a, const void *b)
+{
+    return strcmp(order_set->v[*(const size_t *)a].hash, order_set->v[*(const size_t *)b].hash);
+}
+
+ls_error cache_save(const run_set *set, const char *path, const char *key, const cache *old)
+{
+    strbuf sb = STRBUF_INIT, body = STRBUF_INIT;
+    size_t *order = xmalloc((set->n + 1) * sizeof(*order)), m = 0, k = 0;
+    int same;
+    ls_error err = LS_OK;
+
+    /* one record per content, in hash order: the file does not depend on
+     * names or on the order articles were read in */
+    for (size_t i = 0; i < set->n; i++)
+        if (!set->v[i].err) /* cheap to fail again, and its message is wanted */
+            order[m++] = i;
+    order_set = set;
+    qsort(order, m, sizeof(*order), by_article_hash);
+    for (size_t i = 0; i < m; i++)
+        if (!k || strcmp(set->v[order[i]].hash, set->v[order[k - 1]].hash))
+            order[k++] = order[i];
+    /* the same contents under the same key: the file is already right */
+    same = old && old->n == k;
+    for (size_t i = 0; same && i < k; i++)
+        same = !strcmp(old->v[i].hash, set->v[order[i]].hash);
+    if (!same) {
+        sb_addf(&sb, "%s%s\n", CACHE_MAGIC, key);
+        for (size_t i = 0; i < k; i++) {
+            const run_article *a = &set->v[order[i]];
+            body.len = 0;
+            put_article(&body, a);
+            put(&sb, a->hash, 32);
+            put_u64(&sb, body.len);
+            put(&sb, body.buf, body.len);
+        }
+        put_u64(&sb, XXH3_64bits(sb.buf, sb.len));
+        err = outfile_write(path, sb.buf, sb.len);
+    }
+    free(order);
+    sb_release(&body);
+    sb_release(&sb);
+    return err;
+}
+
+/* ---- reading ---- */
+
+typedef struct {
+    const char *p;
+    size_t left;
+    int bad;
+} reader;
+
+static int get(reader *r, void *out, size_t n)
+{
+    if (r->bad || r->left < n) {
+        r->bad = 1;
+        memset(out, 0, n);
+        return 0;
+    }
+    memcpy(out, r->p, n);
+    r->p += n;
+    r->left -= n;
+    return 1;
+}
+
+static uint64_t get_u64(reader *r)
+{
+    uint64_t v;
+    get(r, &v, sizeof(v));
+    return v;
+}
+
+static int get_i32(reader *r)
+{
+    int32_t v;
+    get(r, &v, sizeof(v));
+    return v;
+}
+
+static double get_f64(reader *r)
+{
+    double v;
+    get(r, &v, sizeof(v));
+    return v;
+}
+
+/* A string; *len its length. NULL for none, or when the record is bad. */
+static const char *get_span(reader *r, size_t *len)
+{
+    uint32_t n;
+    const char *s;
+    if (!get(r, &n, sizeof(n)) || n == NO_STRING)
+        return NULL;
+    if (r->left < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    s = r->p;
+    r->p += n;
+    r->left -= n;
+    *len = n;
+    return s;
+}
+
+static char *get_str(reader *r)
+{
+    size_t n = 0;
+    const char *s = get_span(r, &n);
+    return s ? xstrndup(s, n) : NULL;
+}
+
+/* Into a fixed buffer of @p size bytes; too long is damage. */
+static void get_fixed(reader *r, char *out, size_t size)
+{
+    size_t n = 0;
+    const char *s = get_span(r, &n);
+    if (!s || n >= size) {
+        r->bad = 1;
+        out[0] = '\0';
+        return;
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+static int restore(reader *r, run_article *a)
+{
+    loc_result *l = &a->loc;
+    size_t nfigs;
+    char *enc;
+
+    a->bytes = get_u64(r);
+    enc = get_str(r);
+    a->encoding = enc ? text_encoding_known(enc) : NULL;
+    if (!a->encoding)
+        r->bad = 1;
+    free(enc);
+    a->traditional = get_i32(r);
+    a->chars = get_u64(r);
+    a->title = get_str(r);
+    a->source = get_str(r);
+    a->reporter = get_str(r);
+    a->date = get_str(r);
+    a->warnings = get_str(r);
+    a->n_fffd = get_u64(r);
+    a->n_garbled = get_u64(r);
+    a->truncated = get_i32(r);
+    a->garbled_sample = get_str(r);
+    l->found = get_i32(r);
+    l->name = get_str(r);
+    l->code = get_str(r);
+    l->path = get_str(r);
+    l->level = get_i32(r);
+    l->candidates = get_str(r);
+    l->nchoices = get_u64(r);
+    if (l->nchoices > LOC_MAX_CANDIDATES) {
+        l->nchoices = 0;
+        r->bad = 1;
+    }
+    for (size_t i = 0; i < l->nchoices; i++)
+        l->choices[i] = get_str(r);
+    l->note = get_str(r);
+    l->node = (uint32_t)get_u64(r);
+    if (!l->name || !l->code || !l->path)
+        r->bad = 1;
+    nfigs = get_u64(r);
+    if (nfigs > r->left) /* each takes bytes: a wild count is damage */
+        r->bad = 1;
+    for (size_t i = 0; i < nfigs && !r->bad; i++) {
+        ls_figure *f, *prev;
+        ALLOC_GROW(a->figs.v, a->figs.n + 1, a->figs.alloc); /* may move the figures */
+        prev = a->figs.n ? &a->figs.v[a->figs.n - 1] : NULL;
+        f = &a->figs.v[a->figs.n++];
+        memset(f, 0, sizeof(*f));
+        if (get_i32(r)) {
+            if (!prev) {
+                r->bad = 1;
+                break;
+            }
+            f->sentence = ls_shared_ref(prev->sentence);
+        } else {
+            size_t n = 0;
+            const char *s = get_span(r, &n);
+            if (!s) {
+                r->bad = 1;
+                break;
+            }
+            f->sentence = ls_shared_new(s, n);
+        }
+        f->value = get_f64(r);
+        f->value_max = get_f64(r);
+        f->has_max = get_i32(r);
+        get_fixed(r, f->unit, sizeof(f->unit));
+        f->qualifier = (ls_qualifier)get_i32(r);
+        get_fixed(r, f->period, sizeof(f->period));
+        f->status = (ls_status)get_i32(r);
+        f->category = (ls_category)get_i32(r);
+        f->indicator = get_str(r);
+        f->ind = get_i32(r);
+        f->surface = get_str(r);
+        {
+            size_t n = 0;
+            const char *s = get_span(r, &n);
+            /* figures of one sentence share its place, as run.c makes them */
+            if (s && prev && prev->place && f->sentence == prev->sentence &&
+                strlen(prev->place) == n && !memcmp(prev->place, s, n))
+                f->place = ls_shared_ref(prev->place);
+            else if (s)
+                f->place = ls_shared_new(s, n);
+        }
+        f->nth = get_i32(r);
+        f->start = get_u64(r);
+        f->end = get_u64(r);
+        f->offset = get_u64(r);
+        if ((unsigned)f->qualifier >= QUAL_MAX || (unsigned)f->category >= CAT_MAX ||
+            (f->status != STATUS_DONE && f->status != STATUS_PLANNED) || !f->indicator ||
+            !f->surface || f->ind < 0)
+            r->bad = 1;
+    }
+    return !r->bad && r->left == 0;
+}
+
+/* Free what restore() filled, for a damaged record. */
+static void unrestore(run_article *a)
+{
+    free(a->title);
+    free(a->source);
+    free(a->reporter);
+    free(a->date);
+    free(a->warnings);
+    free(a->garbled_sample);
+    loc_release(&a->loc);
+    figure_list_release(&a->figs);
+    a->title = a->source = a->reporter = a->date = a->warnings = a->garbled_sample = NULL;
+    a->encoding = NULL;
+}
+
+static int by_hash(const void *a, const void *b)
+{
+    return strcmp(((const entry *)a)->hash, ((const entry *)b)->hash);
+}
+
+int cache_restore(const cache *c, run_article *a)
+{
+    entry want, *e;
+    reader r;
+
+    if (!c || !c->n)
+        return 0;
+    memcpy(want.hash, a->hash, sizeof(want.hash));
+    e = bsearch(&want, c->v, c->n, sizeof(*c->v), by_hash);
+    if (!e)
+        return 0;
+    r.p = c->data + e->at;
+    r.left = e->len;
+    r.bad = 0;
+    if (restore(&r, a))
+        return 1;
+    unrestore(a);
+    return 0;
+}
+
+cache *cache_load(const char *path, const char *key)
+{
+    cache *c = xcalloc(1, sizeof(*c));
+    size_t head = strlen(CACHE_MAGIC) + 33, at, alloc = 0;
+    uint64_t sum;
+    const char *why = NULL;
+
+    if (read_file(path, &c->data, &c->len) != LS_OK) {
+        /* missing: a first run; unreadable: read_file said why */
+        c->data = NULL;
+        c->len = 0;
+        return c;
+    }
+    if (c->len < head + sizeof(sum) || memcmp(c->data, CACHE_MAGIC, strlen(CACHE_MAGIC)))
+        why = "not a locstat cache, or cut short";
+    else if (memcmp(c->data + strlen(CACHE_MAGIC), key, 32) || c->data[head - 1] != '\n')
+        goto empty; /* other templates or another build: a full run, quietly */
+    else {
+        memcpy(&sum, c->data + c->len - sizeof(sum), sizeof(sum));
+        if (sum != XXH3_64bits(c->data, c->len - sizeof(sum)))
+            why = "checksum does not match (cut short or damaged)";
+    }
+    for (at = head; !why && at < c->len - sizeof(sum);) {
+        uint64_t len;
+        entry *e;
+        if (c->len - sizeof(sum) - at < 32 + sizeof(len)) {
+            why = "a record is cut short";
+            break;
+        }
+        memcpy(&len, c->data + at + 32, sizeof(len));
+        if (len > c->len - sizeof(sum) - at - 32 - sizeof(len)) {
+            why = "a record is longer than the file";
+            break;
+        }
+        ALLOC_GROW(c->v, c->n + 1, alloc);
+        e = &c->v[c->n++];
+        memcpy(e->hash, c->data + at, 32);
+        e->hash[32] = '\0';
+        e->at = at + 32 + sizeof(len);
+        e->len = (size_t)len;
+        at = e->at + e->len;
+    }
+    if (why) {
+        warning("'%s': %s; every article is read again", path, why);
+        goto empty;
+    }
+    qsort(c->v, c->n, sizeof(*c->v), by_hash);
+    return c;
+empty:
+    free(c->v);
+    free(c->data);
+    memset(c, 0, sizeof(*c));
+    return c;
+}
+
+size_t cache_size(const cache *c)
+{
+    return c ? c->n : 0;
+}
+
+void cache_free(cache *c)
+{
+    if (!c)
+        return;
+    free(c->v);
+    free(c->data);
+    free(c);
+}

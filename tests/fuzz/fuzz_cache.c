@@ -1,0 +1,80 @@
+/*
+ * fuzz_cache.c - the cache reader on whatever a record may hold.
+ *
+ * The cache's checksum catches damage, but not a file made to pass it:
+ * each input is one record's body, framed as a cache file with a good
+ * checksum, loaded and restored into an article, then freed. The reader
+ * must restore it or refuse it, never crash, hang or leak.
+ *
+ * With libFuzzer (make fuzz): build/fuzz/fuzz_cache CORPUS_DIR
+ * As a plain program (make test): build/fuzz_cache_replay DIR|FILE...
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "cache.h"
+#include "outfile.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define KEY "0123456789abcdef0123456789abcdef"
+#define HASH "fedcba9876543210fedcba9876543210"
+
+static char cache_file[64];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    ls_verbosity = -1;
+    snprintf(cache_file, sizeof(cache_file), "/tmp/fuzz_cache.%d", (int)getpid());
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    strbuf file = STRBUF_INIT;
+    uint64_t len = size, sum;
+    run_article a;
+    cache *c;
+
+    sb_addstr(&file, "locstat-cache 1\n" KEY "\n" HASH);
+    sb_add(&file, &len, sizeof(len));
+    sb_add(&file, data, size);
+    sum = XXH3_64bits(file.buf, file.len);
+    sb_add(&file, &sum, sizeof(sum));
+    if (outfile_write(cache_file, file.buf, file.len) != LS_OK)
+        abort();
+    sb_release(&file);
+    c = cache_load(cache_file, KEY);
+    memset(&a, 0, sizeof(a));
+    memcpy(a.hash, HASH, sizeof(a.hash));
+    if (cache_restore(c, &a)) { /* what it restored, the outputs will read */
+        size_t n = strlen(a.loc.name) + strlen(a.loc.code) + strlen(a.encoding);
+        for (size_t i = 0; i < a.figs.n; i++)
+            n += strlen(a.figs.v[i].sentence) + strlen(a.figs.v[i].indicator) +
+                 strlen(a.figs.v[i].unit) + strlen(a.figs.v[i].period);
+        if (!n)
+            abort();
+    }
+    free(a.title);
+    free(a.source);
+    free(a.reporter);
+    free(a.date);
+    free(a.warnings);
+    free(a.garbled_sample);
+    loc_release(&a.loc);
+    figure_list_release(&a.figs);
+    cache_free(c);
+    unlink(cache_file);
+    return 0;
+}
+
+#ifdef FUZZ_REPLAY
+#include "fuzz_replay.h"
+#endif
