@@ -431,7 +431,7 @@ static int by_hash(const void *a, const void *b)
 
 int cache_restore(const cache *c, run_article *a)
 {
-    entry want, *e;
+    entry want = { { 0 }, 0, 0 }, *e;
     reader r;
 
     if (!c || !c->n)

@@ -18,17 +18,29 @@ static const char *const level_names[LV_MAX] = {
 
 typedef struct {
     char *word;
+    size_t len;
     ls_category cat;
     double weight;
 } keyword;
+
+/* The keywords that begin with one character: kw[lo..hi) */
+typedef struct {
+    uint32_t cp;
+    size_t lo, hi;
+} first_range;
 
 struct classify_rules {
     keyword *kw; /* sorted by word, for bsearch */
     size_t nkw;
     double level_weight[LV_MAX];
     double threshold;
-    pcre2_code *re;
-    pcre2_match_data *md;
+    /* Keywords are found with a bit per first character and the range of
+     * words it begins: PCRE2's start filter works on bytes, and Chinese
+     * characters share their first bytes, so a word pattern is tried at
+     * every character. */
+    uint8_t first_bits[0x10000 / 8];
+    first_range *first;
+    size_t nfirst;
     const classify_rules *parent; /* a fork shares the parent's rules */
 };
 
@@ -45,9 +57,8 @@ void classify_rules_free(classify_rules *r)
         for (size_t i = 0; i < r->nkw; i++)
             free(r->kw[i].word);
         free(r->kw);
-        pcre2_code_free(r->re);
+        free(r->first);
     }
-    pcre2_match_data_free(r->md);
     free(r);
 }
 
@@ -56,9 +67,6 @@ classify_rules *classify_rules_fork(const classify_rules *r)
     classify_rules *f = xmalloc(sizeof(*f));
     *f = *r;
     f->parent = r;
-    f->md = pcre2_match_data_create(1, NULL);
-    if (!f->md)
-        die("out of memory");
     return f;
 }
 
@@ -69,17 +77,10 @@ static int kw_cmp(const void *a, const void *b)
     return c ? c : (int)x->cat - (int)y->cat;
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 ls_error classify_rules_load(classify_rules **out, const char *tdir)
 {
     classify_rules *r = xcalloc(1, sizeof(*r));
     tmpl_file cat, lv;
-    strbuf pat = STRBUF_INIT;
-    char **words = NULL;
     ls_error err;
 
     memset(&lv, 0, sizeof(lv));
@@ -108,9 +109,24 @@ ls_error classify_rules_load(classify_rules **out, const char *tdir)
                 goto fail;
             }
         k->word = xstrdup(row->field[1]);
+        k->len = strlen(k->word);
+        if (!k->len) {
+            err = tmpl_error(&cat, row, "empty keyword");
+            goto fail;
+        }
         r->nkw++;
     }
     qsort(r->kw, r->nkw, sizeof(*r->kw), kw_cmp);
+    /* sorted by bytes, the words of one first character are neighbours */
+    r->first = xcalloc(r->nkw + 1, sizeof(*r->first));
+    for (size_t i = 0; i < r->nkw; i++) {
+        uint32_t cp = utf8_decode(r->kw[i].word, NULL);
+        if (!r->nfirst || r->first[r->nfirst - 1].cp != cp)
+            r->first[r->nfirst++] = (first_range){ cp, i, i };
+        r->first[r->nfirst - 1].hi = i + 1;
+        if (cp < 0x10000)
+            r->first_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    }
 
     err = tmpl_load(&lv, tdir, "classify.tsv", 2);
     if (err)
@@ -132,32 +148,11 @@ ls_error classify_rules_load(classify_rules **out, const char *tdir)
         r->level_weight[k] = w;
     }
 
-    words = xcalloc(r->nkw + 1, sizeof(*words));
-    for (size_t i = 0; i < r->nkw; i++)
-        words[i] = r->kw[i].word;
-    qsort(words, r->nkw, sizeof(*words), str_cmp);
-    {
-        size_t n = 0;
-        for (size_t i = 0; i < r->nkw; i++)
-            if (!n || strcmp(words[i], words[n - 1])) /* same word, another category */
-                words[n++] = words[i];
-        tmpl_word_pattern(&pat, words, n);
-    }
-    r->re = tmpl_regex(&cat, NULL, NULL, pat.len ? pat.buf : "(?!)", 0);
-    if (!r->re) {
-        err = LS_ERR_REGEX;
-        goto fail;
-    }
-    r->md = pcre2_match_data_create(1, NULL);
-    free(words);
-    sb_release(&pat);
     tmpl_release(&cat);
     tmpl_release(&lv);
     *out = r;
     return LS_OK;
 fail:
-    free(words);
-    sb_release(&pat);
     tmpl_release(&cat);
     tmpl_release(&lv);
     classify_rules_free(r);
@@ -165,42 +160,47 @@ fail:
     return err;
 }
 
-static size_t find_kw(const classify_rules *r, const char *s, size_t len)
+/* The first of the keywords that begin with @p cp, or NULL. */
+static const first_range *first_of(const classify_rules *r, uint32_t cp)
 {
-    size_t lo = 0, hi = r->nkw;
+    size_t lo = 0, hi = r->nfirst;
+    if (cp < 0x10000 && !(r->first_bits[cp >> 3] & (1u << (cp & 7))))
+        return NULL;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(r->kw[mid].word, s, len);
-        if (c == 0 && r->kw[mid].word[len] != '\0')
-            c = 1;
-        if (c == 0) {
-            while (mid > 0 && !strcmp(r->kw[mid - 1].word, r->kw[mid].word))
-                mid--;
-            return mid;
-        }
-        if (c < 0)
+        if (r->first[mid].cp < cp)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return (size_t)-1;
+    return lo < r->nfirst && r->first[lo].cp == cp ? &r->first[lo] : NULL;
 }
 
+/* The keywords in s[0..len), leftmost first and longest at a position,
+ * not overlapping: one hit per category a word belongs to. */
 static size_t find_hits(const classify_rules *r, const char *s, size_t len, hit **out)
 {
-    size_t n = 0, alloc = 0, pos = 0;
+    size_t n = 0, alloc = 0;
     *out = NULL;
-    while (pos < len && rx_match(r->re, s, len, pos, 0, r->md) > 0) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-        size_t k = find_kw(r, s + ov[0], ov[1] - ov[0]);
-        /* one hit per category the word belongs to */
-        for (; k < r->nkw && strlen(r->kw[k].word) == ov[1] - ov[0] &&
-               !memcmp(r->kw[k].word, s + ov[0], ov[1] - ov[0]);
-             k++) {
-            ALLOC_GROW(*out, n + 1, alloc);
-            (*out)[n++] = (hit){ ov[0], ov[1], k };
+    for (size_t pos = 0; pos < len;) {
+        int cl;
+        const first_range *fr = first_of(r, utf8_decode(s + pos, &cl));
+        size_t best = (size_t)-1;
+        if (fr)
+            for (size_t k = fr->lo; k < fr->hi; k++)
+                if (r->kw[k].len <= len - pos && !memcmp(r->kw[k].word, s + pos, r->kw[k].len) &&
+                    (best == (size_t)-1 || r->kw[k].len > r->kw[best].len))
+                    best = k;
+        if (best == (size_t)-1) {
+            pos += (size_t)cl;
+            continue;
         }
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        /* the same word of other categories sorts right after it */
+        for (size_t k = best; k < r->nkw && !strcmp(r->kw[k].word, r->kw[best].word); k++) {
+            ALLOC_GROW(*out, n + 1, alloc);
+            (*out)[n++] = (hit){ pos, pos + r->kw[k].len, k };
+        }
+        pos += r->kw[best].len;
     }
     return n;
 }

@@ -76,13 +76,4 @@ void rx_cleanup(void);
 /** Escape @p s for use as a literal inside a pattern. */
 void rx_quote(strbuf *out, const char *s);
 
-/**
- * Append to @p pat a pattern that matches any of words[0..n), which must
- * be sorted (strcmp) and distinct, longest word first at each position:
- * a lookahead on the first characters, then the words factored by common
- * prefix (养老(?:服务(?:中心|站)?|院)), which PCRE2 follows one branch at
- * a time instead of trying every word at every position.
- */
-void tmpl_word_pattern(strbuf *pat, char *const *words, size_t n);
-
 #endif
