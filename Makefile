@@ -126,21 +126,28 @@ sanitize:
 	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined unit fuzz-replay e2e workbook
 
 # Articles are read on several threads: ThreadSanitizer watches four of
-# them over the seeds and the fuzz corpus's edge cases.
+# them over the seeds and the fuzz corpus's edge cases, once reading every
+# article and once taking them from the cache the first run wrote.
 tsan:
 	@$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread build/tsan/locstat
-	TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=tests/tsan.supp build/tsan/locstat -q -j 4 \
-	    -o build/tsan/tsan.xlsx --csv build/tsan/tsan.csv seeds tests/fuzz/corpus/article/*; \
-	    rc=$$?; [ $$rc -le 2 ] || { echo "tsan: 0 passed, 1 failed (exit $$rc)"; exit 1; }
+	@rm -f build/tsan/tsan.cache build/tsan/tsan.state.tsv build/tsan/tsan.state.tsv.bak
+	@set -e; for pass in full cached; do rc=0; \
+	    TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=tests/tsan.supp build/tsan/locstat -q -j 4 \
+	        -o build/tsan/tsan.xlsx --csv build/tsan/tsan-$$pass.csv seeds tests/fuzz/corpus/article/* \
+	        || rc=$$?; [ $$rc -le 2 ] || { echo "tsan: 0 passed, 1 failed ($$pass run, exit $$rc)"; exit 1; }; \
+	done; cmp -s build/tsan/tsan-full.csv build/tsan/tsan-cached.csv || \
+	    { echo "tsan: 0 passed, 1 failed (the cached run's CSV differs)"; exit 1; }
 	@echo "tsan: 1 passed, 0 failed"
 
 # PCRE2's JIT reads ahead in 16-byte blocks that memcheck reports; the
 # interpreter matches the same, so memcheck runs without JIT.
 valgrind: $(BIN)
-	LOCSTAT_NO_JIT=1 valgrind -q --error-exitcode=9 --leak-check=full \
-	    --suppressions=tests/valgrind.supp \
-	    --errors-for-leak-kinds=definite,indirect,possible \
-	    $(BIN) -q -o $(B)/valgrind.xlsx --csv $(B)/valgrind.csv seeds
+	@rm -f $(B)/valgrind.cache $(B)/valgrind.state.tsv $(B)/valgrind.state.tsv.bak
+	@set -e; for pass in full cached; do \
+	    LOCSTAT_NO_JIT=1 valgrind -q --error-exitcode=9 --leak-check=full \
+	        --suppressions=tests/valgrind.supp \
+	        --errors-for-leak-kinds=definite,indirect,possible \
+	        $(BIN) -q -o $(B)/valgrind.xlsx --csv $(B)/valgrind.csv seeds; done
 	@echo "valgrind: 1 passed, 0 failed"
 
 lint:

@@ -37,6 +37,7 @@ struct cv_phrases {
 struct cv_conv {
     opencc_t cc;
     const cv_phrases *ph;
+    size_t nphrases;
     struct {
         uint8_t len;
         char out[MEMO_BYTES];
@@ -189,6 +190,7 @@ cv_conv *cv_open(const char *config, const cv_phrases *ph)
     if (ph) {
         c->memo = xcalloc(MEMO_CHARS, sizeof(*c->memo));
         c->phrase_out = xcalloc(ph->n + 1, sizeof(*c->phrase_out));
+        c->nphrases = ph->n;
     }
     return c;
 }
@@ -197,9 +199,8 @@ void cv_free(cv_conv *c)
 {
     if (!c)
         return;
-    if (c->phrase_out)
-        for (size_t i = 0; i < c->ph->n; i++)
-            free(c->phrase_out[i]);
+    for (size_t i = 0; i < c->nphrases; i++)
+        free(c->phrase_out[i]);
     free(c->phrase_out);
     free(c->memo);
     opencc_close(c->cc);

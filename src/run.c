@@ -76,7 +76,6 @@ static void process(const run_rules *rr, const cache *cc, run_article *a, const 
     a->bytes = len;
     hash_hex(data, len, a->hash);
     if (cache_restore(cc, a)) { /* read before, in these very bytes */
-        a->cached = 1;
         if (a->warnings)
             warning("'%s': %s", a->path, a->warnings);
         info("%s: %s, %s (%s), %zu figures, as before", a->name, a->encoding, a->loc.name,

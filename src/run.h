@@ -43,7 +43,6 @@ typedef struct {
     char hash[33];   /**< hex XXH3-128 of the file's bytes */
     char *duplicate_of; /**< an earlier article with the same bytes, or NULL */
     int change;      /**< CHANGE_* since the previous run */
-    int cached;      /**< taken from the cache of earlier runs (cache.h) */
     long long first_seen, last_changed;
 } run_article;
 

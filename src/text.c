@@ -69,7 +69,6 @@ void text_rules_free(text_rules *r)
         for (size_t i = 0; i < r->nrules; i++)
             pcre2_code_free(r->rules[i].re);
         free(r->rules);
-        cv_phrases_free(r->phrases);
     }
     if (r->t2s)
         cv_free(r->t2s->cv);
@@ -77,6 +76,8 @@ void text_rules_free(text_rules *r)
     if (r->s2t)
         cv_free(r->s2t->cv);
     free(r->s2t);
+    if (!r->parent) /* after the converters that use it */
+        cv_phrases_free(r->phrases);
     pcre2_match_data_free(r->md);
     if (r->gb && r->gb->opened && r->gb->cd != (iconv_t)-1)
         iconv_close(r->gb->cd);
