@@ -242,6 +242,8 @@ int state_load(state *st, const char *path, char **notice)
         /* corrupt, or lost between writing the backup and the new file:
          * the backup holds the history (first seen, last changed) */
         strbuf bwhy = STRBUF_INIT;
+        if (missing)
+            sb_addf(&why, "'%s' is missing", path);
         if (load_one(st, bak, &bwhy, &bak_missing) == 0 && !bak_missing) {
             *notice = xstrfmt("%s%srestored from '%s'", why.buf, why.len ? "; " : "", bak);
             rc = 1;

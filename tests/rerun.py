@@ -94,6 +94,13 @@ def test_changes(binary, work):
     check("delete: listed as removed", rc == 0 and "1 removed" in err and ("删除", "005_new.txt") in [(r[0], r[1]) for r in upd], upd)
     check("delete: dropped from the comparison", "新城县" not in names, names)
 
+    # the state lost after its backup was written: the backup restores it
+    os.remove(os.path.join(work, "r.state.tsv"))
+    rc, err = run(binary, work)
+    check("state lost, backup kept: restored, and said so", rc == 0 and
+          "'r.state.tsv' is missing; restored from 'r.state.tsv.bak'" in err and "(null)" not in err,
+          err[-300:])
+
 
 def test_corrections(binary, work):
     fixes = os.path.join(work, "seeds", "corrections.tsv")
