@@ -16,6 +16,7 @@
 #include "cache.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -457,7 +458,8 @@ cache *cache_load(const char *path, const char *key)
     const char *why = NULL;
 
     if (read_file(path, &c->data, &c->len) != LS_OK) {
-        /* missing: a first run; unreadable: read_file said why */
+        if (errno != ENOENT) /* missing is a first run */
+            warning("cannot read '%s': %s; every article is read again", path, strerror(errno));
         c->data = NULL;
         c->len = 0;
         return c;
