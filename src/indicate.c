@@ -921,9 +921,18 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                     hi = mid;
             }
             if (lo > 0 && h[lo - 1].a >= ga && adjacent(r, doc->s, h[lo - 1].b, at)) {
+                /* and says "not this row" as the noun would: in
+                 * 针对4名外出党员 the members are what a measure aims at */
                 const hit *x = &h[lo - 1];
+                memset(one, 0, r->ndef * sizeof(*one));
                 other += score_span(r, x, 1, x->a, x->b, r->level_weight[LV_NOUN], f->category,
-                                    1, noun);
+                                    1, one);
+                for (size_t d = 0; d < r->ndef; d++) {
+                    if (one[d] < 0)
+                        neg[d] += one[d];
+                    else
+                        noun[d] += one[d];
+                }
             }
         }
         for (size_t k = 0; k < r->ndef; k++)

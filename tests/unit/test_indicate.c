@@ -238,6 +238,11 @@ static const struct {
     { "家庭医生签约服务覆盖重点人群5600人。", "5600人=health.fd_signed" },
     /* governance */
     { "组织在职党员680名到社区认领岗位。", "680名=governance.party_members" },
+    /* members a measure aims at or cares for are not members reporting:
+     * those visited are people served */
+    { "针对3名流动党员,支部开展线上学习。", "3名=-" },
+    { "春节前支部慰问老党员28名。", "28名=general.served" },
+    { "组织50名在职党员针对困难群众开展结对帮扶。", "50名=governance.party_members" },
     { "成立楼栋党小组34个。", "34个=governance.party_orgs" },
     { "联系辖区成员单位28家共同开展活动。", "28家=governance.partners" },
     { "细分微网格310个。", "310个=governance.grids" },
