@@ -36,6 +36,7 @@ typedef struct {
     size_t same;            /* on a word's first entry: its entries, one per row */
     size_t len;
     double weight;
+    double noun_weight;     /* as the counted noun (a 4th column), else weight */
 } ind_word;
 
 typedef struct {
@@ -372,6 +373,13 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->within[2 * r->nwithin] = a;
             r->within[2 * r->nwithin + 1] = b;
             r->nwithin++;
+        } else if (!strcmp(kind, "own") && row->nfield >= 2) {
+            int a = ind_find(r, row->field[1]);
+            if (a < 0) {
+                err = tmpl_error(&tf, row, "unknown indicator '%s'", row->field[1]);
+                goto out;
+            }
+            r->def[a].own = 1;
         } else if (!strcmp(kind, "instead") && row->nfield >= 3) {
             if (ind_find(r, row->field[2]) < 0) {
                 err = tmpl_error(&tf, row, "unknown indicator '%s'", row->field[2]);
@@ -383,7 +391,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, within, link)", kind);
+                                       "class, part, whole, scope, narrow, instead, within, own, link)", kind);
             goto out;
         }
     }
@@ -490,6 +498,14 @@ static ls_error load_words(ind_rules *r, const char *tdir)
         if (*end || end == row->field[2]) {
             err = tmpl_error(&tf, row, "weight '%s' is not a number", row->field[2]);
             goto out;
+        }
+        w->noun_weight = w->weight;
+        if (row->nfield > 3 && *row->field[3]) {
+            w->noun_weight = strtod(row->field[3], &end);
+            if (*end || end == row->field[3]) {
+                err = tmpl_error(&tf, row, "noun weight '%s' is not a number", row->field[3]);
+                goto out;
+            }
         }
         if (!strcmp(id, "-")) {
             w->ind = -1;
@@ -652,7 +668,9 @@ static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, siz
                         (r->w[e].weight >= 0 || vetoes);
             if (twice)
                 continue;
-            score[ind] += lw * r->w[k].weight;
+            /* the noun's levels (vetoes) weigh what a word says as the
+             * counted noun: 社区 says little as context, all in 八个社区 */
+            score[ind] += lw * (vetoes ? r->w[k].noun_weight : r->w[k].weight);
         }
     }
     return none;
@@ -1030,8 +1048,11 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             f->ind = 0;
         /* a population or a rate is the whole place's: one stated for a
          * place inside it (沙沿社区 in a street's story, 安中小区) is not
-         * the locality's; what is done there still adds to its totals */
-        if (f->ind && (r->def[f->ind - 1].kind == KIND_SIZE || r->def[f->ind - 1].kind == KIND_RATE) &&
+         * the locality's, nor is what describes that place (its
+         * communities); what is done there still adds to its totals */
+        if (f->ind &&
+            (r->def[f->ind - 1].kind == KIND_SIZE || r->def[f->ind - 1].kind == KIND_RATE ||
+             r->def[f->ind - 1].own) &&
             (f->place || last_marker(&narrow, ca, f->start)))
             f->ind = 0;
     }

@@ -51,6 +51,9 @@ typedef struct {
     char **units; /**< the units a figure must carry */
     size_t nunits;
     ls_category cat; /**< the id's category part; general is CAT_OTHER */
+    int own;         /**< describes the place it is stated for, as a size
+                          does (indicate.tsv "own"): a place inside the
+                          locality keeps it */
 } ind_def;
 
 typedef struct ind_rules ind_rules;

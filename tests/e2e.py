@@ -251,6 +251,25 @@ def test_memoised_t2s(binary, shared, tmp):
     check("t2s: the generated corpus has traditional articles", trad >= 10, trad)
 
 
+def test_own_place(binary, tmp):
+    """What describes a place belongs to it: the communities of a town
+    named in a city's story are the town's; a street's own count is its."""
+    d = os.path.join(tmp, "own")
+    os.makedirs(d)
+    with open(os.path.join(d, "a.txt"), "w", encoding="utf-8") as f:
+        f.write("瑞金市：义诊进社区\n\n近日，瑞金市卫健委组织市人民医院等9家医疗机构，"
+                "在壬田镇6个社区开展义诊活动。\n")
+    with open(os.path.join(d, "b.txt"), "w", encoding="utf-8") as f:
+        f.write("章贡区赣江街道：党建引领基层治理\n\n赣江街道下辖9个社区，今年新建长者食堂3个。\n")
+    out = os.path.join(tmp, "own.csv")
+    run(binary, ["-q", "-o", os.path.join(tmp, "own.xlsx"), "--no-workbook", "--csv", out, d])
+    got = {(r["article"], r["surface"]): r["indicator_id"] for r in read_csv(out)[1]}
+    check("own place: a named town's communities are not the city's",
+          got.get(("a.txt", "6个")) == "" and got.get(("a.txt", "9家")) == "health.med_units", got)
+    check("own place: a street's own communities are its",
+          got.get(("b.txt", "9个")) == "general.communities", got)
+
+
 def fullwidth(text):
     return "".join(chr(ord(ch) - 0x30 + 0xFF10) if "0" <= ch <= "9" else ch for ch in text)
 
@@ -549,6 +568,7 @@ def main():
         test_english(binary, tmp)
         test_workbook_language(binary, a.shared, tmp)
         test_memoised_t2s(binary, a.shared, tmp)
+        test_own_place(binary, tmp)
     return finish("e2e")
 
 

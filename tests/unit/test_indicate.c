@@ -238,6 +238,12 @@ static const struct {
     { "家庭医生签约服务覆盖重点人群5600人。", "5600人=health.fd_signed" },
     /* governance */
     { "组织在职党员680名到社区认领岗位。", "680名=governance.party_members" },
+    /* communities: counted as the noun, not where an activity goes */
+    { "街道下辖9个社区、2个行政村。", "9个=general.communities;2个=general.communities" },
+    { "医院专家在6个社区开展义诊活动。", "6个=-" },
+    { "助老服务已覆盖12个社区。", "12个=-" },
+    { "志愿者深入8个社区宣传防诈知识。", "8个=-" },
+    { "全区5个社区级的党群服务中心全部建成。", "5个=-" },
     /* members a measure aims at or cares for are not members reporting:
      * those visited are people served */
     { "针对3名流动党员,支部开展线上学习。", "3名=-" },
