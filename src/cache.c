@@ -224,7 +224,9 @@ ls_error cache_save(const run_set *set, const char *path, const char *key, const
             put(&sb, body.buf, body.len);
         }
         put_u64(&sb, XXH3_64bits(sb.buf, sb.len));
-        err = outfile_write(path, sb.buf, sb.len);
+        /* no fsync: a cache cut short by a power cut fails its checksum,
+         * and costs a full run, not results (600 MB take 1.9 s with it) */
+        err = outfile_write_nosync(path, sb.buf, sb.len);
     }
     free(order);
     sb_release(&body);

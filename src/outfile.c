@@ -49,14 +49,14 @@ ls_error outfile_commit(outfile *of)
     if (of->fp) {
         if (fflush(of->fp) || ferror(of->fp))
             failed = 1, saved = errno;
-        if (!failed && fsync(fileno(of->fp)))
+        if (!failed && !of->nosync && fsync(fileno(of->fp)))
             failed = 1, saved = errno;
         if (fclose(of->fp) && !failed)
             failed = 1, saved = errno;
         of->fp = NULL;
     } else {
         fd = open(of->tmp, O_RDONLY);
-        if (fd < 0 || fsync(fd))
+        if (fd < 0 || (!of->nosync && fsync(fd)))
             failed = 1, saved = errno;
         if (fd >= 0)
             close(fd);
@@ -69,7 +69,7 @@ ls_error outfile_commit(outfile *of)
         return LS_ERR_IO;
     }
     /* make the rename itself durable */
-    {
+    if (!of->nosync) {
         const char *slash = strrchr(of->path, '/');
         char *dir = slash ? xstrndup(of->path, (size_t)(slash - of->path)) : xstrdup(".");
         int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY);
@@ -96,17 +96,28 @@ void outfile_abort(outfile *of)
     memset(of, 0, sizeof(*of));
 }
 
-ls_error outfile_write(const char *path, const void *data, size_t len)
+static ls_error write_whole(const char *path, const void *data, size_t len, int nosync)
 {
     outfile of;
     if (outfile_open(&of, path, 1) != LS_OK)
         return LS_ERR_IO;
+    of.nosync = nosync;
     if (fwrite(data, 1, len, of.fp) != len) {
         error("cannot write '%s': %s", of.tmp, strerror(errno));
         outfile_abort(&of);
         return LS_ERR_IO;
     }
     return outfile_commit(&of);
+}
+
+ls_error outfile_write(const char *path, const void *data, size_t len)
+{
+    return write_whole(path, data, len, 0);
+}
+
+ls_error outfile_write_nosync(const char *path, const void *data, size_t len)
+{
+    return write_whole(path, data, len, 1);
 }
 
 ls_error outfile_backup(const char *path)
