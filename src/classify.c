@@ -41,6 +41,8 @@ struct classify_rules {
     uint8_t first_bits[0x10000 / 8];
     first_range *first;
     size_t nfirst;
+    char **share;  /* words that open a share of the figure before (占) */
+    size_t nshare;
     const classify_rules *parent; /* a fork shares the parent's rules */
 };
 
@@ -58,6 +60,9 @@ void classify_rules_free(classify_rules *r)
             free(r->kw[i].word);
         free(r->kw);
         free(r->first);
+        for (size_t i = 0; i < r->nshare; i++)
+            free(r->share[i]);
+        free(r->share);
     }
     free(r);
 }
@@ -137,6 +142,15 @@ ls_error classify_rules_load(classify_rules **out, const char *tdir)
         int k;
         if (!strcmp(row->field[0], "threshold")) {
             r->threshold = w;
+            continue;
+        }
+        if (!strcmp(row->field[0], "share")) {
+            if (!*row->field[1]) {
+                err = tmpl_error(&lv, row, "empty share word");
+                goto fail;
+            }
+            r->share = xrealloc(r->share, (r->nshare + 1) * sizeof(*r->share));
+            r->share[r->nshare++] = xstrdup(row->field[1]);
             continue;
         }
         for (k = 0; k < LV_MAX && strcmp(row->field[0], level_names[k]); k++)
@@ -351,6 +365,17 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
         score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], score, seen);
         free(ih);
         f->category = decide(score);
+        /* a share (占全市户籍人口的19.75%) is of the figure before it in
+         * its sentence, and is about whom that one is */
+        if (i && v[i - 1].start >= sa && v[i - 1].end <= ca) {
+            size_t a = ca;
+            while (a < f->start && doc->s[a] == ' ')
+                a++;
+            for (size_t k = 0; k < r->nshare; k++)
+                if (!strncmp(doc->s + a, r->share[k], strlen(r->share[k])) &&
+                    a + strlen(r->share[k]) <= f->start)
+                    f->category = v[i - 1].category;
+        }
         if (ls_verbosity >= 3) {
             fprintf(stderr, "locstat: classify %s:", f->surface);
             for (int c = 0; c < CAT_MAX; c++)

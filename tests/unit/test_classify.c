@@ -80,6 +80,12 @@ static const struct {
     { "标题\n\n银龄关爱\n\n社区还为辖区青少年开设暑期托管班3个。\n", "children" },
     /* a whole population goes to other */
     { "标题\n全村常住人口1860人，共520户。\n", "other,other" },
+    /* a share is about whom the figure it is a share of is */
+    { "标题\n全镇60岁以上老年人口达5200人，占户籍人口的23.6%。\n", "elderly,elderly" },
+    { "标题\n辖区有留守儿童310名，约占在校学生的12%。\n", "children,children" },
+    /* only within its sentence, and only when its clause opens with 占 */
+    { "标题\n全镇60岁以上老年人口达5200人。占全镇户数6%的低保户共有120户。\n",
+      "elderly,other,other" },
 };
 
 static void test_categories(void **state)
