@@ -96,28 +96,17 @@ void outfile_abort(outfile *of)
     memset(of, 0, sizeof(*of));
 }
 
-static ls_error write_whole(const char *path, const void *data, size_t len, int nosync)
+ls_error outfile_write(const char *path, const void *data, size_t len)
 {
     outfile of;
     if (outfile_open(&of, path, 1) != LS_OK)
         return LS_ERR_IO;
-    of.nosync = nosync;
     if (fwrite(data, 1, len, of.fp) != len) {
         error("cannot write '%s': %s", of.tmp, strerror(errno));
         outfile_abort(&of);
         return LS_ERR_IO;
     }
     return outfile_commit(&of);
-}
-
-ls_error outfile_write(const char *path, const void *data, size_t len)
-{
-    return write_whole(path, data, len, 0);
-}
-
-ls_error outfile_write_nosync(const char *path, const void *data, size_t len)
-{
-    return write_whole(path, data, len, 1);
 }
 
 ls_error outfile_backup(const char *path)

@@ -16,8 +16,10 @@ typedef struct {
     char *path;  /**< the target */
     char *tmp;   /**< the temporary beside it */
     FILE *fp;    /**< open on tmp, or NULL for writers that open by name */
-    int nosync;  /**< rename without fsync: for a file whose loss costs only
-                      time, and which its reader checks (the cache) */
+    int nosync;  /**< commit renames without fsync: readers never see half
+                      of it while the system runs, but a power cut may leave
+                      it short. Only for a file that checks itself and costs
+                      nothing but time to lose (the cache). */
 } outfile;
 
 /**
@@ -33,12 +35,6 @@ void outfile_abort(outfile *of);
 
 /** Write @p len bytes to @p path atomically. Prints its own message. */
 ls_error outfile_write(const char *path, const void *data, size_t len);
-/**
- * The same without fsync: readers never see half of it while the system
- * runs, but a power cut may leave it short. Only for files that say when
- * they are damaged and cost nothing but time to lose (the cache).
- */
-ls_error outfile_write_nosync(const char *path, const void *data, size_t len);
 
 /**
  * Keep the file at @p path, byte for byte, as PATH.bak before it is
