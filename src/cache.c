@@ -11,18 +11,20 @@
  * Numbers are in the machine's byte order (the cache never leaves it; a
  * file from another machine fails its checksum or its key). Strings are a
  * u32 length, or 0xFFFFFFFF for none, and their bytes. Every read is
- * bounds-checked, so a damaged record is a miss, never a crash.
+ * bounds-checked, so a damaged record is a miss, never a crash. The file
+ * is only ever replaced by a rename, never rewritten in place, so the
+ * mapping a run reads stays whole.
  */
 #include "cache.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <stdlib.h>
-#include <string.h>
 #include <xxhash.h>
 
 #include "outfile.h"
