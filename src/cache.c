@@ -451,21 +451,6 @@ static int restore(reader *r, run_article *a)
     return !r->bad && r->left == 0;
 }
 
-/* Free what restore() filled, for a damaged record. */
-static void unrestore(run_article *a)
-{
-    free(a->title);
-    free(a->source);
-    free(a->reporter);
-    free(a->date);
-    free(a->warnings);
-    free(a->garbled_sample);
-    loc_release(&a->loc);
-    figure_list_release(&a->figs);
-    a->title = a->source = a->reporter = a->date = a->warnings = a->garbled_sample = NULL;
-    a->encoding = NULL;
-}
-
 static int by_hash(const void *a, const void *b)
 {
     return strcmp(((const entry *)a)->hash, ((const entry *)b)->hash);
@@ -487,7 +472,7 @@ int cache_restore(const cache *c, run_article *a)
     r.bad = 0;
     if (restore(&r, a))
         return 1;
-    unrestore(a);
+    run_article_clear(a); /* a damaged record: what it filled goes */
     return 0;
 }
 
@@ -590,11 +575,6 @@ empty:
     unmap(c);
     memset(c, 0, sizeof(*c));
     return c;
-}
-
-size_t cache_size(const cache *c)
-{
-    return c ? c->n : 0;
 }
 
 void cache_free(cache *c)

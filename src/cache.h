@@ -38,9 +38,6 @@ void cache_key(const char *tdir, char hex[33]);
  */
 cache *cache_load(const char *path, const char *key);
 
-/** Articles the cache holds. */
-size_t cache_size(const cache *c);
-
 /**
  * Fill @p a (as the pipeline would: metadata, place, figures) from the
  * entry for content hash a->hash. Returns 1 when there was one, 0 when the

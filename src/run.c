@@ -338,23 +338,30 @@ size_t run_figure_count(const run_set *set)
     return n;
 }
 
+void run_article_clear(run_article *a)
+{
+    free(a->title);
+    free(a->source);
+    free(a->reporter);
+    free(a->date);
+    free(a->warnings);
+    free(a->garbled_sample);
+    a->title = a->source = a->reporter = a->date = a->warnings = a->garbled_sample = NULL;
+    a->encoding = NULL;
+    loc_release(&a->loc);
+    figure_list_release(&a->figs);
+}
+
 void run_set_release(run_set *set)
 {
     for (size_t i = 0; i < set->n; i++) {
         run_article *a = &set->v[i];
+        run_article_clear(a);
         free(a->name);
         free(a->path);
         free(a->why);
-        free(a->title);
-        free(a->source);
-        free(a->reporter);
-        free(a->date);
-        free(a->warnings);
-        free(a->garbled_sample);
         free(a->duplicate_of);
         free(a->loc_fix);
-        loc_release(&a->loc);
-        figure_list_release(&a->figs);
     }
     free(set->v);
     for (size_t i = 0; i < set->nloc; i++) {

@@ -116,6 +116,12 @@ void run_group_localities(run_set *set);
  */
 void run_mark_duplicates(run_set *set);
 
+/**
+ * Free what processing filled in @p a (metadata, place, figures) and clear
+ * those fields; its name, path, hash and error stay.
+ */
+void run_article_clear(run_article *a);
+
 /** Total figures over all articles. */
 size_t run_figure_count(const run_set *set);
 

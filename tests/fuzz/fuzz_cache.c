@@ -62,14 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!n)
             abort();
     }
-    free(a.title);
-    free(a.source);
-    free(a.reporter);
-    free(a.date);
-    free(a.warnings);
-    free(a.garbled_sample);
-    loc_release(&a.loc);
-    figure_list_release(&a.figs);
+    run_article_clear(&a);
     cache_free(c);
     unlink(cache_file);
     return 0;
