@@ -158,6 +158,8 @@ static const struct {
     { "今年新增便民停车位460个。", "460个=general.facilities" },
     { "活动惠及辖区群众5000余人。", "5000余人=general.served" },
     { "服务站全年服务居民1.2万人次。", "1.2万人次=general.served" },
+    /* relief is aimed at a group in difficulty, not residents in general */
+    { "今年以来临时救助困难群众860人次,发放救助金120万元。", "860人次=-;120万元=-" },
     /* a noun that names what no row counts */
     { "社区3名工作人员与独居老人结成帮扶对子。", "3名=-" },
     { "辖区有12个老旧小区。", "12个=-" },
