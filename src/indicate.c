@@ -57,9 +57,9 @@ struct ind_rules {
     char **units;          /* every unit some row takes */
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
-    marker *part, *whole, *scope, *narrow, *link;
+    marker *part, *whole, *scope, *narrow, *link, *form;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
-    size_t ninstead, nnarrow, nlink;
+    size_t ninstead, nnarrow, nlink, nform;
     int *within;           /* pairs of rows: the first yields to the second where the
                               sentence names it (elderly.services, elderly.meals) */
     size_t nwithin;
@@ -173,6 +173,7 @@ void ind_rules_free(ind_rules *r)
         free(r->ends);
         free_markers(r->narrow, r->nnarrow);
         free_markers(r->link, r->nlink);
+        free_markers(r->form, r->nform);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
@@ -363,6 +364,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             add_marker(&r->narrow, &r->nnarrow, row->field[1], NULL);
         } else if (!strcmp(kind, "link")) {
             add_marker(&r->link, &r->nlink, row->field[1], NULL);
+        } else if (!strcmp(kind, "form")) {
+            add_marker(&r->form, &r->nform, row->field[1], NULL);
         } else if (!strcmp(kind, "within") && row->nfield >= 3) {
             int a = ind_find(r, row->field[1]), b = ind_find(r, row->field[2]);
             if (a < 0 || b < 0) {
@@ -391,7 +394,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, within, own, link)", kind);
+                                       "class, part, whole, scope, narrow, instead, within, own, link, form)", kind);
             goto out;
         }
     }
@@ -815,6 +818,28 @@ static int adjacent(const ind_rules *r, const char *s, size_t b, size_t at)
     return 0;
 }
 
+/* Where the people counted at @p b form something (559名网格员、党员成立
+ * 志愿服务队): the start of what they form, or 0. Only a list of nouns
+ * (、…) may stand between them and the verb. */
+static size_t formed_at(const ind_rules *r, const char *s, size_t b, size_t end)
+{
+    if (b < end && (end - b < 3 || memcmp(s + b, "、", 3))) {
+        for (size_t i = 0; i < r->nform; i++) {
+            size_t wl = strlen(r->form[i].word);
+            if (b + wl <= end && !memcmp(s + b, r->form[i].word, wl))
+                return b + wl;
+        }
+        return 0;
+    }
+    for (size_t p = b; p < end; p++)
+        for (size_t i = 0; i < r->nform; i++) {
+            size_t wl = strlen(r->form[i].word);
+            if (p + wl <= end && !memcmp(s + p, r->form[i].word, wl))
+                return p + wl;
+        }
+    return 0;
+}
+
 static int rounder(double t, double b)
 {
     double d = t > b ? t - b : b - t;
@@ -903,6 +928,21 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 for (nn = 0; k0 + nn < nh && nhits[nn].a < na + len; nn++)
                     if (nhits[nn].b > na + len)
                         break;
+                /* people who form a team are counted as its members: the
+                 * team names the figure where it names a row of its unit */
+                size_t fa = after ? formed_at(r, doc->s, na + len, gb) : 0;
+                size_t t = fa ? first_hit(h, nh, fa) : nh;
+                if (t < nh && h[t].a <= fa + 9 && h[t].b <= gb) {
+                    int names = 0;
+                    memset(one, 0, r->ndef * sizeof(*one));
+                    score_span(r, &h[t], 1, h[t].a, h[t].b, w, f->category, 1, one);
+                    for (size_t d = 0; d < r->ndef; d++)
+                        names |= ok[d] && one[d] >= r->threshold;
+                    if (names) {
+                        nhits = &h[t];
+                        nn = 1;
+                    }
+                }
             } else { /* a noun put together from pieces (quotes removed) */
                 nn = find_hits(r, f->indicator, len, &nhits);
             }

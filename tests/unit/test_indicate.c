@@ -146,6 +146,13 @@ static const struct {
     { "社区注册志愿者达2600名。", "2600名=governance.volunteers" },
     { "全年开展志愿服务活动380次。", "380次=governance.volunteer_services" },
     { "组建红色志愿服务队21支。", "21支=governance.teams" },
+    /* people who form a volunteer team are its members: volunteers */
+    { "街道动员86名退休教师、医生组建志愿服务队,为居民义务服务。", "86名=governance.volunteers" },
+    { "120名大学生加入社区志愿服务队。", "120名=governance.volunteers" },
+    /* a team that names no row of people leaves them what they are */
+    { "全镇42名网格员成立党员先锋队。", "42名=governance.grid_workers" },
+    /* a verb between them and the team: they are what they are */
+    { "组织30名网格员走访辖区后成立志愿服务队。", "30名=governance.grid_workers" },
     { "累计为群众解决急难愁盼问题1280件。", "1280件=governance.issues" },
     { "帮助群众实现微心愿150个。", "150个=governance.issues" },
     { "入户走访收集居民意见建议420条。", "420条=governance.opinions" },
