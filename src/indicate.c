@@ -57,9 +57,9 @@ struct ind_rules {
     char **units;          /* every unit some row takes */
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
-    marker *part, *whole, *scope, *narrow, *link, *form;
+    marker *part, *whole, *scope, *narrow, *link, *form, *elided;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
-    size_t ninstead, nnarrow, nlink, nform;
+    size_t ninstead, nnarrow, nlink, nform, nelided;
     int *within;           /* pairs of rows: the first yields to the second where the
                               sentence names it (elderly.services, elderly.meals) */
     size_t nwithin;
@@ -174,6 +174,7 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->narrow, r->nnarrow);
         free_markers(r->link, r->nlink);
         free_markers(r->form, r->nform);
+        free_markers(r->elided, r->nelided);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
@@ -364,6 +365,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             add_marker(&r->narrow, &r->nnarrow, row->field[1], NULL);
         } else if (!strcmp(kind, "link")) {
             add_marker(&r->link, &r->nlink, row->field[1], NULL);
+        } else if (!strcmp(kind, "elided")) {
+            add_marker(&r->elided, &r->nelided, row->field[1], NULL);
         } else if (!strcmp(kind, "form")) {
             add_marker(&r->form, &r->nform, row->field[1], NULL);
         } else if (!strcmp(kind, "within") && row->nfield >= 3) {
@@ -394,7 +397,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, within, own, link, form)", kind);
+                                       "class, part, whole, scope, narrow, instead, within, own, link, form, elided)", kind);
             goto out;
         }
     }
@@ -818,6 +821,17 @@ static int adjacent(const ind_rules *r, const char *s, size_t b, size_t at)
     return 0;
 }
 
+/* Does s[a..b) end with one of the markers? */
+static int ends_with_marker(const marker *m, size_t nm, const char *s, size_t a, size_t b)
+{
+    for (size_t i = 0; i < nm; i++) {
+        size_t wl = strlen(m[i].word);
+        if (b >= a + wl && !memcmp(s + b - wl, m[i].word, wl))
+            return 1;
+    }
+    return 0;
+}
+
 /* Where the people counted at @p b form something (559名网格员、党员成立
  * 志愿服务队): the start of what they form, or 0. Only a list of nouns
  * (、…) may stand between them and the verb. */
@@ -868,7 +882,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         size_t ca, cb, sa, sb, ga, gb, li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
         double best = 0;
-        int bi = -1, named = 0, other, before;
+        int bi = -1, named = 0, other, before, bare;
         hit *nhits;
         size_t nn;
 
@@ -964,6 +978,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             }
             /* a noun before the figure holds the word right before it */
             before = !after && nn;
+            bare = !nn;
             if (!found)
                 free(nhits);
         }
@@ -990,6 +1005,43 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                         neg[d] += one[d];
                     else
                         noun[d] += one[d];
+                }
+                bare = 0;
+            }
+        }
+        /* a figure with a verb before it and nothing after it has had its
+         * noun left out: 至今已开了5家。 */
+        if (bare && f->end < doc->len && !strchr(",;:!?\n", doc->s[f->end]) &&
+            (doc->len - f->end < 3 || memcmp(doc->s + f->end, "。", 3)))
+            bare = 0;
+        if (bare && !ends_with_marker(r->elided, r->nelided, doc->s, ga, f->start))
+            bare = 0;
+        if (bare) {
+            /* a measure word with its noun left out (至今已开了5家) counts
+             * the last thing named before it, in this sentence or the one
+             * before in the paragraph, that is counted in this unit */
+            size_t pa = sa, pb, k = first_hit(h, nh, f->start);
+            if (sa > l->start + 4) {
+                /* the sentence before: from a character before its end mark */
+                size_t p = sa - 1;
+                while (p > l->start && (doc->s[p] & 0xC0) == 0x80)
+                    p--;
+                text_span(doc, p - 1, 0, &pa, &pb);
+                if (pa < l->start)
+                    pa = l->start;
+            }
+            while (k-- > 0 && h[k].a >= pa) {
+                int names = 0;
+                memset(one, 0, r->ndef * sizeof(*one));
+                score_span(r, &h[k], 1, h[k].a, h[k].b, r->level_weight[LV_NOUN], f->category, 1,
+                           one);
+                for (size_t d = 0; d < r->ndef; d++)
+                    names |= ok[d] && one[d] >= r->level_weight[LV_NOUN] * WORD_NAMES;
+                if (names) {
+                    for (size_t d = 0; d < r->ndef; d++)
+                        if (one[d] > 0)
+                            noun[d] = one[d];
+                    break;
                 }
             }
         }

@@ -146,6 +146,14 @@ static const struct {
     { "社区注册志愿者达2600名。", "2600名=governance.volunteers" },
     { "全年开展志愿服务活动380次。", "380次=governance.volunteer_services" },
     { "组建红色志愿服务队21支。", "21支=governance.teams" },
+    /* a noun left out after a verb's 了 is the last thing named before */
+    { "2019年镇里建起第一家长者食堂。几年来已建成了6家,老人就近吃饭。",
+      "6家=elderly.meal_points" },
+    { "社区去年开办儿童之家,寒假又新开了2个。", "2个=children.centres" },
+    /* not where a noun the catalogue does not know stands before it */
+    { "辖区有养老院2家。小区物业公司有3家。", "2家=elderly.facilities;3家=-" },
+    /* nor where its noun follows it */
+    { "街道建成长者食堂4家,今年新增了2家快递驿站。", "4家=elderly.meal_points;2家=-" },
     /* people who form a volunteer team are its members: volunteers */
     { "街道动员86名退休教师、医生组建志愿服务队,为居民义务服务。", "86名=governance.volunteers" },
     { "120名大学生加入社区志愿服务队。", "120名=governance.volunteers" },
