@@ -882,7 +882,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         size_t ca, cb, sa, sb, ga, gb, li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
         double best = 0;
-        int bi = -1, named = 0, other, before, bare;
+        int bi = -1, named = 0, other, before, bare, head_none = 0, after = 0;
         hit *nhits;
         size_t nn;
 
@@ -923,7 +923,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             /* the head of the noun is the word nearest the figure: the last
              * of 义诊共出动医护人员131人, the first of 120名志愿者陪伴独居老人 */
             size_t len = strlen(f->indicator), at = f->end, na = 0;
-            int after, found;
+            int found;
             double w = r->level_weight[LV_NOUN];
             if (at + 3 <= doc->len && !memcmp(doc->s + at, "的", 3))
                 at += 3;
@@ -973,8 +973,8 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                     else if (one[d] > noun[d])
                         noun[d] = one[d];
                 if (!k)
-                    score_span(r, x, 1, x->a, x->b, r->level_weight[LV_HEAD], f->category, 1,
-                               score);
+                    head_none = score_span(r, x, 1, x->a, x->b, r->level_weight[LV_HEAD],
+                                           f->category, 1, score);
             }
             /* a noun before the figure holds the word right before it */
             before = !after && nn;
@@ -1124,7 +1124,13 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 bi = to;
             break;
         }
-        if (bi >= 0 && (named || !other) && other < 2)
+        /* the head of the noun says what is counted: in 跨省务工的农村劳动力
+         * 5万人, 务工 only says which labour force. A verb after it tells
+         * what became of them (680名劳动力实现转移就业), unless it has a
+         * figure of its own (32.27万劳动力实现就业26.79万人) */
+        if (head_none && after && gb == cb)
+            head_none = 0;
+        if (bi >= 0 && (named || !other) && other < 2 && !head_none)
             f->ind = bi + 1;
         if (ls_verbosity >= 3) {
             fprintf(stderr, "locstat: indicator %s (%s):", f->surface, f->indicator);

@@ -146,6 +146,11 @@ static const struct {
     { "社区注册志愿者达2600名。", "2600名=governance.volunteers" },
     { "全年开展志愿服务活动380次。", "380次=governance.volunteer_services" },
     { "组建红色志愿服务队21支。", "21支=governance.teams" },
+    /* the head of the noun says what is counted: a labour force is no hire */
+    { "全县外出务工的农村劳动力常年稳定在8万人左右。", "8万人左右=-" },
+    { "全镇现有务工劳动力1.6万人。", "1.6万人=-" },
+    { "今年以来实现农村劳动力转移就业3200人。", "3200人=employment.hires" },
+    { "全市12万劳动力实现就业10.5万人。", "12万=-;10.5万人=employment.hires" },
     /* a noun left out after a verb's 了 is the last thing named before */
     { "2019年镇里建起第一家长者食堂。几年来已建成了6家,老人就近吃饭。",
       "6家=elderly.meal_points" },
