@@ -24,10 +24,10 @@ from checks import check, finish
 SETS = {
     "seeds": ("seeds", "gold/seeds.tsv", "gold/localities.tsv", "gold/seeds-sources.tsv",
               {"precision": 0.97, "recall": 0.97, "category": 0.90, "place": 1.0,
-               "title": 1.0, "date": 1.0, "cell F1": 0.93, "indicators": 0.96}),
+               "title": 1.0, "date": 1.0, "cell F1": 0.95, "indicators": 0.96}),
     "dev": ("dev/articles", "dev/gold.tsv", "dev/localities.tsv", "dev/sources.tsv",
             {"precision": 0.97, "recall": 0.97, "category": 0.93, "place": 0.93,
-             "title": 0.90, "date": 0.95, "cell F1": 0.81, "indicators": 0.86}),
+             "title": 0.90, "date": 0.95, "cell F1": 0.85, "indicators": 0.86}),
 }
 
 
