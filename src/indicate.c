@@ -1021,12 +1021,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
              * the last thing named before it, in this sentence or the one
              * before in the paragraph, that is counted in this unit */
             size_t pa = sa, pb, k = first_hit(h, nh, f->start);
-            if (sa > l->start + 4) {
-                /* the sentence before: from a character before its end mark */
-                size_t p = sa - 1;
-                while (p > l->start && (doc->s[p] & 0xC0) == 0x80)
-                    p--;
-                text_span(doc, p - 1, 0, &pa, &pb);
+            size_t mark = sa > l->start ? utf8_prev(doc->s, sa) : sa;
+            if (mark > l->start) { /* the sentence before, from inside it */
+                text_span(doc, utf8_prev(doc->s, mark), 0, &pa, &pb);
                 if (pa < l->start)
                     pa = l->start;
             }
