@@ -63,6 +63,8 @@ struct ind_rules {
     int *within;           /* pairs of rows: the first yields to the second where the
                               sentence names it (elderly.services, elderly.meals) */
     size_t nwithin;
+    char *people;          /* the unit class of people, whom a verb after them
+                              describes (680名劳动力实现转移就业) */
     uint32_t *mark_cp;     /* the first characters of the markers */
     size_t nmark_first;
     uint8_t mark_low[256]; /* some marker starts with a character of this low byte */
@@ -179,6 +181,7 @@ void ind_rules_free(ind_rules *r)
             free(r->instead[i]);
         free(r->instead);
         free(r->within);
+        free(r->people);
         free(r->mark_cp);
         free(r->first);
         free(r->byfirst);
@@ -365,6 +368,9 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             add_marker(&r->narrow, &r->nnarrow, row->field[1], NULL);
         } else if (!strcmp(kind, "link")) {
             add_marker(&r->link, &r->nlink, row->field[1], NULL);
+        } else if (!strcmp(kind, "people")) {
+            free(r->people);
+            r->people = xstrdup(row->field[1]);
         } else if (!strcmp(kind, "elided")) {
             add_marker(&r->elided, &r->nelided, row->field[1], NULL);
         } else if (!strcmp(kind, "form")) {
@@ -397,7 +403,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, within, own, link, form, elided)", kind);
+                                       "class, part, whole, scope, narrow, instead, within, own, link, form, elided, people)", kind);
             goto out;
         }
     }
@@ -1122,10 +1128,12 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             break;
         }
         /* the head of the noun says what is counted: in 跨省务工的农村劳动力
-         * 5万人, 务工 only says which labour force. A verb after it tells
-         * what became of them (680名劳动力实现转移就业), unless it has a
-         * figure of its own (32.27万劳动力实现就业26.79万人) */
-        if (head_none && after && gb == cb)
+         * 5万人, 务工 only says which labour force. A verb after people
+         * tells what became of them (680名劳动力实现转移就业), unless it
+         * has a figure of its own (32.27万劳动力实现就业26.79万人); after
+         * places it tells what was done there (12个小区加装路灯) */
+        if (head_none && after && gb == cb && r->people &&
+            ind_class_of(r, f->unit) == ind_class_of(r, r->people))
             head_none = 0;
         if (bi >= 0 && (named || !other) && other < 2 && !head_none)
             f->ind = bi + 1;
