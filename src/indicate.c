@@ -22,6 +22,7 @@ static const char *const kind_ids[KIND_MAX] = {
 /* The weight of a word that names the thing a row counts
  * (indicator_words.tsv: 3 names it, 2 is typical, 1 a hint). */
 #define WORD_NAMES 3.0
+#define WORD_TYPICAL 2.0
 
 /* An id's category part; general is what serves residents at large. */
 static const char *const cat_parts[CAT_MAX] = {
@@ -704,6 +705,15 @@ static void rows_for(const ind_rules *r, const ls_figure *f, unsigned char *ok)
     }
 }
 
+/* Does row @p k take the unit @p unit? */
+static int row_takes(const ind_rules *r, int k, const char *unit)
+{
+    for (size_t u = 0; u < r->nunits; u++)
+        if (!strcmp(r->units[u], unit))
+            return r->takes[(size_t)k * r->nunits + u];
+    return 0;
+}
+
 /* Where the markers of one kind stand in an article, in text order. */
 typedef struct {
     size_t a, b;
@@ -894,6 +904,15 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
 
         f->ind = 0;
         rows_for(r, f, ok);
+        /* a per-day figure may be chosen for a row that yields to a daily
+         * one (日均服务老人300余人次 by a canteen counts diners a day): such
+         * a row is a candidate (2), never the answer */
+        if (!strcmp(f->period, "日"))
+            for (size_t k = 0; k < r->nwithin; k++) {
+                int a = r->within[2 * k], b = r->within[2 * k + 1];
+                if (ok[b] && r->def[b].kind == KIND_DAILY && row_takes(r, a, f->unit))
+                    ok[a] = 2;
+            }
         memset(noun, 0, r->ndef * sizeof(*noun));
         memset(neg, 0, r->ndef * sizeof(*neg));
         memset(score, 0, r->ndef * sizeof(*score));
@@ -1111,23 +1130,25 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 bi = (int)k;
             }
         }
-        /* a noun that names a thing no row counts (工作人员, 小区), and
-         * no row, is not for the comparison whatever its context; one
-         * that says the figure is a scale (规模) never is */
         /* a generic row yields to the specific one its sentence names,
          * if the figure fits it: 累计服务2万余人次 in a sentence about a
          * canteen (助餐, 就餐) counts meals, which elderly.services leaves out */
         for (size_t k = 0; bi >= 0 && k < r->nwithin; k++) {
             int to = r->within[2 * k + 1];
-            if (r->within[2 * k] != bi || !ok[to])
+            if (r->within[2 * k] != bi || ok[to] != 1)
                 continue;
             memset(one, 0, r->ndef * sizeof(*one));
             score_span(r, h, nh, sa, sb, 1, f->category, 0, one);
-            if (one[to] >= WORD_NAMES)
+            if (one[to] >= WORD_TYPICAL)
                 bi = to;
             break;
         }
-        /* the head of the noun says what is counted: in 跨省务工的农村劳动力
+        if (bi >= 0 && ok[bi] == 2)
+            bi = -1;
+        /* a noun that names a thing no row counts (工作人员, 小区), and
+         * no row, is not for the comparison whatever its context; one
+         * that says the figure is a scale (规模) never is */
+        /* its head too: in 跨省务工的农村劳动力
          * 5万人, 务工 only says which labour force. A verb after people
          * tells what became of them (680名劳动力实现转移就业), unless it
          * has a figure of its own (32.27万劳动力实现就业26.79万人); after

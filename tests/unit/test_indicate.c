@@ -346,6 +346,10 @@ static const struct {
     { "组织辖区企业开展“春风行动”专场招聘,吸引求职者3200余人次。", "3200余人次=employment.seekers" },
     { "为老年人免费体检1280人。", "1280人=elderly.served" },
     { "家庭医生签约服务重点人群1.6万人。", "1.6万人=health.fd_signed" },
+    /* a figure a day of older people served by a canteen counts diners a
+     * day; at a day-care centre no daily row takes it */
+    { "新建长者食堂6处,日均服务老人260余人次。", "6处=elderly.meal_points;260余人次=elderly.meals_daily" },
+    { "老年助餐点投用后,每天服务老人90余名。", "90余名=elderly.meals_daily" },
     /* harder: lists, shares, standards, traditional script; a verb after
      * places says what was done there, not what is counted */
     { "依托新时代文明实践站,组织党员志愿者为独居老人代买药品、打扫卫生,累计服务860余人次。", "860余人次=elderly.services" },
