@@ -58,9 +58,9 @@ struct ind_rules {
     char **units;          /* every unit some row takes */
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
-    marker *part, *whole, *scope, *narrow, *link, *form, *elided;
+    marker *part, *whole, *scope, *narrow, *link, *form, *elided, *benef, *naming;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
-    size_t ninstead, nnarrow, nlink, nform, nelided;
+    size_t ninstead, nnarrow, nlink, nform, nelided, nbenef, nnaming;
     int *within;           /* pairs of rows: the first yields to the second where the
                               sentence names it (elderly.services, elderly.meals) */
     size_t nwithin;
@@ -178,6 +178,8 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->link, r->nlink);
         free_markers(r->form, r->nform);
         free_markers(r->elided, r->nelided);
+        free_markers(r->benef, r->nbenef);
+        free_markers(r->naming, r->nnaming);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
@@ -372,6 +374,10 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
         } else if (!strcmp(kind, "people")) {
             free(r->people);
             r->people = xstrdup(row->field[1]);
+        } else if (!strcmp(kind, "beneficiary")) {
+            add_marker(&r->benef, &r->nbenef, row->field[1], NULL);
+        } else if (!strcmp(kind, "naming")) {
+            add_marker(&r->naming, &r->nnaming, row->field[1], NULL);
         } else if (!strcmp(kind, "elided")) {
             add_marker(&r->elided, &r->nelided, row->field[1], NULL);
         } else if (!strcmp(kind, "form")) {
@@ -404,7 +410,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, within, own, link, form, elided, people)", kind);
+                                       "class, part, whole, scope, narrow, instead, within, own, link, form, elided, people, "
+                                       "beneficiary, naming)", kind);
             goto out;
         }
     }
@@ -848,6 +855,23 @@ static int ends_with_marker(const marker *m, size_t nm, const char *s, size_t a,
     return 0;
 }
 
+/* Does the figure at @p at count those a service reached (为86户特困家庭
+ * 送去物资)? The text before it in [a, at) ends with a beneficiary word,
+ * a scope word (为全县1.2万名老人) allowed between, and not with a verb
+ * that says what they are (认定为). */
+static int for_beneficiaries(const ind_rules *r, const char *s, size_t a, size_t at)
+{
+    for (size_t i = 0; i < r->nscope; i++) {
+        size_t wl = strlen(r->scope[i].word);
+        if (at >= a + wl && !memcmp(s + at - wl, r->scope[i].word, wl)) {
+            at -= wl;
+            break;
+        }
+    }
+    return !ends_with_marker(r->naming, r->nnaming, s, a, at) &&
+           ends_with_marker(r->benef, r->nbenef, s, a, at);
+}
+
 /* Where the people counted at @p b form something (559名网格员、党员成立
  * 志愿服务队): the start of what they form, or 0. Only a list of nouns
  * (、…) may stand between them and the verb. */
@@ -898,7 +922,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         size_t ca, cb, sa, sb, ga, gb, li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
         double best = 0;
-        int bi = -1, named = 0, other, before, bare, head_none = 0, after = 0;
+        int bi = -1, named = 0, other, before, bare, head_none = 0, after = 0, benef;
         hit *nhits;
         size_t nn;
 
@@ -1100,16 +1124,20 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         if (l->heading >= 0)
             score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
                        r->level_weight[LV_HEADING], f->category, 0, score);
+        benef = for_beneficiaries(r, doc->s, ga, f->start);
         /* the counted noun decides when it clearly names a row: context
          * only chooses among the rows it names */
         for (size_t k = 0; k < r->ndef; k++)
-            named |= noun[k] >= r->threshold && ok[k];
+            named |= noun[k] >= r->threshold && ok[k] && !(benef && r->def[k].kind == KIND_SIZE);
         for (size_t k = 0; k < r->ndef; k++) {
             double s = score[k];
             /* a per-unit amount is marked by 每人, /天 …, never by its noun */
             /* a word of the noun that says "not this row" settles it */
             if (s < r->threshold || !ok[k] || neg[k] < 0 ||
                 (named && noun[k] < r->threshold && r->def[k].kind != KIND_STANDARD))
+                continue;
+            /* those a service reached are no population or register */
+            if (benef && r->def[k].kind == KIND_SIZE)
                 continue;
             /* a row for one group (older people, children, job seekers)
              * takes a figure about that group, or one whose noun names the

@@ -346,6 +346,14 @@ static const struct {
     { "组织辖区企业开展“春风行动”专场招聘,吸引求职者3200余人次。", "3200余人次=employment.seekers" },
     { "为老年人免费体检1280人。", "1280人=elderly.served" },
     { "家庭医生签约服务重点人群1.6万人。", "1.6万人=health.fd_signed" },
+    /* those a service reached (为, 给 before the figure) are no population
+     * or register, unless a verb says what they are (认定为, 划分为) */
+    { "为86户特困老人家庭送去米面油等生活物资。", "86户=elderly.served" },
+    { "为35名困境儿童发放生活补贴。", "35名=children.served" },
+    { "经排查,认定为困境儿童的有35名。", "35名=children.in_need" },
+    { "全街道划分为12个网格。", "12个=governance.grids" },
+    { "为辖区128户居民更换老旧燃气管道。", "128户=-" },
+    { "社区给16名留守儿童过了一个温馨的生日。", "16名=children.served" },
     /* a figure a day of older people served by a canteen counts diners a
      * day; at a day-care centre no daily row takes it */
     { "新建长者食堂6处,日均服务老人260余人次。", "6处=elderly.meal_points;260余人次=elderly.meals_daily" },
