@@ -197,6 +197,9 @@ static void test_headline_and_date(void **state)
         /* a subtitle with a list of clauses is not the headline */
         { "就业驿站遍地开花\n全区建成驿站20个,服务群众1万人次\n2022-01-05 来源:某报\n正文。\n",
           "就业驿站遍地开花", "2022-01-05" },
+        /* the source first, then the date, on one line */
+        { "某区政府网\n就业服务送到家门口\n来源:某某网 2024-06-21\n今年举办招聘会6场。\n",
+          "就业服务送到家门口", "2024-06-21" },
         /* a dateline above the headline */
         { "2024-05-20 08:00\n社区托育点正式开园\n全区新增托位120个。\n", "社区托育点正式开园",
           "2024-05-20" },
