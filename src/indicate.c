@@ -392,6 +392,18 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->within[2 * r->nwithin] = a;
             r->within[2 * r->nwithin + 1] = b;
             r->nwithin++;
+        } else if (!strcmp(kind, "group") && row->nfield >= 2) {
+            /* a category: all its rows; else one row */
+            int a = ind_find(r, row->field[1]), any = a >= 0;
+            if (a >= 0)
+                r->def[a].group = 1;
+            for (size_t k = 0; a < 0 && k < r->ndef; k++)
+                if (!strcmp(cat_parts[r->def[k].cat], row->field[1]))
+                    r->def[k].group = any = 1;
+            if (!any) {
+                err = tmpl_error(&tf, row, "unknown indicator or category '%s'", row->field[1]);
+                goto out;
+            }
         } else if (!strcmp(kind, "own") && row->nfield >= 2) {
             int a = ind_find(r, row->field[1]);
             if (a < 0) {
@@ -410,8 +422,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, within, own, link, form, elided, people, "
-                                       "beneficiary, naming)", kind);
+                                       "class, part, whole, scope, narrow, instead, within, own, group, link, form, "
+                                       "elided, people, beneficiary, naming)", kind);
             goto out;
         }
     }
@@ -1139,14 +1151,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             /* those a service reached are no population or register */
             if (benef && r->def[k].kind == KIND_SIZE)
                 continue;
-            /* a row for one group (older people, children, job seekers)
-             * takes a figure about that group, or one whose noun names the
-             * row with a word that names its thing (weight 3): context, or
-             * a verb such as 参与, does not make 近1.3万人次参与 at a clinic
-             * older people's */
-            if ((r->def[k].cat == CAT_ELDERLY || r->def[k].cat == CAT_CHILDREN ||
-                 r->def[k].cat == CAT_EMPLOYMENT) &&
-                r->def[k].cat != f->category &&
+            /* a row for one group (indicate.tsv "group") takes a figure
+             * about that group, or one whose noun names the row outright */
+            if (r->def[k].group && r->def[k].cat != f->category &&
                 noun[k] < r->level_weight[LV_NOUN] * WORD_NAMES)
                 continue;
             /* the figure's own group breaks near ties: 诊疗老人 at a clinic

@@ -54,6 +54,9 @@ typedef struct {
     int own;         /**< describes the place it is stated for, as a size
                           does (indicate.tsv "own"): a place inside the
                           locality keeps it */
+    int group;       /**< serves one group (indicate.tsv "group"): takes a
+                          figure of its own category, or one whose noun
+                          names it outright */
 } ind_def;
 
 typedef struct ind_rules ind_rules;

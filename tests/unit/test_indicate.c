@@ -346,6 +346,10 @@ static const struct {
     { "组织辖区企业开展“春风行动”专场招聘,吸引求职者3200余人次。", "3200余人次=employment.seekers" },
     { "为老年人免费体检1280人。", "1280人=elderly.served" },
     { "家庭医生签约服务重点人群1.6万人。", "1.6万人=health.fd_signed" },
+    /* leaflets are health's only in a health story or named so */
+    { "开展防电信诈骗宣传,发放宣传资料2000余份。", "2000余份=-" },
+    { "禁毒宣传进社区,发放宣传单1500份。", "1500份=-" },
+    { "为社区老人发放健康宣传资料300份。", "300份=health.materials" },
     /* those a service reached (为, 给 before the figure) are no population
      * or register, unless a verb says what they are (认定为, 划分为) */
     { "为86户特困老人家庭送去米面油等生活物资。", "86户=elderly.served" },
