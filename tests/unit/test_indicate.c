@@ -346,6 +346,10 @@ static const struct {
     { "组织辖区企业开展“春风行动”专场招聘,吸引求职者3200余人次。", "3200余人次=employment.seekers" },
     { "为老年人免费体检1280人。", "1280人=elderly.served" },
     { "家庭医生签约服务重点人群1.6万人。", "1.6万人=health.fd_signed" },
+    /* help at home given by volunteers is a service to older people */
+    { "组织党员志愿者为社区独居老人打扫卫生20余次。", "20余次=elderly.services" },
+    /* mothers' and infants' care is health */
+    { "为孕产妇提供产后访视服务320人次。", "320人次=health.patients" },
     /* leaflets are health's only in a health story or named so */
     { "开展防电信诈骗宣传,发放宣传资料2000余份。", "2000余份=-" },
     { "禁毒宣传进社区,发放宣传单1500份。", "1500份=-" },
