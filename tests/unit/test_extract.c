@@ -435,6 +435,8 @@ static void test_indicator(void **state)
         { "辖区60周岁以上老年人占常住人口的三成。", "60周岁以上老年人占常住人口的" },
         /* the verb linking the phrase to its figure is not what is counted */
         { "全县家庭医生签约率达到63.3%。", "全县家庭医生签约率" },
+        /* nor is a postposition after a range, or 在 before it */
+        { "零工市场日工资普遍在150元至200元之间。", "零工市场日工资普遍" },
     };
     (void)state;
     for (size_t i = 0; i < sizeof(phrases) / sizeof(*phrases); i++) {
