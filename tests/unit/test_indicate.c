@@ -350,6 +350,8 @@ static const struct {
     { "组织党员志愿者为社区独居老人打扫卫生20余次。", "20余次=elderly.services" },
     /* mothers' and infants' care is health */
     { "为孕产妇提供产后访视服务320人次。", "320人次=health.patients" },
+    /* posts that party members claim are no jobs */
+    { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
     { "开展防电信诈骗宣传,发放宣传资料2000余份。", "2000余份=-" },
     { "禁毒宣传进社区,发放宣传单1500份。", "1500份=-" },
