@@ -58,9 +58,9 @@ struct ind_rules {
     char **units;          /* every unit some row takes */
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
-    marker *part, *whole, *scope, *narrow, *link, *form, *elided, *benef, *naming;
+    marker *part, *whole, *scope, *narrow, *link, *form, *elided, *benef, *naming, *cumul;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
-    size_t ninstead, nnarrow, nlink, nform, nelided, nbenef, nnaming;
+    size_t ninstead, nnarrow, nlink, nform, nelided, nbenef, nnaming, ncumul;
     int *within;           /* pairs of rows: the first yields to the second where the
                               sentence names it (elderly.services, elderly.meals) */
     size_t nwithin;
@@ -180,6 +180,7 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->elided, r->nelided);
         free_markers(r->benef, r->nbenef);
         free_markers(r->naming, r->nnaming);
+        free_markers(r->cumul, r->ncumul);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
@@ -376,6 +377,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->people = xstrdup(row->field[1]);
         } else if (!strcmp(kind, "beneficiary")) {
             add_marker(&r->benef, &r->nbenef, row->field[1], NULL);
+        } else if (!strcmp(kind, "cumulative")) {
+            add_marker(&r->cumul, &r->ncumul, row->field[1], NULL);
         } else if (!strcmp(kind, "naming")) {
             add_marker(&r->naming, &r->nnaming, row->field[1], NULL);
         } else if (!strcmp(kind, "elided")) {
@@ -423,18 +426,18 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
                                        "class, part, whole, scope, narrow, instead, within, own, group, link, form, "
-                                       "elided, people, beneficiary, naming)", kind);
+                                       "elided, people, beneficiary, naming, cumulative)", kind);
             goto out;
         }
     }
     if ((err = load_self_words(r, tdir)))
         goto out;
     {
-        const marker *all[4] = { r->part, r->whole, r->scope, r->narrow };
-        size_t nall[4] = { r->npart, r->nwhole, r->nscope, r->nnarrow };
-        size_t total = r->npart + r->nwhole + r->nscope + r->nnarrow;
+        const marker *all[5] = { r->part, r->whole, r->scope, r->narrow, r->cumul };
+        size_t nall[5] = { r->npart, r->nwhole, r->nscope, r->nnarrow, r->ncumul };
+        size_t total = r->npart + r->nwhole + r->nscope + r->nnarrow + r->ncumul;
         r->mark_cp = xcalloc(total + 1, sizeof(*r->mark_cp));
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 5; k++)
             for (size_t i = 0; i < nall[k]; i++) {
                 int n;
                 uint32_t cp = utf8_decode(all[k][i].word, &n);
@@ -759,7 +762,8 @@ static void add_markers(marker_index *ix, const marker *m, size_t nm, const char
 /* One pass over the article: its words, and where its part, whole and
  * scope markers stand, so that each figure asks sorted lists. */
 static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, marker_index *part,
-                           marker_index *whole, marker_index *scope, marker_index *narrow)
+                           marker_index *whole, marker_index *scope, marker_index *narrow,
+                           marker_index *cumul)
 {
     size_t n = 0, alloc = 0;
     int cl;
@@ -772,6 +776,7 @@ static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, mar
             add_markers(whole, r->whole, r->nwhole, doc->s, doc->len, pos);
             add_markers(scope, r->scope, r->nscope, doc->s, doc->len, pos);
             add_markers(narrow, r->narrow, r->nnarrow, doc->s, doc->len, pos);
+            add_markers(cumul, r->cumul, r->ncumul, doc->s, doc->len, pos);
         }
     }
     return n;
@@ -906,6 +911,36 @@ static size_t formed_at(const ind_rules *r, const char *s, size_t b, size_t end)
     return 0;
 }
 
+/* Where the sentence before the one starting at @p sa begins, within its
+ * paragraph (from @p line_start); @p sa when there is none. */
+static size_t sentence_before(const text_doc *doc, size_t sa, size_t line_start)
+{
+    size_t pa = sa, pb, mark = sa > line_start ? utf8_prev(doc->s, sa) : sa;
+    if (mark > line_start) { /* from inside it, before its end mark */
+        text_span(doc, utf8_prev(doc->s, mark), 0, &pa, &pb);
+        if (pa < line_start)
+            pa = line_start;
+    }
+    return pa;
+}
+
+/* Is figure @p i of @p v, in a sentence from @p sa, a running total? Its
+ * marker stands between it and the figure before it in the sentence: in
+ * 累计帮扶学生27人次,申请救助金1.7万元 only the first is one. */
+static const marker_at *running_total(const marker_index *cumul, const ls_figure *v, size_t sa,
+                                      size_t i)
+{
+    size_t a = i && v[i - 1].end > sa ? v[i - 1].end : sa;
+    return last_marker(cumul, a, v[i].start);
+}
+
+/* Are the units in one class (a unit in none is a class of its own)? */
+static int same_class(const ind_rules *r, const char *a, const char *b)
+{
+    int ca = ind_class_of(r, a), cb = ind_class_of(r, b);
+    return ca >= 0 ? ca == cb : !strcmp(a, b);
+}
+
 static int rounder(double t, double b)
 {
     double d = t > b ? t - b : b - t;
@@ -917,8 +952,8 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
 {
     hit *h = NULL;
     marker_index part = { NULL, 0, 0 }, whole = { NULL, 0, 0 }, scope = { NULL, 0, 0 };
-    marker_index narrow = { NULL, 0, 0 };
-    size_t nh = scan_article(r, doc, &h, &part, &whole, &scope, &narrow);
+    marker_index narrow = { NULL, 0, 0 }, cumul = { NULL, 0, 0 };
+    size_t nh = scan_article(r, doc, &h, &part, &whole, &scope, &narrow, &cumul);
     double *score = xcalloc(r->ndef + 1, sizeof(*score));
     double *noun = xcalloc(r->ndef + 1, sizeof(*noun));
     double *one = xcalloc(r->ndef + 1, sizeof(*one));
@@ -1081,13 +1116,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             /* a measure word with its noun left out (至今已开了5家) counts
              * the last thing named before it, in this sentence or the one
              * before in the paragraph, that is counted in this unit */
-            size_t pa = sa, pb, k = first_hit(h, nh, f->start);
-            size_t mark = sa > l->start ? utf8_prev(doc->s, sa) : sa;
-            if (mark > l->start) { /* the sentence before, from inside it */
-                text_span(doc, utf8_prev(doc->s, mark), 0, &pa, &pb);
-                if (pa < l->start)
-                    pa = l->start;
-            }
+            size_t pa = sentence_before(doc, sa, l->start), k = first_hit(h, nh, f->start);
             while (k-- > 0 && h[k].a >= pa) {
                 int names = 0;
                 memset(one, 0, r->ndef * sizeof(*one));
@@ -1251,6 +1280,22 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         if (v[i].ind < 0)
             v[i].ind = 0;
 
+    /* a running total includes what its sentence, or the one before it in
+     * its paragraph, reported before it, not itself a running total: in
+     * 两天报名1200多人次。截至27日报名已超过1600人次 and 今年新建5个,累计
+     * 建成30个 the earlier figure is in the later */
+    for (size_t j = 0; j < n; j++) {
+        size_t lj = text_line_at(doc, v[j].start), from = sp[j].sa;
+        if (!v[j].ind || !running_total(&cumul, v, sp[j].sa, j))
+            continue;
+        from = sentence_before(doc, from, doc->lines[lj].start);
+        for (size_t i = j; i-- > 0 && v[i].start >= from;)
+            if (v[i].ind == v[j].ind && same_class(r, v[i].unit, v[j].unit) &&
+                v[i].status == v[j].status && v[i].value <= v[j].value &&
+                !running_total(&cumul, v, sp[i].sa, i))
+                v[i].ind = 0;
+    }
+
     /* a title that restates a body figure in rounder words (万余 for
      * 15000多) is the same fact: the body's figure carries it */
     for (size_t i = 0; i < n; i++) {
@@ -1275,5 +1320,6 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     free(whole.v);
     free(scope.v);
     free(narrow.v);
+    free(cumul.v);
     free(h);
 }

@@ -350,6 +350,17 @@ static const struct {
     { "组织党员志愿者为社区独居老人打扫卫生20余次。", "20余次=elderly.services" },
     /* mothers' and infants' care is health */
     { "为孕产妇提供产后访视服务320人次。", "320人次=health.patients" },
+    /* a running total includes what its sentence, or the one before,
+     * reported before it; not what another running total or a far
+     * sentence reported */
+    { "今年新建老年助餐点5个,累计建成助餐点30个。",
+      "5个=-;30个=elderly.meal_points" },
+    { "老年大学春季招生首日,报名学员达800多人次。截至3月10日,报名已超过1100人次。",
+      "800多人次=-;超过1100人次=elderly.participants" },
+    { "为12名残疾儿童发放护理补贴1.2万元。累计帮扶困难学生27人次,发放助学金1.7万元。",
+      "12名=children.served;1.2万元=children.funds;27人次=children.services;1.7万元=children.funds" },
+    { "今年开展敬老活动12场。社区还建成养老服务站2个。重阳节前后走访老人50户。累计开展敬老活动40场。",
+      "12场=elderly.activities;2个=elderly.facilities;50户=elderly.served;40场=elderly.activities" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
