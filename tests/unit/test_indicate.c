@@ -361,6 +361,8 @@ static const struct {
       "12名=children.served;1.2万元=children.funds;27人次=children.services;1.7万元=children.funds" },
     { "今年开展敬老活动12场。社区还建成养老服务站2个。重阳节前后走访老人50户。累计开展敬老活动40场。",
       "12场=elderly.activities;2个=elderly.facilities;50户=elderly.served;40场=elderly.activities" },
+    /* a seniors' activity room is an elder facility, whoever built it */
+    { "社区还建成老年活动室2个。", "2个=elderly.facilities" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
