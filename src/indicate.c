@@ -64,6 +64,11 @@ struct ind_rules {
     int *within;           /* pairs of rows: the first yields to the second where the
                               sentence names it (elderly.services, elderly.meals) */
     size_t nwithin;
+    struct yield {
+        int from;          /* the row that yields */
+        int to[CAT_MAX][2]; /* for each category, the rows it yields to, or -1 */
+    } *yield;
+    size_t nyield;
     char *people;          /* the unit class of people, whom a verb after them
                               describes (680名劳动力实现转移就业) */
     uint32_t *mark_cp;     /* the first characters of the markers */
@@ -185,6 +190,7 @@ void ind_rules_free(ind_rules *r)
             free(r->instead[i]);
         free(r->instead);
         free(r->within);
+        free(r->yield);
         free(r->people);
         free(r->mark_cp);
         free(r->first);
@@ -407,6 +413,24 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
                 err = tmpl_error(&tf, row, "unknown indicator or category '%s'", row->field[1]);
                 goto out;
             }
+        } else if (!strcmp(kind, "yield") && row->nfield >= 3) {
+            struct yield y;
+            y.from = ind_find(r, row->field[1]);
+            if (y.from < 0) {
+                err = tmpl_error(&tf, row, "unknown indicator '%s'", row->field[1]);
+                goto out;
+            }
+            for (int c = 0; c < CAT_MAX; c++)
+                for (int k = 0; k < 2; k++) {
+                    char id[64];
+                    snprintf(id, sizeof(id), "%s.%s", cat_parts[c],
+                             k + 2 < row->nfield ? row->field[k + 2] : "");
+                    y.to[c][k] = (ls_category)c == r->def[y.from].cat || k + 2 >= row->nfield
+                                     ? -1
+                                     : ind_find(r, id);
+                }
+            r->yield = xrealloc(r->yield, (r->nyield + 1) * sizeof(*r->yield));
+            r->yield[r->nyield++] = y;
         } else if (!strcmp(kind, "own") && row->nfield >= 2) {
             int a = ind_find(r, row->field[1]);
             if (a < 0) {
@@ -425,7 +449,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->ninstead++;
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
-                                       "class, part, whole, scope, narrow, instead, within, own, group, link, form, "
+                                       "class, part, whole, scope, narrow, instead, within, yield, own, group, link, form, "
                                        "elided, people, beneficiary, naming, cumulative)", kind);
             goto out;
         }
@@ -1205,6 +1229,20 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             score_span(r, h, nh, sa, sb, 1, f->category, 0, one);
             if (one[to] >= WORD_TYPICAL)
                 bi = to;
+            break;
+        }
+        /* a row for everyone yields to the row of the figure's group: the
+         * people examined at a check-up for older people are services to
+         * older people (健康体检3200人 -> elderly.served) */
+        for (size_t k = 0; bi >= 0 && k < r->nyield; k++) {
+            const struct yield *y = &r->yield[k];
+            if (y->from != bi)
+                continue;
+            for (int t = 0; t < 2; t++)
+                if (y->to[f->category][t] >= 0 && ok[y->to[f->category][t]] == 1) {
+                    bi = y->to[f->category][t];
+                    break;
+                }
             break;
         }
         if (bi >= 0 && ok[bi] == 2)
