@@ -775,7 +775,11 @@ static void add_markers(marker_index *ix, const marker *m, size_t nm, const char
                         size_t pos)
 {
     for (size_t k = 0; k < nm; k++) {
-        size_t wl = strlen(m[k].word);
+        size_t wl;
+        if (m[k].word[0] != s[pos] ||
+            (m[k].word[1] && (pos + 1 >= len || m[k].word[1] != s[pos + 1])))
+            continue; /* most markers differ in their first bytes */
+        wl = strlen(m[k].word);
         if (wl <= len - pos && !memcmp(s + pos, m[k].word, wl)) {
             ALLOC_GROW(ix->v, ix->n + 1, ix->alloc);
             ix->v[ix->n++] = (marker_at){ pos, pos + wl, &m[k] };
