@@ -269,6 +269,20 @@ static ls_category decide(const double *score)
     return (ls_category)best;
 }
 
+/* Does one category lead the others clearly (twice the next)? */
+static int leads(const double *score)
+{
+    double a = 0, b = 0;
+    for (int c = 0; c < CAT_MAX; c++)
+        if (score[c] > a) {
+            b = a;
+            a = score[c];
+        } else if (score[c] > b) {
+            b = score[c];
+        }
+    return a > 0 && a >= 2 * b;
+}
+
 ls_category classify_phrase(const classify_rules *r, const char *text)
 {
     double score[CAT_MAX] = { 0 };
@@ -303,7 +317,8 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
     double prior[CAT_MAX] = { 0 }, total = 0;
     struct {
         int done;
-        double score[CAT_MAX];
+        double score[CAT_MAX]; /* paragraph, section and heading */
+        double own[CAT_MAX];   /* paragraph and heading: the line's own */
     } *line_scores;
 
     /* the article's topic: each category's share of all keyword weight */
@@ -323,7 +338,8 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
     line_scores = xcalloc(doc->nlines + 1, sizeof(*line_scores));
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
-        double score[CAT_MAX];
+        double score[CAT_MAX], local[CAT_MAX];
+        int any = 0;
         size_t li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
         size_t ca, cb, sa, sb, ex;
@@ -332,8 +348,13 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
 
         if (!line_scores[li].done) {
             size_t sec_a, sec_b;
-            double *ls = line_scores[li].score;
-            score_span(r, h, nh, l->start, l->end, r->level_weight[LV_PARAGRAPH], ls, seen);
+            double *ls = line_scores[li].score, *own = line_scores[li].own;
+            score_span(r, h, nh, l->start, l->end, r->level_weight[LV_PARAGRAPH], own, seen);
+            if (l->heading >= 0)
+                score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
+                           r->level_weight[LV_HEADING], own, seen);
+            for (int c = 0; c < CAT_MAX; c++)
+                ls[c] = own[c];
             /* the section: from the heading above to the next heading */
             sec_a = l->heading >= 0 ? doc->lines[l->heading].end : 0;
             sec_b = doc->len;
@@ -343,13 +364,12 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
                     break;
                 }
             score_span(r, h, nh, sec_a, sec_b, r->level_weight[LV_SECTION], ls, seen);
-            if (l->heading >= 0)
-                score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
-                           r->level_weight[LV_HEADING], ls, seen);
             line_scores[li].done = 1;
         }
-        for (int c = 0; c < CAT_MAX; c++)
+        for (int c = 0; c < CAT_MAX; c++) {
             score[c] = prior[c] + line_scores[li].score[c];
+            local[c] = line_scores[li].own[c];
+        }
         if (ctx) {
             ca = ctx[i].clause_start, cb = ctx[i].clause_end;
             sa = ctx[i].sentence_start, sb = ctx[i].sentence_end;
@@ -358,13 +378,21 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
             text_span(doc, f->start, 0, &sa, &sb);
         }
         ex = examples_end(doc, ca, f->start);
-        score_span(r, h, nh, ca, ex, r->level_weight[LV_EXAMPLES], score, seen);
-        score_span(r, h, nh, ex, cb, r->level_weight[LV_CLAUSE], score, seen);
-        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], score, seen);
+        score_span(r, h, nh, ca, ex, r->level_weight[LV_EXAMPLES], local, seen);
+        score_span(r, h, nh, ex, cb, r->level_weight[LV_CLAUSE], local, seen);
+        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], local, seen);
         nih = find_hits(r, f->indicator, strlen(f->indicator), &ih);
-        score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], score, seen);
+        score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], local, seen);
         free(ih);
+        for (int c = 0; c < CAT_MAX; c++) {
+            score[c] += local[c] - line_scores[li].own[c];
+            any |= local[c] > 0;
+        }
         f->category = decide(score);
+        /* nothing of its own, in a story about many groups: no group is
+         * its (the topic decides only where one leads clearly) */
+        if (!any && !leads(score))
+            f->category = CAT_OTHER;
         /* a share (占全市户籍人口的19.75%) is of the figure before it in
          * its sentence, and is about whom that one is */
         if (i && v[i - 1].start >= sa && v[i - 1].end <= ca) {

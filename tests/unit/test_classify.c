@@ -67,6 +67,14 @@ static const struct {
     { "标题\n组织医务人员开展义诊16次，为群众免费体检2000余人次。\n", "health,health" },
     { "标题\n新成立小区党支部15个，选聘楼栋长120名。\n", "governance,governance" },
     { "标题\n通过居民议事会收集群众诉求230件，解决210件。\n", "governance,governance" },
+    /* a figure whose own paragraph names no group, in a story about many:
+     * other; in a story about one group, that group */
+    { "标题\n\n今年投入资金1.5亿元,实施民生实事十项。\n\n"
+      "新建老年助餐点6个,服务老人2万人次。\n\n举办招聘会8场,提供岗位1500个。\n",
+      "other,other,elderly,elderly,employment,employment" },
+    { "标题\n\n社区为老人送餐上门、打扫卫生,照料独居老人。\n\n"
+      "一年来服务站累计服务1.2万人次。\n",
+      "elderly" },
     /* the group served decides, not who does the work */
     { "标题\n组织200名在职党员与独居老人结对帮扶。\n", "elderly" },
     { "标题\n动员网格员86名为困境儿童上门送学。\n", "children" },
