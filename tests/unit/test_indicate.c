@@ -396,6 +396,10 @@ static const struct {
     { "開辦長者學苑課程16班,參與長者逾400人次。",
       "逾400人次=elderly.participants" },
     { "为120名环卫工人送去防暑降温物品。", "120名=general.served" },
+    /* the very old at an age threshold are a register, not the population */
+    { "全县现有80周岁以上老人3125人。", "3125人=elderly.vulnerable" },
+    { "全镇60周岁以上老人4100人,90岁以上老人86人。",
+      "4100人=elderly.population;86人=elderly.vulnerable" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
