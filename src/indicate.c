@@ -58,9 +58,9 @@ struct ind_rules {
     char **units;          /* every unit some row takes */
     unsigned char *takes;  /* takes[row * nunits + unit]: the row takes the unit */
     size_t nunits;
-    marker *part, *whole, *scope, *narrow, *link, *form, *elided, *benef, *naming, *cumul;
+    marker *part, *whole, *scope, *narrow, *link, *form, *elided, *benef, *naming, *cumul, *each;
     char **instead;        /* pairs: a generic row name, the row that stands for it */
-    size_t ninstead, nnarrow, nlink, nform, nelided, nbenef, nnaming, ncumul;
+    size_t ninstead, nnarrow, nlink, nform, nelided, nbenef, nnaming, ncumul, neach;
     int *within;           /* pairs of rows: the first yields to the second where the
                               sentence names it (elderly.services, elderly.meals) */
     size_t nwithin;
@@ -186,6 +186,7 @@ void ind_rules_free(ind_rules *r)
         free_markers(r->benef, r->nbenef);
         free_markers(r->naming, r->nnaming);
         free_markers(r->cumul, r->ncumul);
+        free_markers(r->each, r->neach);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
@@ -383,6 +384,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             r->people = xstrdup(row->field[1]);
         } else if (!strcmp(kind, "beneficiary")) {
             add_marker(&r->benef, &r->nbenef, row->field[1], NULL);
+        } else if (!strcmp(kind, "each")) {
+            add_marker(&r->each, &r->neach, row->field[1], NULL);
         } else if (!strcmp(kind, "cumulative")) {
             add_marker(&r->cumul, &r->ncumul, row->field[1], NULL);
         } else if (!strcmp(kind, "naming")) {
@@ -450,7 +453,7 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
         } else {
             err = tmpl_error(&tf, row, "unknown setting '%s' or missing field (level, threshold, "
                                        "class, part, whole, scope, narrow, instead, within, yield, own, group, link, form, "
-                                       "elided, people, beneficiary, naming, cumulative)", kind);
+                                       "elided, people, beneficiary, naming, cumulative, each)", kind);
             goto out;
         }
     }
@@ -889,6 +892,18 @@ static int adjacent(const ind_rules *r, const char *s, size_t b, size_t at)
     return 0;
 }
 
+/* Does s[a..b) hold one of the markers? */
+static int has_marker(const marker *m, size_t nm, const char *s, size_t a, size_t b)
+{
+    for (size_t i = 0; i < nm; i++) {
+        size_t wl = strlen(m[i].word);
+        for (size_t p = a; p + wl <= b; p++)
+            if (!memcmp(s + p, m[i].word, wl))
+                return 1;
+    }
+    return 0;
+}
+
 /* Does s[a..b) end with one of the markers? */
 static int ends_with_marker(const marker *m, size_t nm, const char *s, size_t a, size_t b)
 {
@@ -997,7 +1012,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         size_t ca, cb, sa, sb, ga, gb, li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
         double best = 0;
-        int bi = -1, named = 0, other, before, bare, head_none = 0, after = 0, benef;
+        int bi = -1, named = 0, other, before, bare, head_none = 0, after = 0, benef, each;
         hit *nhits;
         size_t nn;
 
@@ -1194,6 +1209,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
                        r->level_weight[LV_HEADING], f->category, 0, score);
         benef = for_beneficiaries(r, doc->s, ga, f->start);
+        each = has_marker(r->each, r->neach, doc->s, ga, f->start);
         /* the counted noun decides when it clearly names a row: context
          * only chooses among the rows it names */
         for (size_t k = 0; k < r->ndef; k++)
@@ -1207,6 +1223,9 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 continue;
             /* those a service reached are no population or register */
             if (benef && r->def[k].kind == KIND_SIZE)
+                continue;
+            /* so much for each one (每个网格配备1名网格员) is a standard */
+            if (each && r->def[k].kind != KIND_STANDARD)
                 continue;
             /* a row for one group (indicate.tsv "group") takes a figure
              * about that group, or one whose noun names the row outright */

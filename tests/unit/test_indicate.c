@@ -400,6 +400,27 @@ static const struct {
     { "全县现有80周岁以上老人3125人。", "3125人=elderly.vulnerable" },
     { "全镇60周岁以上老人4100人,90岁以上老人86人。",
       "4100人=elderly.population;86人=elderly.vulnerable" },
+    /* party building and grids as other places report them; so much for
+     * each one is no count */
+    { "街道党工委推行“大党委”制,吸纳23家驻区单位为兼职委员单位。",
+      "23家=governance.partners" },
+    { "全区1.2万名在职党员全部到社区报到,认领服务项目3600余个。",
+      "1.2万名=governance.party_members;3600余个=-" },
+    { "社区设立楼栋党小组48个,选优配强楼栋长210名。",
+      "48个=governance.party_orgs;210名=-" },
+    { "将社区划分为36个网格,每个网格配备1名专职网格员。",
+      "36个=governance.grids;1名=-" },
+    { "网格员累计排查安全隐患1300余处,督促整改1260处。", "1300余处=-;1260处=-" },
+    { "今年以来,“12345”热线共受理诉求4.6万件,按时办结率99.2%。",
+      "4.6万件=governance.issues;99.2%=-" },
+    { "开展“邻里议事会”42场次,协商解决加装电梯、停车难等问题37个。",
+      "42场次=-;37个=governance.issues" },
+    { "培育“社区能人”志愿服务团队12支,带动居民志愿者800余人。",
+      "12支=governance.teams;800余人=governance.volunteers" },
+    { "全年开展新时代文明实践志愿服务活动2100余场次,参与志愿者3.5万人次。",
+      "2100余场次=governance.volunteer_services;3.5万人次=governance.volunteer_services" },
+    { "引进专业社工机构3家,开发社区服务项目15个。",
+      "3家=governance.social_orgs;15个=-" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
