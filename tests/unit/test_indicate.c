@@ -421,6 +421,11 @@ static const struct {
       "2100余场次=governance.volunteer_services;3.5万人次=governance.volunteer_services" },
     { "引进专业社工机构3家,开发社区服务项目15个。",
       "3家=governance.social_orgs;15个=-" },
+    /* as Taiwan reports them: care stations, day care, 志工 */
+    { "區內社區照顧關懷據點已增至28處,每週提供共餐服務。", "28處=elderly.facilities" },
+    { "今年新設2處日間照顧中心。", "2處=elderly.facilities" },
+    { "結合志工團隊辦理長者健康講座36場,動員志工420人次。",
+      "36場=health.lectures;420人次=governance.volunteer_services" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
