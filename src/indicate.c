@@ -585,7 +585,7 @@ static ls_error load_words(ind_rules *r, const char *tdir)
                 /* the general rows are for residents at large: a figure
                  * about job seekers is not theirs */
                 if (w->generic[c] < 0 && (c == CAT_OTHER || c == CAT_GOVERNANCE || c == CAT_HEALTH))
-                    w->generic[c] = ind_find(r, gen);
+                    w->generic[c] = ind_find(r, instead_of(r, gen));
                 any |= w->generic[c] >= 0;
                 free(full);
                 free(gen);
@@ -724,10 +724,15 @@ static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, siz
             if (ind < 0 || (r->w[k].weight < 0 && !vetoes))
                 continue;
             /* two of the word's rows may stand for one (*.served and
-             * *.services at a health event): the word counts once there */
-            for (size_t e = h[i].w; e < k && !twice; e++)
-                twice = (r->w[e].ind >= 0 ? r->w[e].ind : r->w[e].generic[cat]) == ind &&
-                        (r->w[e].weight >= 0 || vetoes);
+             * *.services at a health event): the word counts once there,
+             * with the larger weight */
+            for (size_t e = h[i].w; e < h[i].w + r->w[h[i].w].same && !twice; e++) {
+                double we = vetoes ? r->w[e].noun_weight : r->w[e].weight;
+                double wk = vetoes ? r->w[k].noun_weight : r->w[k].weight;
+                twice = e != k &&
+                        (r->w[e].ind >= 0 ? r->w[e].ind : r->w[e].generic[cat]) == ind &&
+                        (r->w[e].weight >= 0 || vetoes) && (we > wk || (we == wk && e < k));
+            }
             if (twice)
                 continue;
             /* the noun's levels (vetoes) weigh what a word says as the

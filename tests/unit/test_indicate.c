@@ -426,6 +426,26 @@ static const struct {
     { "今年新設2處日間照顧中心。", "2處=elderly.facilities" },
     { "結合志工團隊辦理長者健康講座36場,動員志工420人次。",
       "36場=health.lectures;420人次=governance.volunteer_services" },
+    /* children's services as other places report them; children taking
+     * part count as children's services */
+    { "全县共排查摸底农村留守儿童1836名,建立“一人一档”。",
+      "1836名=children.in_need" },
+    { "为32名事实无人抚养儿童按每人每月1400元标准发放基本生活补贴。",
+      "32名=children.served;1400元=children.standard" },
+    { "“童伴妈妈”入户走访留守儿童家庭2600余次。",
+      "2600余次=children.services" },
+    { "依托“儿童主任”开展心理疏导、安全教育等服务3400人次。",
+      "3400人次=children.services" },
+    { "为辖区困境儿童募集爱心善款12.8万元,购置学习用品600余套。",
+      "12.8万元=children.funds;600余套=-" },
+    { "开展“快乐暑假”夏令营、研学等活动25期,参与儿童900余人次。",
+      "25期=children.activities;900余人次=children.services" },
+    { "全区建成托育机构18家,提供托位1260个。",
+      "18家=children.centres;1260个=-" },
+    { "学校课后服务覆盖全区中小学生3.2万人,参与率达95%。",
+      "3.2万人=children.served;95%=-" },
+    { "全市普惠性幼儿园覆盖率达到91%。", "91%=-" },
+    { "为120名农村留守儿童送去“微心愿”礼物。", "120名=children.served" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
