@@ -75,6 +75,8 @@ static const struct {
     { "标题\n\n社区为老人送餐上门、打扫卫生,照料独居老人。\n\n"
       "一年来服务站累计服务1.2万人次。\n",
       "elderly" },
+    /* 为老 (for the old) is no keyword inside 为老旧小区 */
+    { "标题\n为老旧小区加装电梯,惠及居民1300余户。\n", "other" },
     /* the group served decides, not who does the work */
     { "标题\n组织200名在职党员与独居老人结对帮扶。\n", "elderly" },
     { "标题\n动员网格员86名为困境儿童上门送学。\n", "children" },

@@ -446,6 +446,18 @@ static const struct {
       "3.2万人=children.served;95%=-" },
     { "全市普惠性幼儿园覆盖率达到91%。", "91%=-" },
     { "为120名农村留守儿童送去“微心愿”礼物。", "120名=children.served" },
+    /* a place and its residents; an audience takes part; 为老 inside
+     * 为老旧小区 is no service for the old */
+    { "街道辖区面积12.6平方公里,下辖8个社区、3个行政村,常住人口9.8万人。",
+      "8个=general.communities;3个=general.communities;9.8万人=general.population" },
+    { "今年新建和改造口袋公园8个、健身场地15处,新增停车位1200个。",
+      "8个=general.facilities;15处=general.facilities;1200个=general.facilities" },
+    { "为老旧小区加装电梯42部,惠及居民1300余户。", "1300余户=-" },
+    { "全镇12个行政村全部建成村级综合服务中心。", "12个=general.communities" },
+    { "开展“我为群众办实事”实践活动,为群众办实事1260件。",
+      "1260件=governance.issues" },
+    { "组织文艺演出进社区18场,观众达5000余人次。",
+      "18场=-;5000余人次=general.served" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
