@@ -75,6 +75,9 @@ static const struct {
     { "标题\n\n社区为老人送餐上门、打扫卫生,照料独居老人。\n\n"
       "一年来服务站累计服务1.2万人次。\n",
       "elderly" },
+    /* an age threshold says old age only from 55 up: 18岁以上 is adults */
+    { "标题\n为全镇18岁以上居民免费体检3200人。\n", "health" },
+    { "标题\n为全镇65岁以上居民免费体检3200人。\n", "elderly" },
     /* 为老 (for the old) is no keyword inside 为老旧小区 */
     { "标题\n为老旧小区加装电梯,惠及居民1300余户。\n", "other" },
     /* the group served decides, not who does the work */
