@@ -363,7 +363,9 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
                     sec_b = doc->lines[k].start;
                     break;
                 }
-            score_span(r, h, nh, sec_a, sec_b, r->level_weight[LV_SECTION], ls, seen);
+            /* no heading above: no section, only the article again */
+            if (l->heading >= 0)
+                score_span(r, h, nh, sec_a, sec_b, r->level_weight[LV_SECTION], ls, seen);
             line_scores[li].done = 1;
         }
         for (int c = 0; c < CAT_MAX; c++) {

@@ -75,6 +75,12 @@ static const struct {
     { "标题\n\n社区为老人送餐上门、打扫卫生,照料独居老人。\n\n"
       "一年来服务站累计服务1.2万人次。\n",
       "elderly" },
+    /* with no headings there is no section: the story's topic is not
+     * counted twice against a paragraph's own words; university students
+     * are no children */
+    { "标题\n\n社区招募大学生志愿者86名。\n\n"
+      "举办高校毕业生专场招聘会3场,提供岗位600个,达成就业意向120人。\n",
+      "governance,employment,employment,employment" },
     /* an age threshold says old age only from 55 up: 18岁以上 is adults */
     { "标题\n为全镇18岁以上居民免费体检3200人。\n", "health" },
     { "标题\n为全镇65岁以上居民免费体检3200人。\n", "elderly" },
