@@ -443,20 +443,30 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     /* NUM: Arabic with separators, decimals and magnitude words, or a
      * Chinese numeral starting with a digit, 十, 廿 or 卅. */
     {
-        strbuf mid = STRBUF_INIT;
+        strbuf mid = STRBUF_INIT, before = STRBUF_INIT;
         qual_alternation(r, &mid, "mid");
+        /* a lookbehind takes alternatives of unequal length only at its
+         * top level: the words alone, without their guards */
+        for (size_t i = 0, n = 0; i < r->nquals; i++)
+            if (!strncmp(r->quals[i].value, "before:", 7)) {
+                if (n++)
+                    sb_addch(&before, '|');
+                rx_quote(&before, r->quals[i].word);
+            }
         /* a bare magnitude only before 余/多 or a counter of people: 百余名
          * and 千名 are counts, 千家 and 百年 words */
         for (size_t i = 0; i < r->ncounter; i++) {
             sb_addch(&mid, '|');
             rx_quote(&mid, r->counter[i]);
         }
+        /* or after a qualifier, before a measure word: 近千人, 超万人次 */
         sb_addf(&num,
                 "(?:(?<![0-9.A-Za-z])(?<![0-9],)[0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?[%s]*"
-                "|(?<![%s])[%s][%s]*|(?<![%s])[百千万亿](?=%s))",
+                "|(?<![%s])[%s][%s]*|(?<![%s])[百千万亿](?=%s)|(?<=%s)[百千万](?=(?:%s)))",
                 "十百千万亿萬億", num_class(nt, 1), num_class(nt, 0), num_class(nt, 1),
-                num_class(nt, 1), mid.buf);
+                num_class(nt, 1), mid.buf, before.buf, units.buf);
         sb_release(&mid);
+        sb_release(&before);
     }
     /* Where a figure can start: a leading qualifier or a number. One class
      * test lets PCRE2 pass over other characters, where it would try each

@@ -111,6 +111,11 @@ static const struct {
     /* a vague count is no figure, unless 余 makes it a bound */
     { "招聘会吸引上万余人入场。", "10000|人|over" },
     { "上千名群众前来观看。", "" },
+    /* after a qualifier of the spec (近, 超…) and before a measure word it
+     * is one too: 近千人 is 1000, under */
+    { "近千人参与了活动。", "1000|人|under" },
+    { "直播吸引超万人次观看。", "10000|人次|over" },
+    { "这座古桥近百年来屹立不倒。", "" },
     /* a bare 百, 千 or 万 counts before a counter of people, and is a word
      * before anything else */
     { "为百名困难老人送去慰问品。", "100|名|exact" },
