@@ -900,12 +900,9 @@ static int adjacent(const ind_rules *r, const char *s, size_t b, size_t at)
 /* Does s[a..b) hold one of the markers? */
 static int has_marker(const marker *m, size_t nm, const char *s, size_t a, size_t b)
 {
-    for (size_t i = 0; i < nm; i++) {
-        size_t wl = strlen(m[i].word);
-        for (size_t p = a; p + wl <= b; p++)
-            if (!memcmp(s + p, m[i].word, wl))
-                return 1;
-    }
+    for (size_t i = 0; b > a && i < nm; i++)
+        if (memmem(s + a, b - a, m[i].word, strlen(m[i].word)))
+            return 1;
     return 0;
 }
 
