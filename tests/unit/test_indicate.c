@@ -155,6 +155,8 @@ static const struct {
     { "2019年镇里建起第一家长者食堂。几年来已建成了6家,老人就近吃饭。",
       "6家=elderly.meal_points" },
     { "社区去年开办儿童之家,寒假又新开了2个。", "2个=children.centres" },
+    { "全年目标培训电工2000人次,已完成1500人次。",
+      "2000人次=employment.training;1500人次=employment.training" },
     /* not where a noun the catalogue does not know stands before it */
     { "辖区有养老院2家。小区物业公司有3家。", "2家=elderly.facilities;3家=-" },
     /* nor where its noun follows it */
