@@ -1157,7 +1157,12 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             bare = 0;
         if (bare && !ends_with_marker(r->elided, r->nelided, doc->s, ga, f->start))
             bare = 0;
-        if (bare) {
+        if (bare && i && v[i - 1].ind > 0 && v[i - 1].start >= sa &&
+            same_class(r, v[i - 1].unit, f->unit) && ok[v[i - 1].ind - 1]) {
+            /* in the unit of the figure just before it, it counts the same
+             * thing: 目标培训2000人次,已完成1500人次 */
+            noun[v[i - 1].ind - 1] = r->level_weight[LV_NOUN] * WORD_NAMES;
+        } else if (bare) {
             /* a measure word with its noun left out (至今已开了5家) counts
              * the last thing named before it, in this sentence or the one
              * before in the paragraph, that is counted in this unit */
