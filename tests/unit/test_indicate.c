@@ -460,6 +460,17 @@ static const struct {
       "1260件=governance.issues" },
     { "组织文艺演出进社区18场,观众达5000余人次。",
       "18场=-;5000余人次=general.served" },
+    /* health as other places report it; first aid is health education */
+    { "全县建成标准化村卫生室186个,实现村级医疗服务全覆盖。",
+      "186个=health.stations" },
+    { "组建家庭医生团队42支,签约服务居民8.6万人,签约率达45%。",
+      "42支=governance.teams;8.6万人=health.fd_signed;45%=health.fd_rate" },
+    { "开展“健康义诊进社区”活动36场,免费测量血压血糖4200余人次,发放健康手册3000余册。",
+      "36场=health.clinics;4200余人次=health.patients;3000余册=health.materials" },
+    { "邀请三甲医院专家12名坐诊。", "12名=health.medics" },
+    { "为辖区居民开展心理健康咨询服务680人次。", "680人次=health.patients" },
+    { "举办急救知识培训班15期。", "15期=health.lectures" },
+    { "累计减免患者医疗费用36.8万元。", "36.8万元=health.funds" },
     /* posts that party members claim are no jobs */
     { "组织在职党员到社区报到,认领服务岗位860个。", "860个=-" },
     /* leaflets are health's only in a health story or named so */
