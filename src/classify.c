@@ -338,7 +338,7 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
     line_scores = xcalloc(doc->nlines + 1, sizeof(*line_scores));
     for (size_t i = 0; i < n; i++) {
         ls_figure *f = &v[i];
-        double score[CAT_MAX], local[CAT_MAX];
+        double score[CAT_MAX], here[CAT_MAX] = { 0 };
         int any = 0;
         size_t li = text_line_at(doc, f->start);
         const text_line *l = &doc->lines[li];
@@ -368,10 +368,8 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
                 score_span(r, h, nh, sec_a, sec_b, r->level_weight[LV_SECTION], ls, seen);
             line_scores[li].done = 1;
         }
-        for (int c = 0; c < CAT_MAX; c++) {
+        for (int c = 0; c < CAT_MAX; c++)
             score[c] = prior[c] + line_scores[li].score[c];
-            local[c] = line_scores[li].own[c];
-        }
         if (ctx) {
             ca = ctx[i].clause_start, cb = ctx[i].clause_end;
             sa = ctx[i].sentence_start, sb = ctx[i].sentence_end;
@@ -380,15 +378,17 @@ void classify_figures(const classify_rules *r, const text_doc *doc, ls_figure *v
             text_span(doc, f->start, 0, &sa, &sb);
         }
         ex = examples_end(doc, ca, f->start);
-        score_span(r, h, nh, ca, ex, r->level_weight[LV_EXAMPLES], local, seen);
-        score_span(r, h, nh, ex, cb, r->level_weight[LV_CLAUSE], local, seen);
-        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], local, seen);
+        /* the figure's own surroundings: its clause, sentence and noun,
+         * besides its paragraph and heading */
+        score_span(r, h, nh, ca, ex, r->level_weight[LV_EXAMPLES], here, seen);
+        score_span(r, h, nh, ex, cb, r->level_weight[LV_CLAUSE], here, seen);
+        score_span(r, h, nh, sa, sb, r->level_weight[LV_SENTENCE], here, seen);
         nih = find_hits(r, f->indicator, strlen(f->indicator), &ih);
-        score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], local, seen);
+        score_span(r, ih, nih, 0, strlen(f->indicator), r->level_weight[LV_INDICATOR], here, seen);
         free(ih);
         for (int c = 0; c < CAT_MAX; c++) {
-            score[c] += local[c] - line_scores[li].own[c];
-            any |= local[c] > 0;
+            score[c] += here[c];
+            any |= here[c] > 0 || line_scores[li].own[c] > 0;
         }
         f->category = decide(score);
         /* nothing of its own, in a story about many groups: no group is
