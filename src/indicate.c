@@ -1,6 +1,7 @@
 /* indicate.c - a figure's comparison indicator from weighted words in nested context. */
 #include "indicate.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,31 @@ typedef struct {
     size_t w; /* first ind_word of the word matched */
 } hit;
 
+/* The settings of indicate.tsv that are lists of words (setting<TAB>word),
+ * and where each list is kept. */
+static const struct {
+    const char *name;
+    size_t list, count;
+} word_lists[] = {
+#define LIST(name, v, n) { name, offsetof(ind_rules, v), offsetof(ind_rules, n) }
+    LIST("part", part, npart),          LIST("whole", whole, nwhole),
+    LIST("narrow", narrow, nnarrow),    LIST("link", link, nlink),
+    LIST("form", form, nform),          LIST("elided", elided, nelided),
+    LIST("beneficiary", benef, nbenef), LIST("naming", naming, nnaming),
+    LIST("cumulative", cumul, ncumul),  LIST("each", each, neach),
+#undef LIST
+};
+
+static marker **list_of(ind_rules *r, size_t i)
+{
+    return (marker **)(void *)((char *)r + word_lists[i].list);
+}
+
+static size_t *count_of(ind_rules *r, size_t i)
+{
+    return (size_t *)(void *)((char *)r + word_lists[i].count);
+}
+
 const char *ind_kind_id(ind_kind k)
 {
     return (unsigned)k < KIND_MAX ? kind_ids[k] : "total";
@@ -173,20 +199,12 @@ void ind_rules_free(ind_rules *r)
             free(r->units[i]);
         free(r->units);
         free(r->takes);
-        free_markers(r->part, r->npart);
-        free_markers(r->whole, r->nwhole);
+        for (size_t i = 0; i < sizeof(word_lists) / sizeof(*word_lists); i++)
+            free_markers(*list_of(r, i), *count_of(r, i));
         free_markers(r->scope, r->nscope);
         for (size_t i = 0; i < r->nends; i++)
             free(r->ends[i]);
         free(r->ends);
-        free_markers(r->narrow, r->nnarrow);
-        free_markers(r->link, r->nlink);
-        free_markers(r->form, r->nform);
-        free_markers(r->elided, r->nelided);
-        free_markers(r->benef, r->nbenef);
-        free_markers(r->naming, r->nnaming);
-        free_markers(r->cumul, r->ncumul);
-        free_markers(r->each, r->neach);
         for (size_t i = 0; i < 2 * r->ninstead; i++)
             free(r->instead[i]);
         free(r->instead);
@@ -336,6 +354,9 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
     for (size_t i = 0; i < tf.nrows; i++) {
         tmpl_row *row = &tf.rows[i];
         const char *kind = row->field[0];
+        size_t wl = 0;
+        while (wl < sizeof(word_lists) / sizeof(*word_lists) && strcmp(kind, word_lists[wl].name))
+            wl++;
         if (!strcmp(kind, "threshold")) {
             r->threshold = strtod(row->field[1], NULL);
 
@@ -369,31 +390,13 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
             }
             free(u);
             r->nclass++;
-        } else if (!strcmp(kind, "part")) {
-            add_marker(&r->part, &r->npart, row->field[1], NULL);
-        } else if (!strcmp(kind, "whole")) {
-            add_marker(&r->whole, &r->nwhole, row->field[1], NULL);
+        } else if (wl < sizeof(word_lists) / sizeof(*word_lists)) {
+            add_marker(list_of(r, wl), count_of(r, wl), row->field[1], NULL);
         } else if (!strcmp(kind, "scope") && row->nfield >= 3) {
             add_marker(&r->scope, &r->nscope, row->field[1], row->field[2]);
-        } else if (!strcmp(kind, "narrow")) {
-            add_marker(&r->narrow, &r->nnarrow, row->field[1], NULL);
-        } else if (!strcmp(kind, "link")) {
-            add_marker(&r->link, &r->nlink, row->field[1], NULL);
         } else if (!strcmp(kind, "people")) {
             free(r->people);
             r->people = xstrdup(row->field[1]);
-        } else if (!strcmp(kind, "beneficiary")) {
-            add_marker(&r->benef, &r->nbenef, row->field[1], NULL);
-        } else if (!strcmp(kind, "each")) {
-            add_marker(&r->each, &r->neach, row->field[1], NULL);
-        } else if (!strcmp(kind, "cumulative")) {
-            add_marker(&r->cumul, &r->ncumul, row->field[1], NULL);
-        } else if (!strcmp(kind, "naming")) {
-            add_marker(&r->naming, &r->nnaming, row->field[1], NULL);
-        } else if (!strcmp(kind, "elided")) {
-            add_marker(&r->elided, &r->nelided, row->field[1], NULL);
-        } else if (!strcmp(kind, "form")) {
-            add_marker(&r->form, &r->nform, row->field[1], NULL);
         } else if (!strcmp(kind, "within") && row->nfield >= 3) {
             int a = ind_find(r, row->field[1]), b = ind_find(r, row->field[2]);
             if (a < 0 || b < 0) {
@@ -746,12 +749,18 @@ static int score_span(const ind_rules *r, const hit *h, size_t nh, size_t a, siz
 /* Which rows a figure may take: its unit must be one of the row's; only
  * daily rows take per-day figures, and daily rows take nothing else; a
  * standard is a standard whatever its period. */
+static size_t unit_index(const ind_rules *r, const char *unit)
+{
+    size_t u;
+    for (u = 0; u < r->nunits && strcmp(r->units[u], unit); u++)
+        ;
+    return u;
+}
+
 static void rows_for(const ind_rules *r, const ls_figure *f, unsigned char *ok)
 {
     int daily = !strcmp(f->period, "日");
-    size_t u;
-    for (u = 0; u < r->nunits && strcmp(r->units[u], f->unit); u++)
-        ;
+    size_t u = unit_index(r, f->unit);
     for (size_t k = 0; k < r->ndef; k++) {
         const ind_def *d = &r->def[k];
         ok[k] = u < r->nunits && r->takes[k * r->nunits + u] &&
@@ -762,10 +771,8 @@ static void rows_for(const ind_rules *r, const ls_figure *f, unsigned char *ok)
 /* Does row @p k take the unit @p unit? */
 static int row_takes(const ind_rules *r, int k, const char *unit)
 {
-    for (size_t u = 0; u < r->nunits; u++)
-        if (!strcmp(r->units[u], unit))
-            return r->takes[(size_t)k * r->nunits + u];
-    return 0;
+    size_t u = unit_index(r, unit);
+    return u < r->nunits && r->takes[(size_t)k * r->nunits + u];
 }
 
 /* Where the markers of one kind stand in an article, in text order. */
