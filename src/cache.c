@@ -470,8 +470,10 @@ int cache_restore(const cache *c, run_article *a)
     r.p = c->data + e->at;
     r.left = e->len;
     r.bad = 0;
-    if (restore(&r, a))
+    if (restore(&r, a)) {
+        figure_list_shrink(&a->figs);
         return 1;
+    }
     run_article_clear(a); /* a damaged record: what it filled goes */
     return 0;
 }

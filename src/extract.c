@@ -153,6 +153,15 @@ void figure_list_drop_context(figure_list *l)
     free(l->ctx);
     l->ctx = NULL;
     l->ctx_alloc = 0;
+    figure_list_shrink(l);
+}
+
+void figure_list_shrink(figure_list *l)
+{
+    if (l->alloc > l->n && l->n) {
+        l->v = xrealloc(l->v, l->n * sizeof(*l->v));
+        l->alloc = l->n;
+    }
 }
 
 /* One alternation of a template's patterns (its rows' first fields), for

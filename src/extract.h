@@ -43,8 +43,10 @@ typedef struct {
 } figure_list;
 
 void figure_list_release(figure_list *l);
-/** Free the list's ctx once the stages that read it have run. */
+/** Free the list's ctx once the stages that read it have run, and shrink it. */
 void figure_list_drop_context(figure_list *l);
+/** Give back the room the list kept to grow: a run keeps every article's. */
+void figure_list_shrink(figure_list *l);
 
 /** Append the figures of @p doc, in text order, to @p out. */
 void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out);

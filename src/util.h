@@ -81,7 +81,7 @@ void sb_add(strbuf *sb, const void *data, size_t len);
 void sb_addstr(strbuf *sb, const char *s);
 void sb_addch(strbuf *sb, int c);
 void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** Detach the buffer; the caller frees it. Never NULL. */
+/** Detach the buffer, no larger than its contents; the caller frees it. Never NULL. */
 char *sb_detach(strbuf *sb, size_t *len);
 
 /**
