@@ -25,6 +25,10 @@
 #define COMPARE_ANNOTATED 2000
 /* Evidence lines in one comparison comment; the rest are counted. */
 #define MAX_EVIDENCE 20
+/* The last row a listing may take: Excel holds LXW_ROW_MAX rows, and the
+ * footer below a listing needs three. Past it libxlsxwriter drops a row
+ * without a word; the sheet says how many it left out instead. */
+#define SHEET_LAST_ROW ((lxw_row_t)(LXW_ROW_MAX - 4))
 
 typedef struct {
     const run_set *set;
@@ -158,6 +162,24 @@ static void sheet_footer(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t 
             "locstat --csv");
     worksheet_merge_range(ws, row, 0, row, ncols - 1, sb.buf, r->note);
     sb_release(&sb);
+}
+
+/* A listing that reached Excel's last row: say how many rows it left out. */
+static void full_footer(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t ncols, size_t left)
+{
+    char *note = xstrfmt("%s %zu %s", L(r, "note.full"), left, L(r, "note.rows_left"));
+    sheet_footer(r, ws, row + 1, ncols, note);
+    free(note);
+}
+
+/* A listing capped at --max-rows of figures: say so, and (@p where, a
+ * label key) where all are. */
+static void capped_footer(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t ncols,
+                          const char *where)
+{
+    char *note = xstrfmt("%s %zu %s", L(r, "note.capped"), r->opt->max_rows, L(r, where));
+    sheet_footer(r, ws, row + 1, ncols, note);
+    free(note);
 }
 
 static const char *loc_name(const report *r, const run_article *a)
@@ -346,13 +368,10 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
         correction_inputs(r, ws, row - 1);
     }
     apply_widths(r, ws, nc);
-    if (capped) {
-        char *note = xstrfmt("%s %zu %s", L(r, "note.capped"), r->opt->max_rows, L(r, "note.see_csv"));
-        sheet_footer(r, ws, row + 1, nc, note);
-        free(note);
-    } else {
+    if (capped)
+        capped_footer(r, ws, row, nc, "note.see_csv");
+    else
         sheet_footer(r, ws, row + 1, nc, NULL);
-    }
     free(title);
 }
 
@@ -659,6 +678,10 @@ static void write_sources(report *r, lxw_worksheet *ws)
     sheet_header(r, ws, L(r, "title.sources"), cols, nc);
     for (size_t i = 0; i < set->n; i++, row++) {
         const run_article *a = &set->v[i];
+        if (row > SHEET_LAST_ROW) {
+            full_footer(r, ws, row, nc, set->n - i);
+            break;
+        }
         put(r, ws, row, 0, a->name, NULL);
         if (a->err) {
             put(r, ws, row, 12, error_text(r, a), NULL);
@@ -695,6 +718,10 @@ static void write_sources(report *r, lxw_worksheet *ws)
 static void review_row(report *r, lxw_worksheet *ws, lxw_row_t *row, const char *kind,
                        const char *article, const char *item, const char *detail)
 {
+    if (*row > SHEET_LAST_ROW) { /* counted, for the footer */
+        (*row)++;
+        return;
+    }
     put(r, ws, *row, 0, L(r, kind), NULL);
     put(r, ws, *row, 1, article, NULL);
     put(r, ws, *row, 2, item, NULL);
@@ -735,35 +762,14 @@ static void write_review(report *r, lxw_worksheet *ws)
     const run_set *set = r->set;
     const char *cols[] = { "col.kind", "col.article", "col.item", "col.detail", "col.fix_place" };
     lxw_row_t row = 2;
+    size_t others = 0;
 
     sheet_header(r, ws, L(r, "title.review"), cols, 5);
     if (r->opt->notices)
         for (size_t i = 0; r->opt->notices[i].key; i++)
             review_row(r, ws, &row, r->opt->notices[i].key, NULL, r->opt->notices[i].text, NULL);
-    for (size_t i = 0; i < set->n; i++) {
-        const run_article *a = &set->v[i];
-        if (a->err) {
-            review_row(r, ws, &row, "review.failed", a->name, error_text(r, a),
-                       r->opt->english ? a->why : a->path);
-            continue;
-        }
-        if (!a->loc.found) {
-            place_input(r, ws, row, &a->loc);
-            review_row(r, ws, &row, a->loc.candidates ? "review.ambiguous" : "review.locality",
-                       a->name, a->title, a->loc.candidates);
-        }
-        {
-            char *w = warnings_text(r, a);
-            if (w)
-                review_row(r, ws, &row, "review.warning", a->name, w, a->garbled_sample);
-            free(w);
-        }
-        for (size_t k = 0; k < a->figs.n; k++) {
-            const ls_figure *f = &a->figs.v[k];
-            if (f->category == CAT_OTHER)
-                review_row(r, ws, &row, "review.other", a->name, f->surface, f->sentence);
-        }
-    }
+    /* staff's own corrections that did nothing come first: however long
+     * the sheet, they are on it */
     if (r->opt->fixes) {
         const corrections *c = r->opt->fixes;
         for (size_t i = 0; i < c->n; i++) {
@@ -780,10 +786,45 @@ static void write_review(report *r, lxw_worksheet *ws)
         for (size_t i = 0; i < c->nbad; i++)
             review_row(r, ws, &row, "review.badcorrection", NULL, c->bad[i], NULL);
     }
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        if (a->err) {
+            review_row(r, ws, &row, "review.failed", a->name, error_text(r, a),
+                       r->opt->english ? a->why : a->path);
+            continue;
+        }
+        if (!a->loc.found) {
+            if (row <= SHEET_LAST_ROW)
+                place_input(r, ws, row, &a->loc);
+            review_row(r, ws, &row, a->loc.candidates ? "review.ambiguous" : "review.locality",
+                       a->name, a->title, a->loc.candidates);
+        }
+        {
+            char *w = warnings_text(r, a);
+            if (w)
+                review_row(r, ws, &row, "review.warning", a->name, w, a->garbled_sample);
+            free(w);
+        }
+    }
+    /* figures no category took, which the other sheet lists too: as many
+     * as a category sheet lists */
+    for (size_t i = 0; i < set->n; i++) {
+        const run_article *a = &set->v[i];
+        for (size_t k = 0; k < a->figs.n && !a->err; k++) {
+            const ls_figure *f = &a->figs.v[k];
+            if (f->category != CAT_OTHER || others++ >= r->opt->max_rows)
+                continue;
+            review_row(r, ws, &row, "review.other", a->name, f->surface, f->sentence);
+        }
+    }
     if (row > 2)
-        worksheet_autofilter(ws, 1, 0, row - 1, 4);
+        worksheet_autofilter(ws, 1, 0, (row > SHEET_LAST_ROW ? SHEET_LAST_ROW + 1 : row) - 1, 4);
     r->width[3] = EVIDENCE_WIDTH;
     apply_widths(r, ws, 4);
+    if (row > SHEET_LAST_ROW + 1)
+        full_footer(r, ws, SHEET_LAST_ROW + 1, 5, row - (SHEET_LAST_ROW + 1));
+    else if (others > r->opt->max_rows)
+        capped_footer(r, ws, row, 5, "note.see_csv");
 }
 
 /* What is new, changed and removed since the previous run. */
@@ -792,6 +833,7 @@ static void write_updates(report *r, lxw_worksheet *ws)
     const run_set *set = r->set;
     const char *cols[] = { "col.change", "col.article", "col.item", "col.detail" };
     lxw_row_t row = 2;
+    size_t figs = 0;
     char when[32] = "";
     char *title;
 
@@ -809,6 +851,10 @@ static void write_updates(report *r, lxw_worksheet *ws)
         char *item;
         if (a->err || !a->change)
             continue;
+        if (row > SHEET_LAST_ROW) { /* counted, for the footer */
+            row++;
+            continue;
+        }
         for (size_t k = 0; k < a->figs.n; k++)
             nf += a->figs.v[k].change != CHANGE_NONE;
         item = xstrfmt("%s %s", a->loc.name, a->title ? a->title : "");
@@ -823,15 +869,27 @@ static void write_updates(report *r, lxw_worksheet *ws)
         free(item);
         row++;
     }
-    /* figures changed in articles that did not (templates or corrections) */
+    for (size_t i = 0; i < set->nremoved; i++, row++) {
+        if (row > SHEET_LAST_ROW)
+            continue;
+        put(r, ws, row, 0, L(r, "change.removed"), r->mark);
+        put(r, ws, row, 1, set->removed[i], NULL);
+    }
+    /* figures changed in articles that did not (templates or corrections):
+     * a changed template can change most of them, so as many as a category
+     * sheet lists; the category sheets mark them all */
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
         if (a->err || a->change)
             continue;
         for (size_t k = 0; k < a->figs.n; k++) {
             const ls_figure *f = &a->figs.v[k];
-            if (!f->change)
+            if (!f->change || figs++ >= r->opt->max_rows)
                 continue;
+            if (row > SHEET_LAST_ROW) {
+                row++;
+                continue;
+            }
             put(r, ws, row, 0, L(r, f->change == CHANGE_NEW ? "change.new" : "change.changed"), r->mark);
             put(r, ws, row, 1, a->name, NULL);
             put(r, ws, row, 2, f->surface, NULL);
@@ -839,13 +897,13 @@ static void write_updates(report *r, lxw_worksheet *ws)
             row++;
         }
     }
-    for (size_t i = 0; i < set->nremoved; i++, row++) {
-        put(r, ws, row, 0, L(r, "change.removed"), r->mark);
-        put(r, ws, row, 1, set->removed[i], NULL);
-    }
     if (row > 2)
-        worksheet_autofilter(ws, 1, 0, row - 1, 3);
+        worksheet_autofilter(ws, 1, 0, (row > SHEET_LAST_ROW ? SHEET_LAST_ROW + 1 : row) - 1, 3);
     apply_widths(r, ws, 4);
+    if (row > SHEET_LAST_ROW + 1)
+        full_footer(r, ws, SHEET_LAST_ROW + 1, 4, row - (SHEET_LAST_ROW + 1));
+    else if (figs > r->opt->max_rows)
+        capped_footer(r, ws, row, 4, "note.see_marks");
     free(title);
 }
 

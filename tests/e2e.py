@@ -455,6 +455,16 @@ def test_scale(binary, tmp):
              if r[0] and str(r[0]).startswith("注")]
     check("scale: --max-rows caps a category sheet, with a note; the CSV has all",
           listed == 50 and notes and sum(1 for r in rows if r["category"] == "elderly") > 50, (listed, notes))
+    # the review sheet lists figures no category took, as many as a category sheet
+    rc, err = run(binary, ["-q", "--max-rows", "20", "-o", out, "--csv", out + ".csv", d])
+    review = [r for r in openpyxl.load_workbook(out)["待核"].iter_rows(min_row=3, values_only=True) if r[0]]
+    _, rows = read_csv(out + ".csv")
+    others = sum(1 for r in rows if r["category"] == "other")
+    listed = sum(1 for r in review if r[0] == "未归类数字")
+    notes = [r[0] for r in review if str(r[0]).startswith("注")]
+    check("scale: --max-rows caps the review sheet's uncategorised figures, with a note",
+          rc == 0 and others > 20 and listed == 20 and len(notes) == 1 and "20" in notes[0],
+          (rc, others, listed, notes))
 
 
 def test_grouped_by_locality(binary, tmp):

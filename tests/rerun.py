@@ -135,6 +135,37 @@ def test_corrections(binary, work):
     os.remove(os.path.join(work, "seeds", "006_more.txt"))
 
 
+def test_updates_capped(binary, work):
+    """Corrections (or templates) can change most figures of unchanged
+    articles: the updates sheet lists as many as --max-rows, and says that
+    the category sheets mark every change."""
+    d = os.path.join(work, "capped")
+    shutil.copytree(os.path.join(work, "seeds"), os.path.join(d, "seeds"))
+    shutil.copytree(os.path.join(work, "templates"), os.path.join(d, "templates"))
+    for f in ("corrections.tsv", "005_new.txt", "006_more.txt"):
+        if os.path.exists(os.path.join(d, "seeds", f)):
+            os.remove(os.path.join(d, "seeds", f))
+    run(binary, d)
+    d2 = d + "-uncapped"
+    shutil.copytree(d, d2)
+    for w in (d, d2):
+        with open(os.path.join(w, "seeds", "corrections.tsv"), "w", encoding="utf-8") as f:
+            f.write("# action\tarticle\tsurface\toccurrence\tvalue\n"
+                    "category\t000_ec0055d028407f80.txt\t139人\t1\tgovernance\n"
+                    "category\t000_ec0055d028407f80.txt\t759名\t1\thealth\n")
+    rc, err = run(binary, d, "--max-rows", "1")
+    rc2, err2 = run(binary, d2)
+    capped = sheet_rows(os.path.join(d, "r.xlsx"), "更新")
+    full = sheet_rows(os.path.join(d2, "r.xlsx"), "更新")
+    notes = [r[0] for r in capped if str(r[0]).startswith("注")]
+    check("updates: capped at --max-rows figures, with a note naming where all are",
+          rc == 0 and sum(1 for r in capped if r[0] == "变更") == 1 and len(notes) == 1 and
+          "类别表" in notes[0], (rc, capped))
+    check("updates: uncapped, both changed figures and no note",
+          rc2 == 0 and sorted(r[2] for r in full if r[0] == "变更") == ["139人", "759名"] and
+          not any(str(r[0]).startswith("注") for r in full), (rc2, full))
+
+
 def valid(path):
     try:
         with zipfile.ZipFile(path) as z:
@@ -302,6 +333,7 @@ def main():
         shutil.copytree("templates", os.path.join(work, "templates"))
         test_changes(binary, work)
         test_corrections(binary, work)
+        test_updates_capped(binary, work)
         test_cache(binary, work, a.shared)
         d = big_corpus(work, 40)
         shutil.copytree("templates", os.path.join(d, "templates"))
