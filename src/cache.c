@@ -12,8 +12,11 @@
  * file from another machine fails its checksum or its key). Strings are a
  * u32 length, or 0xFFFFFFFF for none, and their bytes. Every read is
  * bounds-checked, so a damaged record is a miss, never a crash. The file
- * is only ever replaced by a rename, never rewritten in place, so the
- * mapping a run reads stays whole.
+ * is only ever replaced by a rename, never rewritten in place, so the file
+ * a run holds open stays whole. It is read a chunk at a time to check it,
+ * a header at a time to index it and a record at a time to restore an
+ * article: a million articles' cache is 6 GB, and none of it stays in
+ * memory.
  */
 #include "cache.h"
 
@@ -22,7 +25,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -38,11 +40,36 @@ typedef struct {
 } entry;
 
 struct cache {
-    char *data; /* the file, mapped: its pages are the kernel's to drop */
+    int fd; /* the file, or -1 */
     size_t len;
     entry *v;
     size_t n;
 };
+
+/* Bytes read at a time to check the file. */
+#define CACHE_CHUNK ((size_t)1 << 20)
+/* A record's header: its content hash (32 hex digits) and body length. */
+#define RECORD_HEAD (32 + sizeof(uint64_t))
+
+/* Read exactly @p n bytes at @p off. Returns 0, or -1 with errno set. */
+static int read_at(int fd, void *buf, size_t n, size_t off)
+{
+    char *p = buf;
+    while (n) {
+        ssize_t got = pread(fd, p, n, (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got == 0)
+                errno = EIO; /* shorter than it said: replaced in place */
+            return -1;
+        }
+        p += got;
+        n -= (size_t)got;
+        off += (size_t)got;
+    }
+    return 0;
+}
 
 char *cache_path_for(const char *report)
 {
@@ -460,6 +487,7 @@ int cache_restore(const cache *c, run_article *a)
 {
     entry want = { { 0 }, 0, 0 }, *e;
     reader r;
+    char *body;
 
     if (!c || !c->n)
         return 0;
@@ -467,105 +495,125 @@ int cache_restore(const cache *c, run_article *a)
     e = bsearch(&want, c->v, c->n, sizeof(*c->v), by_hash);
     if (!e)
         return 0;
-    r.p = c->data + e->at;
+    body = xmalloc(e->len + 1);
+    if (read_at(c->fd, body, e->len, e->at)) { /* read it again, then */
+        free(body);
+        return 0;
+    }
+    r.p = body;
     r.left = e->len;
     r.bad = 0;
     if (restore(&r, a)) {
+        free(body);
         figure_list_shrink(&a->figs);
         return 1;
     }
+    free(body);
     run_article_clear(a); /* a damaged record: what it filled goes */
     return 0;
 }
 
-/* Map the file at @p path read-only into c->data: a million articles'
- * cache is 6 GB, which the run's own figures must not have to share the
- * memory with. Returns 0, or -1 with errno set. */
-static int map_file(const char *path, cache *c)
+/* Open the file at @p path into c->fd and c->len. Returns 0, or -1 with
+ * errno set. */
+static int open_file(const char *path, cache *c)
 {
     struct stat st;
-    void *p;
     int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
 
     if (fd < 0)
         return -1;
-    if (fstat(fd, &st)) {
+    if (fstat(fd, &st))
         saved = errno;
+    else if (!S_ISREG(st.st_mode))
+        saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+    else
+        saved = 0;
+    if (saved) {
         close(fd);
         errno = saved;
         return -1;
     }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        return -1;
-    }
-    if (st.st_size == 0) { /* nothing to map: a damaged, empty cache */
-        close(fd);
-        c->data = NULL;
-        c->len = 0;
-        return 0;
-    }
-    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    saved = errno;
-    close(fd);
-    if (p == MAP_FAILED) {
-        errno = saved;
-        return -1;
-    }
-    c->data = p;
+    c->fd = fd;
     c->len = (size_t)st.st_size;
     return 0;
 }
 
-static void unmap(cache *c)
+/* Check the file's checksum, reading it a chunk at a time, then index its
+ * records, reading each one's header. Returns NULL, or what is wrong. */
+static const char *index_records(cache *c, size_t head)
 {
-    if (c->data)
-        munmap(c->data, c->len);
-    c->data = NULL;
-}
-
-cache *cache_load(const char *path, const char *key)
-{
-    cache *c = xcalloc(1, sizeof(*c));
-    size_t head = strlen(CACHE_MAGIC) + 33, at, alloc = 0;
-    uint64_t sum;
+    size_t end = c->len - sizeof(uint64_t), at, alloc = 0;
+    char *buf = xmalloc(CACHE_CHUNK);
+    XXH3_state_t *h = XXH3_createState();
     const char *why = NULL;
+    uint64_t sum;
 
-    if (map_file(path, c)) {
-        if (errno != ENOENT) /* missing is a first run */
-            warning("cannot read '%s': %s; every article is read again", path, strerror(errno));
-        return c;
+    if (!h || XXH3_64bits_reset(h) != XXH_OK)
+        die("out of memory");
+    for (size_t off = 0, n; !why && off < end; off += n) {
+        n = end - off < CACHE_CHUNK ? end - off : CACHE_CHUNK;
+        if (read_at(c->fd, buf, n, off))
+            why = strerror(errno);
+        else
+            XXH3_64bits_update(h, buf, n);
     }
-    if (c->len < head + sizeof(sum) || memcmp(c->data, CACHE_MAGIC, strlen(CACHE_MAGIC)))
-        why = "not a locstat cache, or cut short";
-    else if (memcmp(c->data + strlen(CACHE_MAGIC), key, 32) || c->data[head - 1] != '\n')
-        goto empty; /* other templates or another build: a full run, quietly */
-    else {
-        memcpy(&sum, c->data + c->len - sizeof(sum), sizeof(sum));
-        if (sum != XXH3_64bits(c->data, c->len - sizeof(sum)))
-            why = "checksum does not match (cut short or damaged)";
-    }
-    for (at = head; !why && at < c->len - sizeof(sum);) {
+    if (!why && read_at(c->fd, &sum, sizeof(sum), end))
+        why = strerror(errno);
+    if (!why && sum != XXH3_64bits_digest(h))
+        why = "checksum does not match (cut short or damaged)";
+    XXH3_freeState(h);
+    free(buf);
+    for (at = head; !why && at < end;) {
+        char hdr[RECORD_HEAD];
         uint64_t len;
         entry *e;
-        if (c->len - sizeof(sum) - at < 32 + sizeof(len)) {
+        if (end - at < RECORD_HEAD) {
             why = "a record is cut short";
             break;
         }
-        memcpy(&len, c->data + at + 32, sizeof(len));
-        if (len > c->len - sizeof(sum) - at - 32 - sizeof(len)) {
+        if (read_at(c->fd, hdr, RECORD_HEAD, at)) {
+            why = strerror(errno);
+            break;
+        }
+        memcpy(&len, hdr + 32, sizeof(len));
+        if (len > end - at - RECORD_HEAD) {
             why = "a record is longer than the file";
             break;
         }
         ALLOC_GROW(c->v, c->n + 1, alloc);
         e = &c->v[c->n++];
-        memcpy(e->hash, c->data + at, 32);
+        memcpy(e->hash, hdr, 32);
         e->hash[32] = '\0';
-        e->at = at + 32 + sizeof(len);
+        e->at = at + RECORD_HEAD;
         e->len = (size_t)len;
         at = e->at + e->len;
     }
+    return why;
+}
+
+cache *cache_load(const char *path, const char *key)
+{
+    cache *c = xcalloc(1, sizeof(*c));
+    size_t head = strlen(CACHE_MAGIC) + 33;
+    char hb[sizeof(CACHE_MAGIC) + 33];
+    const char *why = NULL;
+
+    c->fd = -1;
+    if (open_file(path, c)) {
+        if (errno != ENOENT) /* missing is a first run */
+            warning("cannot read '%s': %s; every article is read again", path, strerror(errno));
+        return c;
+    }
+    if (c->len < head + sizeof(uint64_t))
+        why = "not a locstat cache, or cut short";
+    else if (read_at(c->fd, hb, head, 0))
+        why = strerror(errno);
+    else if (memcmp(hb, CACHE_MAGIC, strlen(CACHE_MAGIC)))
+        why = "not a locstat cache, or cut short";
+    else if (memcmp(hb + strlen(CACHE_MAGIC), key, 32) || hb[head - 1] != '\n')
+        goto empty; /* other templates or another build: a full run, quietly */
+    else
+        why = index_records(c, head);
     if (why) {
         warning("'%s': %s; every article is read again", path, why);
         goto empty;
@@ -574,8 +622,10 @@ cache *cache_load(const char *path, const char *key)
     return c;
 empty:
     free(c->v);
-    unmap(c);
+    if (c->fd >= 0)
+        close(c->fd);
     memset(c, 0, sizeof(*c));
+    c->fd = -1;
     return c;
 }
 
@@ -584,6 +634,7 @@ void cache_free(cache *c)
     if (!c)
         return;
     free(c->v);
-    unmap(c);
+    if (c->fd >= 0)
+        close(c->fd);
     free(c);
 }
