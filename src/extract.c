@@ -50,6 +50,7 @@ struct extract_rules {
     size_t nperiods;
     char **lead, **stop, **tail, **people, **counter;
     size_t nlead, nstop, ntail, npeople, ncounter;
+    word_index lead_ix, stop_ix; /* by first character: tried at every one */
     pcre2_code **status;
     size_t nstatus;
     pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
@@ -111,6 +112,8 @@ void extract_rules_free(extract_rules *r)
     free_words(r->periods, r->nperiods);
     free_strv(r->lead, r->nlead);
     free_strv(r->stop, r->nstop);
+    word_index_release(&r->lead_ix);
+    word_index_release(&r->stop_ix);
     free_strv(r->tail, r->ntail);
     free_strv(r->people, r->npeople);
     free_strv(r->counter, r->ncounter);
@@ -425,6 +428,8 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
         }
         qsort(r->lead, r->nlead, sizeof(char *), strv_cmp_longest);
         qsort(r->tail, r->ntail, sizeof(char *), strv_cmp_longest);
+        word_index_init(&r->lead_ix, r->lead, r->nlead);
+        word_index_init(&r->stop_ix, r->stop, r->nstop);
     }
     tmpl_release(&tf);
     return err;
@@ -770,8 +775,13 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
         }
         if (is_delim(s, b))
             break;
-        for (size_t k = 0; k < r->nstop && !stop; k++)
-            stop = starts_with(s + b, cend - b, r->stop[k]);
+        {
+            size_t nw;
+            const uint32_t *w = word_index_at(&r->stop_ix, utf8_decode(s + b, NULL), &nw);
+            for (size_t k = 0; k < nw && !stop; k++)
+                stop = r->stop_ix.len[w[k]] <= cend - b &&
+                       !memcmp(s + b, r->stop[w[k]], r->stop_ix.len[w[k]]);
+        }
         if (!stop && s[b] >= '0' && s[b] <= '9') {
             /* an age threshold belongs to the group counted:
              * 2万余名65岁以上老年人 -> 65岁以上老年人; another number ends it */
@@ -804,11 +814,13 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
     /* a list mark or quote left at the start: skip it, by its own length */
     for (int q; a < b && ((q = is_quote(s, a)) || !strncmp(s + a, "、", 3));)
         a += q ? (size_t)q : 3;
-    for (int trimmed = 1; trimmed;) {
+    for (int trimmed = 1; trimmed && a < b;) {
+        size_t nw;
+        const uint32_t *w = word_index_at(&r->lead_ix, utf8_decode(s + a, NULL), &nw);
         trimmed = 0;
-        for (size_t k = 0; k < r->nlead; k++)
-            if (starts_with(s + a, b - a, r->lead[k]) && b - a > strlen(r->lead[k])) {
-                a += strlen(r->lead[k]);
+        for (size_t k = 0; k < nw; k++)
+            if (r->lead_ix.len[w[k]] < b - a && !memcmp(s + a, r->lead[w[k]], r->lead_ix.len[w[k]])) {
+                a += r->lead_ix.len[w[k]];
                 trimmed = 1;
                 break;
             }
@@ -840,13 +852,16 @@ static char *indicator(const extract_rules *r, const text_doc *doc, size_t fstar
      * character, 为 or 有, is too often inside a word), else keep the end */
     if (utf8_count(s + a, b - a) > INDICATOR_MAX) {
         size_t cut = a;
-        for (size_t i = a; i < b; i += (size_t)utf8_len((unsigned char)s[i]))
-            for (size_t k = 0; k < r->nlead; k++) {
-                size_t wl = strlen(r->lead[k]);
-                if (wl >= 6 && starts_with(s + i, b - i, r->lead[k]) &&
+        for (size_t i = a; i < b; i += (size_t)utf8_len((unsigned char)s[i])) {
+            size_t nw;
+            const uint32_t *w = word_index_at(&r->lead_ix, utf8_decode(s + i, NULL), &nw);
+            for (size_t k = 0; k < nw; k++) {
+                size_t wl = r->lead_ix.len[w[k]];
+                if (wl >= 6 && starts_with(s + i, b - i, r->lead[w[k]]) &&
                     utf8_count(s + i + wl, b - i - wl) >= 2)
                     cut = i + wl;
             }
+        }
         a = cut;
     }
     {

@@ -393,3 +393,73 @@ void format_decimal(double v, char *out, size_t size)
     if (*p == '.')
         *p = '\0';
 }
+
+/* The slot of @p cp: its own, or the empty one where it would go. */
+static size_t word_slot_of(const word_index *wi, uint32_t cp)
+{
+    size_t i = (cp * 2654435761u) & wi->mask;
+    while (wi->slot[i].n && wi->slot[i].cp != cp)
+        i = (i + 1) & wi->mask;
+    return i;
+}
+
+void word_index_init(word_index *wi, char *const *words, size_t n)
+{
+    size_t size = 16, at = 0;
+
+    memset(wi, 0, sizeof(*wi));
+    while (size < 2 * n + 2)
+        size *= 2;
+    wi->mask = size - 1;
+    wi->slot = xcalloc(size, sizeof(*wi->slot));
+    wi->idx = xcalloc(n + 1, sizeof(*wi->idx));
+    wi->len = xcalloc(n + 1, sizeof(*wi->len));
+    /* count each first character's words, then lay the groups out */
+    for (size_t k = 0; k < n; k++) {
+        uint32_t cp;
+        wi->len[k] = strlen(words[k]);
+        if (!wi->len[k])
+            continue;
+        cp = utf8_decode(words[k], NULL);
+        wi->slot[word_slot_of(wi, cp)].cp = cp;
+        wi->slot[word_slot_of(wi, cp)].n++;
+        if (cp < 65536)
+            wi->bits[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+    }
+    for (size_t i = 0; i < size; i++) {
+        wi->slot[i].at = (uint32_t)at;
+        at += wi->slot[i].n;
+    }
+    {
+        uint32_t *filled = xcalloc(size, sizeof(*filled));
+        for (size_t k = 0; k < n; k++) {
+            size_t i;
+            if (!wi->len[k])
+                continue;
+            i = word_slot_of(wi, utf8_decode(words[k], NULL));
+            wi->idx[wi->slot[i].at + filled[i]++] = (uint32_t)k;
+        }
+        free(filled);
+    }
+}
+
+void word_index_release(word_index *wi)
+{
+    free(wi->slot);
+    free(wi->idx);
+    free(wi->len);
+    wi->slot = NULL;
+    wi->idx = NULL;
+    wi->len = NULL;
+}
+
+const uint32_t *word_index_at(const word_index *wi, uint32_t cp, size_t *n)
+{
+    size_t i;
+    *n = 0;
+    if ((cp < 65536 && !(wi->bits[cp >> 3] & (1u << (cp & 7)))) || !wi->slot)
+        return NULL;
+    i = word_slot_of(wi, cp);
+    *n = wi->slot[i].n;
+    return wi->idx + wi->slot[i].at;
+}

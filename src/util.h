@@ -153,6 +153,33 @@ size_t utf8_count(const char *s, size_t len);
 /** Byte offset of the code point before position @p i (0 if none). */
 size_t utf8_prev(const char *s, size_t i);
 
+/**
+ * A word list indexed by each word's first character, for asking which
+ * words begin at a place of a text without trying every one: most
+ * characters begin none, which one bit says.
+ */
+typedef struct {
+    unsigned char bits[65536 / 8]; /**< BMP code points some word begins with */
+    struct word_slot {
+        uint32_t cp, at, n;        /**< idx[at .. at + n) begin with cp */
+    } *slot;                       /**< open addressing, by code point */
+    size_t mask;
+    uint32_t *idx;                 /**< word numbers, by first character, each
+                                        group in list order */
+    size_t *len;                   /**< each word's length in bytes */
+} word_index;
+
+/** Index @p words[0..n) (which must outlive it); empty words are left out. */
+void word_index_init(word_index *wi, char *const *words, size_t n);
+/** Free what the index holds; accepts a zeroed one. */
+void word_index_release(word_index *wi);
+/**
+ * The numbers of the words that begin with code point @p cp, in list
+ * order; *@p n of them (0: none). Whether one is at hand is the caller's
+ * memcmp.
+ */
+const uint32_t *word_index_at(const word_index *wi, uint32_t cp, size_t *n);
+
 /** Format a decimal without exponent or trailing zeros (27200, 63.296). */
 void format_decimal(double v, char *out, size_t size);
 

@@ -472,6 +472,57 @@ static void test_label_recurs(void **state)
     text_release(&doc);
 }
 
+/* The index the indicator's word lists are asked through: every word
+ * that begins with a character, in list order, and none else. */
+static void test_word_index(void **state)
+{
+    char *words[] = { "开展", "为", "开展了", "", "组织", "为民", "\xF0\xA0\x80\x80字", "a" };
+    size_t n = sizeof(words) / sizeof(*words), nw;
+    word_index wi;
+    const uint32_t *w;
+    (void)state;
+
+    word_index_init(&wi, words, n);
+    w = word_index_at(&wi, utf8_decode("开展活动", NULL), &nw);
+    assert_int_equal(nw, 2);
+    assert_int_equal(w[0], 0);
+    assert_int_equal(w[1], 2);
+    w = word_index_at(&wi, utf8_decode("为民服务", NULL), &nw);
+    assert_int_equal(nw, 2);
+    assert_int_equal(w[0], 1);
+    assert_int_equal(w[1], 5);
+    w = word_index_at(&wi, utf8_decode("\xF0\xA0\x80\x80", NULL), &nw);
+    assert_int_equal(nw, 1);
+    assert_int_equal(w[0], 6);
+    assert_int_equal(wi.len[6], 7);
+    w = word_index_at(&wi, 'a', &nw);
+    assert_int_equal(nw, 1);
+    assert_int_equal(w[0], 7);
+    word_index_at(&wi, utf8_decode("服务", NULL), &nw);
+    assert_int_equal(nw, 0);
+    word_index_at(&wi, 0, &nw); /* the empty word begins nowhere */
+    assert_int_equal(nw, 0);
+    word_index_release(&wi);
+    /* many first characters: the slots collide and probe on */
+    {
+        char *many[300], buf[300][8];
+        for (int i = 0; i < 300; i++) {
+            utf8_encode(0x4E00 + (uint32_t)i * 7, buf[i]);
+            buf[i][3] = '\0';
+            many[i] = buf[i];
+        }
+        word_index_init(&wi, many, 300);
+        for (int i = 0; i < 300; i++) {
+            w = word_index_at(&wi, 0x4E00 + (uint32_t)i * 7, &nw);
+            assert_int_equal(nw, 1);
+            assert_int_equal(w[0], (uint32_t)i);
+        }
+        word_index_at(&wi, 0x4E01, &nw);
+        assert_int_equal(nw, 0);
+        word_index_release(&wi);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_indicator),
         cmocka_unit_test(test_label_recurs),
+        cmocka_unit_test(test_word_index),
     };
     return cmocka_run_group_tests_name("extract", tests, setup, teardown);
 }
