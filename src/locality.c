@@ -13,6 +13,9 @@
 #include "tmpl.h"
 
 #define MAX_NAME_CHARS 16
+/* a ring of at least MAX_NAME_CHARS + 1 entries, a power of two */
+#define RING_SIZE 32
+#define RING_MASK (RING_SIZE - 1)
 #define MAX_MENTIONS 4096
 /* A name with more namesakes than this says nothing about the place. */
 #define MAX_CANDIDATES 512
@@ -545,8 +548,11 @@ static size_t district_after(const gazetteer *g, const char *s, size_t len, size
 static void scan(const gazetteer *g, const char *s, size_t len, double w, int title,
                  mention_list *out)
 {
-    size_t starts[MAX_NAME_CHARS + 1];
-    size_t ns = 0, covered = 0;
+    /* the last MAX_NAME_CHARS + 1 characters, oldest first: where each
+     * starts and what it is, in a ring (k-th: [(first + k) & RING_MASK]) */
+    size_t at[RING_SIZE];
+    uint32_t ch[RING_SIZE];
+    size_t first_slot = 0, ns = 0, covered = 0;
     int last = -1; /* the last full name, which ends at covered */
     /* names written one after another (济源市天坛街道) start at chain_at;
      * the first of them is mention chain_first */
@@ -561,23 +567,25 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
         int n;
         uint32_t cp = utf8_decode(s + i, &n);
         size_t endp = i + (size_t)n;
-        /* remember the last MAX_NAME_CHARS character starts */
+        /* remember the last MAX_NAME_CHARS + 1 characters */
         if (ns == MAX_NAME_CHARS + 1)
-            memmove(starts, starts + 1, MAX_NAME_CHARS * sizeof(size_t)), ns--;
-        starts[ns++] = i;
+            first_slot = (first_slot + 1) & RING_MASK, ns--;
+        at[(first_slot + ns) & RING_MASK] = i;
+        ch[(first_slot + ns) & RING_MASK] = cp;
+        ns++;
         /* the pair filter first: one bit test rejects most characters */
         if (cp >= 0x4E00 &&
-            pair_test(g->pair_end, ns > 1 ? utf8_decode(s + starts[ns - 2], NULL) : 0, cp) &&
+            pair_test(g->pair_end, ns > 1 ? ch[(first_slot + ns - 2) & RING_MASK] : 0, cp) &&
             is_ender(g, cp)) {
             for (size_t k = 0; k + 1 < ns; k++) {
-                size_t a = starts[k];
+                size_t a = at[(first_slot + k) & RING_MASK];
                 uint32_t first;
                 /* a name may also span the chain before it: the gazetteer
                  * lists some places by their whole path */
                 int whole = chain_first >= 0 && a == chain_at && a < covered;
                 if ((a < covered && !whole) ||
-                    !pair_test(g->pair_begin, utf8_decode(s + a, NULL),
-                               utf8_decode(s + starts[k + 1], NULL)))
+                    !pair_test(g->pair_begin, ch[(first_slot + k) & RING_MASK],
+                               ch[(first_slot + k + 1) & RING_MASK]))
                     continue;
                 first = name_first(g, s + a, endp - a);
                 if (first != NONE) {
