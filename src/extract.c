@@ -51,6 +51,7 @@ struct extract_rules {
     char **lead, **stop, **tail, **people, **counter;
     size_t nlead, nstop, ntail, npeople, ncounter;
     word_index lead_ix, stop_ix; /* by first character: tried at every one */
+    unsigned char numeral_bits[65536 / 8]; /* the numerals of num_class(nt, 1) */
     pcre2_code **status;
     size_t nstatus;
     pcre2_code *status_any; /* the status patterns as one alternation, or NULL */
@@ -442,6 +443,13 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     ls_error err;
 
     r->nt = nt;
+    for (const char *c = num_class(nt, 1); *c;) {
+        int n;
+        uint32_t cp = utf8_decode(c, &n);
+        if (cp >= 0x80 && cp < 65536)
+            r->numeral_bits[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+        c += n;
+    }
     if ((err = load_units(r, tdir, &units)) ||
         (err = load_words(tdir, "qualifiers.tsv", &r->quals, &r->nquals)) ||
         (err = load_words(tdir, "periods.tsv", &r->periods, &r->nperiods)) ||
@@ -608,10 +616,13 @@ static int overlaps(const span_list *l, size_t a, size_t b)
 
 static int has_numeral(const extract_rules *r, const char *s, size_t len)
 {
-    const char *any = num_class(r->nt, 1);
     for (size_t i = 0; i < len;) {
-        int n = utf8_len((unsigned char)s[i]);
-        if ((s[i] >= '0' && s[i] <= '9') || (n > 1 && memmem(any, strlen(any), s + i, (size_t)n)))
+        int n;
+        uint32_t cp = utf8_decode(s + i, &n);
+        if ((cp >= '0' && cp <= '9') ||
+            (cp < 65536 ? (r->numeral_bits[cp >> 3] & (1u << (cp & 7))) != 0
+                        : memmem(num_class(r->nt, 1), strlen(num_class(r->nt, 1)), s + i,
+                                 (size_t)n) != NULL))
             return 1;
         i += (size_t)n;
     }
