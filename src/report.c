@@ -833,7 +833,7 @@ static void write_updates(report *r, lxw_worksheet *ws)
     const run_set *set = r->set;
     const char *cols[] = { "col.change", "col.article", "col.item", "col.detail" };
     lxw_row_t row = 2;
-    size_t figs = 0;
+    size_t arts = 0, figs = 0;
     char when[32] = "";
     char *title;
 
@@ -845,11 +845,13 @@ static void write_updates(report *r, lxw_worksheet *ws)
     }
     title = xstrfmt("%s (%s%s)", L(r, "title.updates"), L(r, "note.since"), when);
     sheet_header(r, ws, title, cols, 4);
+    /* new and changed articles, as many as figures are listed (a first
+     * run's are all of them; the sources sheet marks every one) */
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];
         size_t nf = 0;
         char *item;
-        if (a->err || !a->change)
+        if (a->err || !a->change || arts++ >= r->opt->max_rows)
             continue;
         if (row > SHEET_LAST_ROW) { /* counted, for the footer */
             row++;
@@ -902,7 +904,7 @@ static void write_updates(report *r, lxw_worksheet *ws)
     apply_widths(r, ws, 4);
     if (row > SHEET_LAST_ROW + 1)
         full_footer(r, ws, SHEET_LAST_ROW + 1, 4, row - (SHEET_LAST_ROW + 1));
-    else if (figs > r->opt->max_rows)
+    else if (arts > r->opt->max_rows || figs > r->opt->max_rows)
         capped_footer(r, ws, row, 4, "note.see_marks");
     free(title);
 }

@@ -455,9 +455,18 @@ def test_scale(binary, tmp):
              if r[0] and str(r[0]).startswith("注")]
     check("scale: --max-rows caps a category sheet, with a note; the CSV has all",
           listed == 50 and notes and sum(1 for r in rows if r["category"] == "elderly") > 50, (listed, notes))
-    # the review sheet lists figures no category took, as many as a category sheet
+    # the review sheet lists figures no category took, and the updates
+    # sheet a first run's new articles, as many as a category sheet
+    out = os.path.join(tmp, "many20.xlsx")
     rc, err = run(binary, ["-q", "--max-rows", "20", "-o", out, "--csv", out + ".csv", d])
-    review = [r for r in openpyxl.load_workbook(out)["待核"].iter_rows(min_row=3, values_only=True) if r[0]]
+    wb = openpyxl.load_workbook(out)
+    review = [r for r in wb["待核"].iter_rows(min_row=3, values_only=True) if r[0]]
+    updates = [r for r in wb["更新"].iter_rows(min_row=3, values_only=True) if r[0]]
+    new = [r for r in wb["来源"].iter_rows(min_row=3, values_only=True) if r[13] == "新增"]
+    check("scale: --max-rows caps the updates sheet's new articles; the sources sheet marks all",
+          sum(1 for r in updates if r[0] == "新增") == 20 and len(new) == 80 and
+          any(str(r[0]).startswith("注") and "来源表" in r[0] for r in updates),
+          (len(new), updates[-3:]))
     _, rows = read_csv(out + ".csv")
     others = sum(1 for r in rows if r["category"] == "other")
     listed = sum(1 for r in review if r[0] == "未归类数字")
