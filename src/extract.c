@@ -168,34 +168,6 @@ void figure_list_shrink(figure_list *l)
     }
 }
 
-/* One alternation of a template's patterns (its rows' first fields), for
- * asking whether any of them matches with one call instead of one each:
- * each figure asks the status patterns of its clause. NULL, and a call
- * per pattern, when a pattern refers to its own groups, whose numbers
- * change in the alternation. */
-/* The patterns @p src[0..n) (compiled as @p re) as one alternation, or
- * NULL when there is only one or one uses a back reference. */
-static pcre2_code *any_of(const tmpl_file *tf, const char *const *src, pcre2_code *const *re,
-                          size_t n)
-{
-    strbuf pat = STRBUF_INIT;
-    pcre2_code *any = NULL;
-
-    for (size_t i = 0; i < n; i++) {
-        uint32_t backrefs = 0;
-        pcre2_pattern_info(re[i], PCRE2_INFO_BACKREFMAX, &backrefs);
-        if (backrefs) {
-            sb_release(&pat);
-            return NULL;
-        }
-        sb_addf(&pat, "%s(?:%s)", i ? "|" : "", src[i]);
-    }
-    if (n > 1)
-        any = tmpl_regex(tf, NULL, "the patterns combined", pat.buf, 0);
-    sb_release(&pat);
-    return any;
-}
-
 /* An alternation of the words, longest first, each optionally guarded. */
 /* Words longest first, each with its guard: the characters that must not
  * follow it, unless they begin one of the words of @p unless (3家长者食堂
@@ -380,8 +352,8 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
             }
         }
         if (!err) {
-            r->status_any = any_of(&tf, plan, r->status, r->nstatus);
-            r->status_after_any = any_of(&tf, after_src, r->status_after, r->nstatus_after);
+            r->status_any = rx_any_of(plan, r->status, r->nstatus);
+            r->status_after_any = rx_any_of(after_src, r->status_after, r->nstatus_after);
         }
         free(plan);
         free(after_src);

@@ -40,6 +40,7 @@ typedef struct {
 struct text_rules {
     text_rule *rules;
     size_t nrules;
+    pcre2_code *any[R_MAX]; /* each kind's rules as one alternation, or NULL */
     cv_phrases *phrases; /* t2s's phrase keys, for the memo; NULL: whole texts */
     struct {
         cv_conv *cv; /* t2s, opened on first need */
@@ -69,6 +70,8 @@ void text_rules_free(text_rules *r)
         for (size_t i = 0; i < r->nrules; i++)
             pcre2_code_free(r->rules[i].re);
         free(r->rules);
+        for (int k = 0; k < R_MAX; k++)
+            pcre2_code_free(r->any[k]);
     }
     if (r->t2s)
         cv_free(r->t2s->cv);
@@ -125,6 +128,20 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
             goto fail;
         }
         r->nrules++;
+    }
+    /* each line asks whether some rule of a kind matches it */
+    for (int k = 0; k < R_MAX; k++) {
+        const char **src = xcalloc(r->nrules + 1, sizeof(*src));
+        pcre2_code **re = xcalloc(r->nrules + 1, sizeof(*re));
+        size_t n = 0;
+        for (size_t i = 0; i < r->nrules; i++)
+            if (r->rules[i].kind == (enum rule_kind)k) {
+                src[n] = tf.rows[i].field[1];
+                re[n++] = r->rules[i].re;
+            }
+        r->any[k] = rx_any_of(src, re, n);
+        free(src);
+        free(re);
     }
     err = cv_phrases_load(&r->phrases, tdir, "t2s-phrases.tsv", OPENCC_DATADIR);
     if (err)
@@ -685,6 +702,8 @@ typedef struct {
 
 static int match_at(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
 {
+    if (r->any[kind])
+        return rx_match(r->any[kind], s, len, 0, PCRE2_ANCHORED, r->md) > 0;
     for (size_t k = 0; k < r->nrules; k++)
         if (r->rules[k].kind == kind &&
             rx_match(r->rules[k].re, s, len, 0, PCRE2_ANCHORED, r->md) > 0)
@@ -695,6 +714,8 @@ static int match_at(const text_rules *r, enum rule_kind kind, const char *s, siz
 /* Does a rule of @p kind match anywhere in s[0..len)? */
 static int match_in(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
 {
+    if (r->any[kind])
+        return rx_match(r->any[kind], s, len, 0, 0, r->md) > 0;
     for (size_t k = 0; k < r->nrules; k++)
         if (r->rules[k].kind == kind && rx_match(r->rules[k].re, s, len, 0, 0, r->md) > 0)
             return 1;

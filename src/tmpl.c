@@ -68,6 +68,34 @@ int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start
     return rc;
 }
 
+pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n)
+{
+    strbuf pat = STRBUF_INIT;
+    pcre2_code *any = NULL;
+    int errcode;
+    PCRE2_SIZE erroff;
+
+    if (n < 2)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t backrefs = 0, names = 0;
+        pcre2_pattern_info(re[i], PCRE2_INFO_BACKREFMAX, &backrefs);
+        pcre2_pattern_info(re[i], PCRE2_INFO_NAMECOUNT, &names);
+        if (backrefs || names || strstr(src[i], "(*")) {
+            sb_release(&pat);
+            return NULL;
+        }
+        sb_addf(&pat, "%s(?:%s)", i ? "|" : "", src[i]);
+    }
+    /* each part compiled on its own, so the whole does too; should it
+     * not, the parts are asked one by one */
+    any = pcre2_compile((PCRE2_SPTR)pat.buf, pat.len, PCRE2_UTF, &errcode, &erroff, NULL);
+    if (any && !getenv("LOCSTAT_NO_JIT"))
+        pcre2_jit_compile(any, PCRE2_JIT_COMPLETE);
+    sb_release(&pat);
+    return any;
+}
+
 void rx_quote(strbuf *out, const char *s)
 {
     for (; *s; s++) {

@@ -70,6 +70,16 @@ pcre2_match_context *rx_context(void);
 int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start,
              uint32_t options, pcre2_match_data *md);
 
+/**
+ * The patterns @p src[0..n) (compiled as @p re) as one alternation, for
+ * asking whether any of them matches with one call instead of one each.
+ * It matches exactly where one of them does. NULL when there are fewer
+ * than two, or when one could not keep its meaning inside it: back
+ * references and named groups (their numbers and names change) or
+ * backtracking verbs such as (*COMMIT) (one would stop the others).
+ */
+pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n);
+
 /** Release the calling thread's match context; for leak-free exits. */
 void rx_cleanup(void);
 

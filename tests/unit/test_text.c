@@ -4,6 +4,7 @@
 #include <iconv.h>
 
 #include "text.h"
+#include "tmpl.h"
 
 static text_rules *tr;
 
@@ -296,6 +297,36 @@ static void test_spans(void **state)
     sb_release(&why);
 }
 
+/* Rules of one kind are asked as one alternation: it matches where one
+ * of them does, and is not made where a rule would change its meaning. */
+static void test_any_of(void **state)
+{
+    const char *src[] = { "本报讯", "^记者\\s*\\S+", "(\\d)\\1", "(?<y>\\d{4})年", "a(*COMMIT)b" };
+    pcre2_code *re[5], *any;
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    (void)state;
+
+    for (int i = 0; i < 5; i++)
+        re[i] = tmpl_regex(NULL, NULL, "test", src[i], 0);
+    any = rx_any_of(src, re, 2);
+    assert_non_null(any);
+    assert_true(rx_match(any, "本报讯 某地", strlen("本报讯 某地"), 0, PCRE2_ANCHORED, md) > 0);
+    assert_true(rx_match(any, "记者 王某", strlen("记者 王某"), 0, PCRE2_ANCHORED, md) > 0);
+    assert_true(rx_match(any, "据本报讯", strlen("据本报讯"), 0, 0, md) > 0);
+    assert_false(rx_match(any, "据本报讯", strlen("据本报讯"), 0, PCRE2_ANCHORED, md) > 0);
+    assert_false(rx_match(any, "某地记者 王某", strlen("某地记者 王某"), 0, 0, md) > 0);
+    pcre2_code_free(any);
+    assert_null(rx_any_of(src, re, 1)); /* one is asked as it is */
+    for (int bad = 2; bad < 5; bad++) {   /* a back reference, a named group, a verb */
+        const char *s2[] = { src[0], src[bad] };
+        pcre2_code *r2[] = { re[0], re[bad] };
+        assert_null(rx_any_of(s2, r2, 2));
+    }
+    for (int i = 0; i < 5; i++)
+        pcre2_code_free(re[i]);
+    pcre2_match_data_free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_broken_paragraph),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_spans),
+        cmocka_unit_test(test_any_of),
     };
     return cmocka_run_group_tests_name("text", tests, setup, teardown);
 }
