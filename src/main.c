@@ -64,7 +64,8 @@ static void usage(FILE *fp)
           "  -j, --jobs N     read articles on N threads (default: one per\n"
           "                   processor, at most 16); the output is the same\n"
           "  -q               only errors on stderr\n"
-          "  -v               say what happens to each article (-vv: category scores)\n"
+          "  -v               say what happens to each article, and where the time\n"
+          "                   went (-vv: also category scores)\n"
           "  -h, --help       this text\n"
           "      --version    print the version\n"
           "\n"
@@ -266,8 +267,36 @@ static int parse_options(int argc, char **argv, options *o)
     return 0;
 }
 
+/* Where a run's time went, for -v: stage names and seconds, in order. */
+enum { T_RULES, T_ARTICLES, T_CACHE, T_PREPARE, T_WORKBOOK, T_EXPORTS, T_MAX };
+static const char *const stage_name[T_MAX] = {
+    "templates", "articles", "cache", "state and comparison", "workbook", "exports",
+};
+
+typedef struct {
+    struct timespec last;
+    double s[T_MAX];
+} stopwatch;
+
+static double seconds_since(struct timespec *last)
+{
+    struct timespec now;
+    double d;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    d = (double)(now.tv_sec - last->tv_sec) + (double)(now.tv_nsec - last->tv_nsec) / 1e9;
+    *last = now;
+    return d;
+}
+
+/* The time since the last lap goes to stage @p t. */
+static void lap(stopwatch *w, int t)
+{
+    w->s[t] += seconds_since(&w->last);
+}
+
 /* The one-line summary a scheduled job logs. */
-static void summary(const run_set *set, const char *out, int wrote, const struct timespec *t0)
+static void summary(const run_set *set, const char *out, int wrote, const struct timespec *t0,
+                    const stopwatch *w)
 {
     struct timespec t1;
     size_t nnew = 0, nchanged = 0, nwarn = 0;
@@ -284,6 +313,12 @@ static void summary(const run_set *set, const char *out, int wrote, const struct
             run_figure_count(set), nwarn,
             (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
             wrote ? out : "(no workbook)");
+    if (ls_verbosity >= 2) {
+        fputs("locstat: time:", stderr);
+        for (int t = 0; t < T_MAX; t++)
+            fprintf(stderr, "%s %s %.2f s", t ? "," : "", stage_name[t], w->s[t]);
+        fputc('\n', stderr);
+    }
 }
 
 int main(int argc, char **argv)
@@ -304,6 +339,7 @@ int main(int argc, char **argv)
     state st;
     struct stat sb;
     struct timespec t0;
+    stopwatch w;
 
     /* everything below may be released half-built */
     memset(&rules, 0, sizeof(rules));
@@ -314,6 +350,8 @@ int main(int argc, char **argv)
     memset(notices, 0, sizeof(notices));
     memset(&st, 0, sizeof(st));
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(&w, 0, sizeof(w));
+    w.last = t0;
 
     rc = parse_options(argc, argv, &o);
     if (rc)
@@ -350,6 +388,7 @@ int main(int argc, char **argv)
     }
     if (run_rules_load(&rules, o.tdir) != LS_OK)
         goto out;
+    lap(&w, T_RULES);
 
     if (!o.jobs) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -364,9 +403,12 @@ int main(int argc, char **argv)
         cache_file = cache_path_for(o.out);
         cache_key(o.tdir, key);
         cc = cache_load(cache_file, key);
+        lap(&w, T_CACHE);
         run_articles(&set, &rules, &c, o.max_size, o.jobs, cc);
+        lap(&w, T_ARTICLES);
         cache_save(&set, cache_file, key, cc);
         cache_free(cc);
+        lap(&w, T_CACHE);
     }
     run_mark_duplicates(&set);
     if (!o.no_workbook) {
@@ -410,8 +452,10 @@ int main(int argc, char **argv)
     if (o.no_workbook) { /* exports only: no workbook, so no marks to keep */
         exports x = { &set, &cmp, o.csv, o.json, o.compare, 0, STRBUF_INIT };
         wrote = 1;
+        lap(&w, T_PREPARE);
         write_exports(&x);
         failed |= exports_done(&x);
+        lap(&w, T_EXPORTS);
         goto done;
     }
     {
@@ -428,13 +472,18 @@ int main(int argc, char **argv)
         o.report.created = created_time(&c);
         o.report.fixes = &corr;
         o.report.notices = notices;
+        lap(&w, T_PREPARE);
         wrote = report_write(&set, &cmp, o.tdir, o.out, &o.report) == LS_OK;
         failed |= !wrote;
+        lap(&w, T_WORKBOOK);
+        /* on their own thread the exports overlapped the workbook: what
+         * is counted for them is the wait after it */
         if (threaded)
             pthread_join(tid, NULL);
         else
             write_exports(&x);
         failed |= exports_done(&x);
+        lap(&w, T_EXPORTS);
         if (wrote) {
             char hex[33];
             state_file_hash(o.out, hex);
@@ -443,10 +492,11 @@ int main(int argc, char **argv)
         }
         if (wrote && (changed || state_missing) && state_save(&st, state_path) != LS_OK)
             failed = 1;
+        lap(&w, T_PREPARE);
     }
 done:
     if (ls_verbosity >= 1)
-        summary(&set, o.no_workbook ? "(no workbook)" : o.out, wrote, &t0);
+        summary(&set, o.no_workbook ? "(no workbook)" : o.out, wrote, &t0, &w);
     status = !wrote ? EXIT_NOTHING : (set.failed || failed) ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 
 out:
