@@ -5,7 +5,8 @@ articles, against one pcre2grep pass over the same bytes.
 For each size it prints wall time, MB/s, figures/s and peak RSS for the
 pipeline without the workbook (--no-workbook --csv) and with it, the time
 of `pcre2grep -c '[0-9]+'` over the corpus (the limit reference) and the
-ratio; then a rerun after adding 1% new articles, which takes the others
+ratio, and where the full run's time went (its -v line); then a rerun
+after adding 1% new articles, which takes the others
 from report.cache, against a full run over the same articles, and whether
 their CSV and workbook are byte-identical. Every timed full run starts
 without a cache. Corpora are generated once (tests/gen_corpus.py, seed 1;
@@ -101,7 +102,7 @@ def main():
     a = ap.parse_args()
     base = os.path.join("build", "bench")
     os.makedirs(base, exist_ok=True)
-    rows, reruns = [], []
+    rows, reruns, stages = [], [], []
     # the run's clock pinned, so that a rerun and a full run can be the same bytes
     env = dict(os.environ, SOURCE_DATE_EPOCH="1790000000")
     for n in (int(x) for x in a.sizes.split(",")):
@@ -117,8 +118,11 @@ def main():
                                        out + ".csv", d], env=env)
         figures = sum(1 for _ in open(out + ".csv", encoding="utf-8")) - 1
         fresh(out)
-        rc2, full_s, full_rss = timed([a.bin, "-q", "-o", out + ".xlsx", "--csv", out + ".csv", d],
-                                      env=env)
+        with tempfile.TemporaryFile("w+") as log:  # -v: where the time went
+            rc2, full_s, full_rss = timed([a.bin, "-v", "-o", out + ".xlsx", "--csv", out + ".csv", d],
+                                          env=env, stderr=log)
+            log.seek(0)
+            stages.append((n, [l.strip() for l in log if l.startswith("locstat: time:")]))
         xlsx_mb = os.path.getsize(out + ".xlsx") / 1e6 if os.path.exists(out + ".xlsx") else 0
         rows.append((n, mb, figures, pipe_s, pipe_rss, full_s, full_rss, grep_s, xlsx_mb, rc1, rc2,
                      traditional_share(d)))
@@ -138,6 +142,8 @@ def main():
     for n, added, again_s, full_s, same in reruns:
         print("%9d %8d | %8.2fs %8.2fs %6.0f%% | %s"
               % (n, added, again_s, full_s, 100 * again_s / full_s, "yes" if same else "NO"))
+    for n, lines in stages:
+        print("%9d | %s" % (n, lines[0][len("locstat: time: "):] if lines else "(no time line)"))
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         print("scaling %dx articles: pipeline %.1fx time, with workbook %.1fx time"
