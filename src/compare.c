@@ -235,13 +235,11 @@ static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, 
     c->value = round(c->value * 1e6) / 1e6;
     c->value_max = round(c->value_max * 1e6) / 1e6;
     c->q = combine_qualifier(set, refs, nu);
+    /* the used ones are sorted by article: count where it changes (a
+     * look back over all before each was quadratic in a big cell) */
     c->narticles = 0;
-    for (size_t i = 0; i < nu; i++) {
-        size_t j;
-        for (j = 0; j < i && refs[j].art != refs[i].art; j++)
-            ;
-        c->narticles += j == i;
-    }
+    for (size_t i = 0; i < nu; i++)
+        c->narticles += !i || refs[i].art != refs[i - 1].art;
 }
 
 void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
