@@ -138,11 +138,18 @@ static int same_statement(const ls_figure *a, const ls_figure *b)
            (!a->has_max || a->value_max == b->value_max) && !strcmp(a->unit, b->unit);
 }
 
-static const cmp_ref *sort_refs;
-static int same_statement_cmp(const void *x, const void *y)
+/* What a figure states, copied out of it so that sorting a big cell's
+ * figures does not chase each one through the run. */
+typedef struct {
+    double value, value_max;
+    int has_max;
+    const char *unit;
+    size_t i; /* its place in the cell */
+} statement;
+
+static int statement_cmp(const void *x, const void *y)
 {
-    size_t i = *(const size_t *)x, j = *(const size_t *)y;
-    const ls_figure *a = fig_of(sort_set, &sort_refs[i]), *b = fig_of(sort_set, &sort_refs[j]);
+    const statement *a = x, *b = y;
     int c;
     if (a->value != b->value)
         return a->value < b->value ? -1 : 1;
@@ -152,7 +159,7 @@ static int same_statement_cmp(const void *x, const void *y)
         return a->value_max < b->value_max ? -1 : 1;
     if ((c = strcmp(a->unit, b->unit)))
         return c;
-    return i < j ? -1 : i > j;
+    return a->i < b->i ? -1 : a->i > b->i;
 }
 
 /* Fill @p c from its figures refs[0..n) (all CMP_USED on entry, in article
@@ -167,16 +174,16 @@ static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, 
         /* a repeat: the same value, range and unit as a figure before it;
          * sorted by those and then by text order, the first of each run
          * is the one used (a sort, since a cell may hold many figures) */
-        size_t *ord = xmalloc((n + 1) * sizeof(*ord));
-        for (size_t i = 0; i < n; i++)
-            ord[i] = i;
-        sort_set = set;
-        sort_refs = refs;
-        qsort(ord, n, sizeof(*ord), same_statement_cmp);
+        statement *st = xmalloc((n + 1) * sizeof(*st));
+        for (size_t i = 0; i < n; i++) {
+            const ls_figure *f = fig_of(set, &refs[i]);
+            st[i] = (statement){ f->value, f->value_max, f->has_max, f->unit, i };
+        }
+        qsort(st, n, sizeof(*st), statement_cmp);
         for (size_t k = 1; k < n; k++)
-            if (same_statement(fig_of(set, &refs[ord[k - 1]]), fig_of(set, &refs[ord[k]])))
-                refs[ord[k]].role = CMP_REPEAT;
-        free(ord);
+            if (same_statement(fig_of(set, &refs[st[k - 1].i]), fig_of(set, &refs[st[k].i])))
+                refs[st[k].i].role = CMP_REPEAT;
+        free(st);
     }
     for (size_t i = 0; i < n; i++) {
         if (refs[i].role == CMP_USED && (!any || later(set, refs[i].art, latest))) {

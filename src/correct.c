@@ -286,15 +286,29 @@ static void note(ls_figure *f, const corrections *c, const correction *x)
 }
 
 /* Number each figure's occurrence of its surface, in text order. */
+static const ls_figure *sort_figs; /* corrections are applied on one thread */
+static int by_surface(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    int c = strcmp(sort_figs[i].surface, sort_figs[j].surface);
+    return c ? c : i < j ? -1 : i > j;
+}
+
+/* Each figure's nth: which occurrence of its surface it is, in text
+ * order. Sorted by surface, then text order, each run counts up (asking
+ * every figure before each was quadratic in a long article). */
 static void number_figures(run_article *a)
 {
-    for (size_t k = 0; k < a->figs.n; k++) {
-        ls_figure *f = &a->figs.v[k];
-        f->nth = 1;
-        for (size_t j = 0; j < k; j++)
-            if (!strcmp(a->figs.v[j].surface, f->surface))
-                f->nth++;
-    }
+    size_t n = a->figs.n, *ord = xmalloc((n + 1) * sizeof(*ord));
+    for (size_t k = 0; k < n; k++)
+        ord[k] = k;
+    sort_figs = a->figs.v;
+    qsort(ord, n, sizeof(*ord), by_surface);
+    for (size_t k = 0; k < n; k++)
+        a->figs.v[ord[k]].nth = k && !strcmp(a->figs.v[ord[k - 1]].surface, a->figs.v[ord[k]].surface)
+                                    ? a->figs.v[ord[k - 1]].nth + 1
+                                    : 1;
+    free(ord);
 }
 
 static int apply_one(corrections *c, correction *x, run_article *art, const gazetteer *g)
