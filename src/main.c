@@ -268,9 +268,9 @@ static int parse_options(int argc, char **argv, options *o)
 }
 
 /* Where a run's time went, for -v: stage names and seconds, in order. */
-enum { T_RULES, T_ARTICLES, T_CACHE, T_PREPARE, T_WORKBOOK, T_EXPORTS, T_MAX };
+enum { T_LIST, T_RULES, T_ARTICLES, T_CACHE, T_PREPARE, T_WORKBOOK, T_EXPORTS, T_MAX };
 static const char *const stage_name[T_MAX] = {
-    "templates", "articles", "cache", "state and comparison", "workbook", "exports",
+    "listing", "templates", "articles", "cache", "state and comparison", "workbook", "exports",
 };
 
 typedef struct {
@@ -375,6 +375,7 @@ int main(int argc, char **argv)
             fixes_default = xstrfmt("%s/corrections.tsv", argv[i]);
     }
     corpus_sort(&c);
+    lap(&w, T_LIST); /* a directory of a million articles takes seconds */
     if (c.n == 0 && failed) {
         /* nothing could be read: keep the report that is there */
         error("no articles to read; '%s' left as it was", o.out);

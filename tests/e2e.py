@@ -351,7 +351,7 @@ def test_threads(binary, tmp):
         times = [l for l in err.splitlines() if l.startswith("locstat: time:")]
         check("-v -j%s: where the time went, each stage named once" % jobs,
               len(times) == 1 and all(" %s " % st in times[0] for st in
-                                      ("templates", "articles", "cache", "workbook", "exports")),
+                                      ("listing", "templates", "articles", "cache", "workbook", "exports")),
               times)
         outs.append((rc, lines, open(out + ".csv", "rb").read(), open(out, "rb").read()))
     (rc1, err1, csv1, xlsx1), (rc4, err4, csv4, xlsx4) = outs
