@@ -10,6 +10,7 @@
 #   make lint      cppcheck on src/
 #   make fuzz FUZZ_SECONDS=600    libFuzzer on both targets (or FUZZ_RUNS=N, FUZZ_JOBS=2)
 #   make bench     throughput and memory for 1k, 10k and 100k generated articles
+#                  (BENCH_SIZES=1000000 for a million: 4.6 GB, about an hour)
 #   make preview   the workbook rendered to PNG pages in preview/
 #   make WERROR=1  warnings are errors (CI)
 
@@ -185,8 +186,9 @@ fuzz: $(FUZZ:%=$(B)/fuzz/fuzz_%)
 
 # ---- benchmark ----
 
+BENCH_SIZES ?= 1000,10000,100000
 bench: deps $(BIN)
-	$(PYTHON) tests/bench.py --bin $(BIN) --libreoffice
+	$(PYTHON) tests/bench.py --bin $(BIN) --sizes $(BENCH_SIZES) --libreoffice
 
 # ---- the workbook as a person sees it: LibreOffice -> PDF -> PNG pages ----
 
