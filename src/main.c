@@ -186,6 +186,22 @@ static void *write_exports(void *arg)
     return NULL;
 }
 
+/* The comparison, which may be built on a thread of its own while the
+ * state is brought up to date: one only reads what the other does not
+ * write (figures' values and indicators; their change marks). */
+typedef struct {
+    cmp_matrix *cmp;
+    const run_set *set;
+    const ind_rules *rules;
+} comparison;
+
+static void *build_comparison(void *arg)
+{
+    comparison *c = arg;
+    cmp_build(c->cmp, c->set, c->rules);
+    return NULL;
+}
+
 static int exports_done(exports *x)
 {
     if (x->log.len)
@@ -340,6 +356,9 @@ int main(int argc, char **argv)
     struct stat sb;
     struct timespec t0;
     stopwatch w;
+    comparison job;
+    pthread_t ctid;
+    int cmp_threaded = 0;
 
     /* everything below may be released half-built */
     memset(&rules, 0, sizeof(rules));
@@ -446,7 +465,13 @@ int main(int argc, char **argv)
     }
     corrections_apply(&corr, &set, rules.gaz);
     run_group_localities(&set);
-    cmp_build(&cmp, &set, rules.indicate);
+    job.cmp = &cmp;
+    job.set = &set;
+    job.rules = rules.indicate;
+    cmp_threaded = !o.no_workbook && o.jobs > 1 &&
+                   !pthread_create(&ctid, NULL, build_comparison, &job);
+    if (!cmp_threaded)
+        cmp_build(&cmp, &set, rules.indicate);
 
     /* what changed since the previous run; the state is saved only after
      * the report, so a report that failed is redone next time */
@@ -467,10 +492,13 @@ int main(int argc, char **argv)
         int state_missing = stat(state_path, &sb) != 0;
         exports x = { &set, &cmp, o.csv, o.json, o.compare, 0, STRBUF_INIT };
         pthread_t tid;
-        int threaded = o.jobs > 1 && (o.csv || o.json || o.compare) &&
-                       !pthread_create(&tid, NULL, write_exports, &x);
+        int threaded;
 
         o.report.created = created_time(&c);
+        if (cmp_threaded)
+            pthread_join(ctid, NULL);
+        threaded = o.jobs > 1 && (o.csv || o.json || o.compare) &&
+                   !pthread_create(&tid, NULL, write_exports, &x);
         o.report.fixes = &corr;
         o.report.notices = notices;
         lap(&w, T_PREPARE);
