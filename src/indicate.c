@@ -80,14 +80,11 @@ struct ind_rules {
     size_t nends;
     double level_weight[LV_MAX];
     double threshold;
-    /* the words by their first character: an open-addressing table of
-     * groups in byfirst[], longest word first within a group */
-    struct first_char {
-        uint32_t cp, at, n;
-    } *first;
-    size_t first_mask;
+    /* the distinct words, longest first, by their first character; byfirst[k]
+     * is the first ind_word of the index's k-th word */
+    word_index first;
+    char **longest;
     size_t *byfirst;
-    uint8_t first_bits[8192]; /* which characters of the BMP start a word */
     const ind_rules *parent;
 };
 
@@ -212,7 +209,8 @@ void ind_rules_free(ind_rules *r)
         free(r->yield);
         free(r->people);
         free(r->mark_cp);
-        free(r->first);
+        word_index_release(&r->first);
+        free(r->longest);
         free(r->byfirst);
     }
     free(r);
@@ -506,45 +504,29 @@ static int word_cmp(const void *a, const void *b)
 }
 
 static const ind_rules *sort_rules;
-static int by_first_then_length(const void *a, const void *b)
+static int by_length(const void *a, const void *b)
 {
-    const char *x = sort_rules->w[*(const size_t *)a].word, *y = sort_rules->w[*(const size_t *)b].word;
-    int n;
-    uint32_t cx = utf8_decode(x, &n), cy = utf8_decode(y, &n);
-    size_t lx = strlen(x), ly = strlen(y);
-    if (cx != cy)
-        return cx < cy ? -1 : 1;
+    size_t lx = strlen(sort_rules->w[*(const size_t *)a].word),
+           ly = strlen(sort_rules->w[*(const size_t *)b].word);
     return lx > ly ? -1 : lx < ly;
 }
 
 /* The words by their first character, so that a scan asks one table per
  * character of the article, as the gazetteer scan does: a PCRE2
- * alternation of hundreds of words tries too many branches at each. */
+ * alternation of hundreds of words tries too many branches at each. The
+ * index keeps list order, so longest first. */
 static void index_first_chars(ind_rules *r)
 {
-    size_t n = 0, size = 16;
+    size_t n = 0;
     r->byfirst = xcalloc(r->nw + 1, sizeof(*r->byfirst));
     for (size_t i = 0; i < r->nw; i += r->w[i].same)
         r->byfirst[n++] = i;
     sort_rules = r; /* loading is single-threaded */
-    qsort(r->byfirst, n, sizeof(*r->byfirst), by_first_then_length);
-    while (size < 2 * n)
-        size *= 2;
-    r->first = xcalloc(size, sizeof(*r->first));
-    r->first_mask = size - 1;
-    for (size_t i = 0; i < n;) {
-        int len;
-        uint32_t cp = utf8_decode(r->w[r->byfirst[i]].word, &len);
-        size_t j = i + 1, slot = cp & r->first_mask;
-        while (j < n && utf8_decode(r->w[r->byfirst[j]].word, &len) == cp)
-            j++;
-        while (r->first[slot].n)
-            slot = (slot + 1) & r->first_mask;
-        r->first[slot] = (struct first_char){ cp, (uint32_t)i, (uint32_t)(j - i) };
-        if (cp < 65536)
-            r->first_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-        i = j;
-    }
+    qsort(r->byfirst, n, sizeof(*r->byfirst), by_length);
+    r->longest = xcalloc(n + 1, sizeof(*r->longest));
+    for (size_t k = 0; k < n; k++)
+        r->longest[k] = r->w[r->byfirst[k]].word;
+    word_index_init(&r->first, r->longest, n);
 }
 
 static ls_error load_words(ind_rules *r, const char *tdir)
@@ -656,14 +638,10 @@ static size_t first_hit(const hit *h, size_t nh, size_t a)
  * is @p cp, or (size_t)-1. */
 static size_t word_at(const ind_rules *r, const char *s, size_t len, size_t pos, uint32_t cp)
 {
-    size_t slot = cp & r->first_mask;
-    /* most characters start no word: one bit says so */
-    if (cp < 65536 && !(r->first_bits[cp >> 3] & (1u << (cp & 7))))
-        return (size_t)-1;
-    for (; r->first[slot].n && r->first[slot].cp != cp; slot = (slot + 1) & r->first_mask)
-        ;
-    for (uint32_t k = 0; k < r->first[slot].n; k++) {
-        size_t w = r->byfirst[r->first[slot].at + k];
+    size_t n;
+    const uint32_t *k = word_index_at(&r->first, cp, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t w = r->byfirst[k[i]];
         if (r->w[w].len <= len - pos && !memcmp(s + pos, r->w[w].word, r->w[w].len))
             return w;
     }
