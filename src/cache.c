@@ -3,26 +3,33 @@
  *
  * The file is binary, written and read by this program only:
  *
- *   "locstat-cache 1\n", the key (32 hex digits), "\n"
- *   one record per article: its content hash (32 hex digits), the length
- *     of its body (u64), the body
- *   the XXH3-64 of everything before it (u64)
+ *   "locstat-cache 2\n", the key (32 hex digits), "\n"
+ *   records, one per article, appended in the order articles were done:
+ *     its content hash (32 hex digits), the length of its body (u64),
+ *     the XXH3-64 of the body seeded with the XXH3-64 of the hash and
+ *     the length (u64), the body
  *
  * Numbers are in the machine's byte order (the cache never leaves it; a
- * file from another machine fails its checksum or its key). Strings are a
+ * file from another machine fails its checksums or its key). Strings are a
  * u32 length, or 0xFFFFFFFF for none, and their bytes. Every read is
- * bounds-checked, so a damaged record is a miss, never a crash. The file
- * is only ever replaced by a rename, never rewritten in place, so the file
- * a run holds open stays whole. It is read a chunk at a time to check it,
- * a header at a time to index it and a record at a time to restore an
- * article: a million articles' cache is 6 GB, and none of it stays in
- * memory.
+ * bounds-checked, so a damaged record is a miss, never a crash.
+ *
+ * Loading reads each record's header only: a million articles' cache is
+ * 6 GB, and none of it stays in memory. A header that is not one (a run
+ * killed mid-record, damage) ends the index there, and the next append
+ * starts at that point. A record's body is checked when it is restored;
+ * a damaged one is a miss, and the article's new record, appended later,
+ * takes its place (the last record of a content wins). Appending never
+ * touches the bytes a record already indexed, so the file the run reads
+ * from stays whole; only a compaction replaces it, by a rename, at the end.
  */
 #include "cache.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,25 +38,35 @@
 
 #include "outfile.h"
 
-#define CACHE_MAGIC "locstat-cache 1\n"
+#define CACHE_MAGIC "locstat-cache 2\n"
 #define NO_STRING 0xFFFFFFFFu
 
 typedef struct {
     char hash[33];
-    size_t at, len; /* the body in data */
+    size_t at, len; /* the record's header, its body's length */
 } entry;
 
 struct cache {
-    int fd; /* the file, or -1 */
-    size_t len;
-    entry *v;
+    char *path, key[33];
+    int fd;      /* the file as loaded, or -1 */
+    size_t len;  /* its length */
+    size_t end;  /* where its last sound record ends: appends go there */
+    entry *v;    /* the records indexed, one per content, by hash */
     size_t n;
+    size_t nrec; /* records in the file, the superseded counted */
+    atomic_int said_damage;
+
+    pthread_mutex_t lock; /* guards what follows */
+    int wfd;              /* open for appending, or -1 */
+    int failed;           /* cannot write it: appends stop */
+    strbuf pending;       /* records not yet written */
+    size_t added;         /* records appended this run */
 };
 
-/* Bytes read at a time to check the file. */
+/* Bytes written at a time. */
 #define CACHE_CHUNK ((size_t)1 << 20)
-/* A record's header: its content hash (32 hex digits) and body length. */
-#define RECORD_HEAD (32 + sizeof(uint64_t))
+/* A record's header: content hash (32 hex digits), body length, checksum. */
+#define RECORD_HEAD (32 + 2 * sizeof(uint64_t))
 
 /* Read exactly @p n bytes at @p off. Returns 0, or -1 with errno set. */
 static int read_at(int fd, void *buf, size_t n, size_t off)
@@ -219,51 +236,129 @@ static void put_article(strbuf *sb, const run_article *a)
     }
 }
 
+/* A record's header for the body @p body of @p len bytes of content @p hash. */
+static void put_head(strbuf *sb, const char *hash, const char *body, size_t len)
+{
+    char head[32 + sizeof(uint64_t)];
+    uint64_t n = len;
+
+    memcpy(head, hash, 32);
+    memcpy(head + 32, &n, sizeof(n));
+    put(sb, head, sizeof(head));
+    put_u64(sb, XXH3_64bits_withSeed(body, len, XXH3_64bits(head, sizeof(head))));
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t put = write(fd, p, n);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return -1;
+        p += put;
+        n -= (size_t)put;
+    }
+    return 0;
+}
+
+/* Open the file for appending: from the end of its last sound record, or
+ * from its start when nothing of it was indexed (missing, made under
+ * another key, damaged at its head). Called with c->lock held. */
+static int open_for_append(cache *c)
+{
+    struct stat st;
+    int fd = open(c->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0666);
+
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        if (!errno || S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode))
+            errno = EINVAL;
+        close(fd);
+        return -1;
+    }
+    if (c->fd < 0) {
+        strbuf head = STRBUF_INIT;
+        sb_addf(&head, "%s%s\n", CACHE_MAGIC, c->key);
+        c->end = 0;
+        if (ftruncate(fd, 0) || write_all(fd, head.buf, head.len)) {
+            sb_release(&head);
+            close(fd);
+            return -1;
+        }
+        c->end = head.len;
+        sb_release(&head);
+    } else if (ftruncate(fd, (off_t)c->end) || lseek(fd, 0, SEEK_END) < 0) {
+        close(fd);
+        return -1;
+    }
+    c->wfd = fd;
+    return 0;
+}
+
+/* Write out c->pending. Called with c->lock held. */
+static void flush_pending(cache *c)
+{
+    if (!c->failed && ((c->wfd < 0 && open_for_append(c)) ||
+                       write_all(c->wfd, c->pending.buf, c->pending.len))) {
+        error("cannot write '%s': %s; the next run reads every new article again", c->path,
+              strerror(errno));
+        c->failed = 1;
+    }
+    c->pending.len = 0;
+}
+
+void cache_add(cache *c, const run_article *a)
+{
+    strbuf body = STRBUF_INIT;
+
+    if (!c || a->err)
+        return;
+    put_article(&body, a); /* on this thread: the lock is held for a copy */
+    pthread_mutex_lock(&c->lock);
+    if (!c->failed) {
+        put_head(&c->pending, a->hash, body.buf, body.len);
+        put(&c->pending, body.buf, body.len);
+        c->added++;
+        if (c->pending.len >= CACHE_CHUNK)
+            flush_pending(c);
+    }
+    pthread_mutex_unlock(&c->lock);
+    sb_release(&body);
+}
+
 static const run_set *order_set;
 static int by_article_hash(const void *a, const void *b)
 {
     return strcmp(order_set->v[*(const size_t *)a].hash, order_set->v[*(const size_t *)b].hash);
 }
 
-/* Stream the records out, one article's body at a time: the cache of a
- * million articles is 6 GB, which a buffer would add to the run's peak.
- * No fsync: a cache cut short by a power cut fails its checksum and costs
- * a full run, not results (600 MB take 1.9 s with it). */
+/* Write a file of the records of set->v[order[0..n)], in that order,
+ * atomically. One article's body at a time: the cache of a million
+ * articles is 6 GB, which a buffer would add to the run's peak. No fsync:
+ * a cache cut short by a power cut loses the records after the cut, not
+ * results (600 MB take 1.9 s with it). */
 static ls_error write_records(const run_set *set, const size_t *order, size_t n, const char *path,
                               const char *key)
 {
     outfile of;
     strbuf head = STRBUF_INIT, body = STRBUF_INIT;
-    XXH3_state_t *h = XXH3_createState();
-    XXH64_hash_t sum;
     int failed = 0;
 
-    if (!h)
-        die("out of memory");
-    if (outfile_open(&of, path, 1) != LS_OK) {
-        XXH3_freeState(h);
+    if (outfile_open(&of, path, 1) != LS_OK)
         return LS_ERR_IO;
-    }
     of.nosync = 1;
-    XXH3_64bits_reset(h);
     sb_addf(&head, "%s%s\n", CACHE_MAGIC, key);
-    XXH3_64bits_update(h, head.buf, head.len);
     failed = fwrite(head.buf, 1, head.len, of.fp) != head.len;
-    /* each record: its article's content hash, its body's length, its body */
     for (size_t i = 0; i < n && !failed; i++) {
         const run_article *a = &set->v[order[i]];
         head.len = body.len = 0;
         put_article(&body, a);
-        put(&head, a->hash, 32);
-        put_u64(&head, body.len);
-        XXH3_64bits_update(h, head.buf, head.len);
-        XXH3_64bits_update(h, body.buf, body.len);
+        put_head(&head, a->hash, body.buf, body.len);
         failed = fwrite(head.buf, 1, head.len, of.fp) != head.len ||
                  fwrite(body.buf, 1, body.len, of.fp) != body.len;
     }
-    sum = XXH3_64bits_digest(h);
-    XXH3_freeState(h);
-    failed = failed || fwrite(&sum, sizeof(sum), 1, of.fp) != 1;
     sb_release(&head);
     sb_release(&body);
     if (failed) {
@@ -274,14 +369,27 @@ static ls_error write_records(const run_set *set, const size_t *order, size_t n,
     return outfile_commit(&of);
 }
 
-ls_error cache_save(const run_set *set, const char *path, const char *key, const cache *old)
+ls_error cache_finish(cache *c, const run_set *set)
 {
-    size_t *order = xmalloc((set->n + 1) * sizeof(*order)), m = 0, k = 0;
-    int same;
+    size_t *order, m = 0, k = 0, records;
     ls_error err = LS_OK;
 
-    /* one record per content, in hash order: the file does not depend on
-     * names or on the order articles were read in */
+    pthread_mutex_lock(&c->lock);
+    if (c->pending.len)
+        flush_pending(c);
+    pthread_mutex_unlock(&c->lock);
+    if (c->wfd >= 0) {
+        if (close(c->wfd) && !c->failed) {
+            error("cannot write '%s': %s", c->path, strerror(errno));
+            c->failed = 1;
+        }
+        c->wfd = -1;
+    }
+    if (c->failed)
+        return LS_ERR_IO;
+    /* the live contents: one record each, in hash order, so a rewritten
+     * file does not depend on names or on the order articles were read */
+    order = xmalloc((set->n + 1) * sizeof(*order));
     for (size_t i = 0; i < set->n; i++)
         if (!set->v[i].err) /* cheap to fail again, and its message is wanted */
             order[m++] = i;
@@ -290,12 +398,9 @@ ls_error cache_save(const run_set *set, const char *path, const char *key, const
     for (size_t i = 0; i < m; i++)
         if (!k || strcmp(set->v[order[i]].hash, set->v[order[k - 1]].hash))
             order[k++] = order[i];
-    /* the same contents under the same key: the file is already right */
-    same = old && old->n == k;
-    for (size_t i = 0; same && i < k; i++)
-        same = !strcmp(old->v[i].hash, set->v[order[i]].hash);
-    if (!same)
-        err = write_records(set, order, k, path, key);
+    records = c->nrec + c->added;
+    if (records > 2 * k) /* mostly dead: articles removed, records superseded */
+        err = write_records(set, order, k, c->path, c->key);
     free(order);
     return err;
 }
@@ -483,11 +588,26 @@ static int by_hash(const void *a, const void *b)
     return strcmp(((const entry *)a)->hash, ((const entry *)b)->hash);
 }
 
-int cache_restore(const cache *c, run_article *a)
+/* By hash, then by place in the file. */
+static int by_hash_then_at(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    int c = strcmp(x->hash, y->hash);
+    return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+static void say_damage(cache *c)
+{
+    if (!atomic_exchange(&c->said_damage, 1))
+        warning("'%s': a record is damaged; its article is read again", c->path);
+}
+
+int cache_restore(cache *c, run_article *a)
 {
     entry want = { { 0 }, 0, 0 }, *e;
     reader r;
-    char *body;
+    char *rec;
+    uint64_t sum;
 
     if (!c || !c->n)
         return 0;
@@ -495,21 +615,28 @@ int cache_restore(const cache *c, run_article *a)
     e = bsearch(&want, c->v, c->n, sizeof(*c->v), by_hash);
     if (!e)
         return 0;
-    body = xmalloc(e->len + 1);
-    if (read_at(c->fd, body, e->len, e->at)) { /* read it again, then */
-        free(body);
+    rec = xmalloc(RECORD_HEAD + e->len);
+    if (read_at(c->fd, rec, RECORD_HEAD + e->len, e->at)) { /* read it again, then */
+        free(rec);
         return 0;
     }
-    r.p = body;
+    memcpy(&sum, rec + RECORD_HEAD - sizeof(sum), sizeof(sum));
+    if (sum != XXH3_64bits_withSeed(rec + RECORD_HEAD, e->len,
+                                    XXH3_64bits(rec, RECORD_HEAD - sizeof(sum)))) {
+        free(rec);
+        say_damage(c);
+        return 0;
+    }
+    r.p = rec + RECORD_HEAD;
     r.left = e->len;
     r.bad = 0;
     if (restore(&r, a)) {
-        free(body);
+        free(rec);
         figure_list_shrink(&a->figs);
         return 1;
     }
-    free(body);
-    run_article_clear(a); /* a damaged record: what it filled goes */
+    free(rec);
+    run_article_clear(a); /* a record that passed its checksum but not the reader */
     return 0;
 }
 
@@ -518,7 +645,7 @@ int cache_restore(const cache *c, run_article *a)
 static int open_file(const char *path, cache *c)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), saved;
 
     if (fd < 0)
         return -1;
@@ -538,37 +665,27 @@ static int open_file(const char *path, cache *c)
     return 0;
 }
 
-/* Check the file's checksum, reading it a chunk at a time, then index its
- * records, reading each one's header. Returns NULL, or what is wrong. */
-static const char *index_records(cache *c, size_t head)
+static int is_hash(const char *s)
 {
-    size_t end = c->len - sizeof(uint64_t), at, alloc = 0;
-    char *buf = xmalloc(CACHE_CHUNK);
-    XXH3_state_t *h = XXH3_createState();
-    const char *why = NULL;
-    uint64_t sum;
+    for (int i = 0; i < 32; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
 
-    if (!h || XXH3_64bits_reset(h) != XXH_OK)
-        die("out of memory");
-    for (size_t off = 0, n; !why && off < end; off += n) {
-        n = end - off < CACHE_CHUNK ? end - off : CACHE_CHUNK;
-        if (read_at(c->fd, buf, n, off))
-            why = strerror(errno);
-        else
-            XXH3_64bits_update(h, buf, n);
-    }
-    if (!why && read_at(c->fd, &sum, sizeof(sum), end))
-        why = strerror(errno);
-    if (!why && sum != XXH3_64bits_digest(h))
-        why = "checksum does not match (cut short or damaged)";
-    XXH3_freeState(h);
-    free(buf);
-    for (at = head; !why && at < end;) {
+/* Index the records from @p at, reading each one's header, up to the end
+ * or the first header that is not one. Returns NULL, or what is wrong. */
+static const char *index_records(cache *c, size_t at)
+{
+    size_t alloc = 0;
+    const char *why = NULL;
+
+    while (at < c->len) {
         char hdr[RECORD_HEAD];
         uint64_t len;
         entry *e;
-        if (end - at < RECORD_HEAD) {
-            why = "a record is cut short";
+        if (c->len - at < RECORD_HEAD) {
+            why = "cut short";
             break;
         }
         if (read_at(c->fd, hdr, RECORD_HEAD, at)) {
@@ -576,55 +693,75 @@ static const char *index_records(cache *c, size_t head)
             break;
         }
         memcpy(&len, hdr + 32, sizeof(len));
-        if (len > end - at - RECORD_HEAD) {
-            why = "a record is longer than the file";
+        if (!is_hash(hdr)) {
+            why = "damaged";
+            break;
+        }
+        if (len > c->len - at - RECORD_HEAD) {
+            why = "cut short";
             break;
         }
         ALLOC_GROW(c->v, c->n + 1, alloc);
         e = &c->v[c->n++];
         memcpy(e->hash, hdr, 32);
         e->hash[32] = '\0';
-        e->at = at + RECORD_HEAD;
+        e->at = at;
         e->len = (size_t)len;
-        at = e->at + e->len;
+        at += RECORD_HEAD + e->len;
     }
+    c->end = at;
     return why;
 }
 
 cache *cache_load(const char *path, const char *key)
 {
     cache *c = xcalloc(1, sizeof(*c));
-    size_t head = strlen(CACHE_MAGIC) + 33;
+    size_t head = strlen(CACHE_MAGIC) + 33, k = 0;
     char hb[sizeof(CACHE_MAGIC) + 33];
     const char *why = NULL;
 
-    c->fd = -1;
+    c->path = xstrdup(path);
+    memcpy(c->key, key, 32);
+    c->fd = c->wfd = -1;
+    atomic_init(&c->said_damage, 0);
+    pthread_mutex_init(&c->lock, NULL);
     if (open_file(path, c)) {
         if (errno != ENOENT) /* missing is a first run */
             warning("cannot read '%s': %s; every article is read again", path, strerror(errno));
         return c;
     }
-    if (c->len < head + sizeof(uint64_t))
+    if (c->len < head)
         why = "not a locstat cache, or cut short";
     else if (read_at(c->fd, hb, head, 0))
         why = strerror(errno);
-    else if (memcmp(hb, CACHE_MAGIC, strlen(CACHE_MAGIC)))
+    else if (memcmp(hb, CACHE_MAGIC, strlen(CACHE_MAGIC) - 2))
         why = "not a locstat cache, or cut short";
-    else if (memcmp(hb + strlen(CACHE_MAGIC), key, 32) || hb[head - 1] != '\n')
-        goto empty; /* other templates or another build: a full run, quietly */
-    else
-        why = index_records(c, head);
+    else if (memcmp(hb, CACHE_MAGIC, strlen(CACHE_MAGIC)) ||
+             memcmp(hb + strlen(CACHE_MAGIC), key, 32) || hb[head - 1] != '\n')
+        goto empty; /* another version, other templates or another build: quietly */
     if (why) {
         warning("'%s': %s; every article is read again", path, why);
         goto empty;
     }
-    qsort(c->v, c->n, sizeof(*c->v), by_hash);
+    if ((why = index_records(c, head)))
+        warning("'%s': %s after %zu records; the articles of the rest are read again", path, why,
+                c->n);
+    c->nrec = c->n;
+    /* the last record of a content wins: it was appended after the one
+     * before it failed its checksum */
+    qsort(c->v, c->n, sizeof(*c->v), by_hash_then_at);
+    for (size_t i = 0; i < c->n; i++) {
+        if (k && !strcmp(c->v[k - 1].hash, c->v[i].hash))
+            k--;
+        c->v[k++] = c->v[i];
+    }
+    c->n = k;
     return c;
 empty:
     free(c->v);
-    if (c->fd >= 0)
-        close(c->fd);
-    memset(c, 0, sizeof(*c));
+    c->v = NULL;
+    c->n = 0;
+    close(c->fd);
     c->fd = -1;
     return c;
 }
@@ -636,5 +773,10 @@ void cache_free(cache *c)
     free(c->v);
     if (c->fd >= 0)
         close(c->fd);
+    if (c->wfd >= 0)
+        close(c->wfd);
+    sb_release(&c->pending);
+    pthread_mutex_destroy(&c->lock);
+    free(c->path);
     free(c);
 }

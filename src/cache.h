@@ -12,6 +12,13 @@
  * that of a full run. Another key, a cut-short or corrupt file (checked by
  * its checksum) or none at all means a full run; the cache is only ever a
  * shortcut, so losing it loses nothing but time.
+ *
+ * Records are appended as the workers finish articles, so a first run's
+ * cache is written while the articles are read, not after; a rerun
+ * appends only the new ones, and an unchanged rerun writes nothing. A
+ * run cut short leaves the records it finished, and the next run uses
+ * them. Records of articles no longer read stay until they are more
+ * than half of the file, which is then rewritten with only the live ones.
  */
 #ifndef LS_CACHE_H
 #define LS_CACHE_H
@@ -31,28 +38,39 @@ char *cache_path_for(const char *report);
 void cache_key(const char *tdir, char hex[33]);
 
 /**
- * Load the cache at @p path if it was made under @p key. Returns an empty
- * cache when the file is missing or made under another key; when it is
- * damaged, also says so once on stderr (naming the file) and the run is a
- * full one. Never NULL.
+ * Open the cache at @p path for a run under @p key: index the records it
+ * holds when it was made under @p key, none when it is missing or made
+ * under another key (it is then started again at the first cache_add).
+ * Damage is said once on stderr, naming the file; the records before it
+ * are still used. Never NULL.
  */
 cache *cache_load(const char *path, const char *key);
 
 /**
  * Fill @p a (as the pipeline would: metadata, place, figures) from the
- * entry for content hash a->hash. Returns 1 when there was one, 0 when the
- * article must be processed. Safe from several threads at once.
+ * record for content hash a->hash, checking the record's checksum first.
+ * Returns 1 when there was a sound one, 0 when the article must be
+ * processed (a damaged record is said once per run). Safe from several
+ * threads at once.
  */
-int cache_restore(const cache *c, run_article *a);
+int cache_restore(cache *c, run_article *a);
 
 /**
- * Write the articles of @p set that were processed without error, one
- * record per content, under @p key, atomically; nothing when @p old (the
- * cache loaded under the same key, or NULL) already holds exactly those
- * contents. Call it before corrections and duplicates change the set.
- * Prints its own message.
+ * Append the record of @p a, an article just processed without error.
+ * Safe from several threads at once. Records are written a mebibyte at a
+ * time; a failure to write is said once, and the run goes on without the
+ * cache.
  */
-ls_error cache_save(const run_set *set, const char *path, const char *key, const cache *old);
+void cache_add(cache *c, const run_article *a);
+
+/**
+ * Write out what cache_add still holds. When more than half of the file's
+ * records are of contents not in @p set, rewrite the file (atomically)
+ * with one record for each article of @p set processed without error.
+ * Call it before corrections and duplicates change the set. Prints its own
+ * message.
+ */
+ls_error cache_finish(cache *c, const run_set *set);
 
 /** Free @p c; NULL is fine. */
 void cache_free(cache *c);

@@ -428,7 +428,7 @@ int main(int argc, char **argv)
         lap(&w, T_CACHE);
         run_articles(&set, &rules, &c, o.max_size, o.jobs, cc);
         lap(&w, T_ARTICLES);
-        cache_save(&set, cache_file, key, cc);
+        cache_finish(cc, &set);
         cache_free(cc);
         lap(&w, T_CACHE);
     }

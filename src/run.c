@@ -66,7 +66,7 @@ static void fail(run_article *a, ls_error err, const strbuf *why)
     error("cannot read '%s': %s", a->path, a->why);
 }
 
-static void process(const run_rules *rr, const cache *cc, run_article *a, const char *data,
+static void process(const run_rules *rr, cache *cc, run_article *a, const char *data,
                     size_t len)
 {
     text_doc doc;
@@ -121,13 +121,14 @@ static void process(const run_rules *rr, const cache *cc, run_article *a, const 
     }
     ind_assign(rr->indicate, &doc, &a->loc, a->figs.v, a->figs.n, a->figs.ctx);
     figure_list_drop_context(&a->figs); /* what the stages shared */
+    cache_add(cc, a);
     info("%s: %s, %s (%s), %zu figures", a->name, doc.encoding, a->loc.name, a->loc.code,
          a->figs.n);
     text_release(&doc);
     sb_release(&why);
 }
 
-static void read_and_process(const run_rules *rr, const cache *cc, run_article *a,
+static void read_and_process(const run_rules *rr, cache *cc, run_article *a,
                              const corpus_entry *e, size_t max_bytes)
 {
     strbuf why = STRBUF_INIT;
@@ -148,7 +149,7 @@ static void read_and_process(const run_rules *rr, const cache *cc, run_article *
 typedef struct {
     const run_rules *rr;
     const corpus *c;
-    const cache *cache;
+    cache *cache;
     size_t max_bytes;
     run_article *v; /* the set's entries for c->v[0..c->n) */
     atomic_size_t next;
@@ -196,7 +197,7 @@ static void *batch_thread(void *arg)
 }
 
 void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs,
-                  const cache *cc)
+                  cache *cc)
 {
     batch b;
     pthread_t *tid;

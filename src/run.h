@@ -97,11 +97,12 @@ void run_rules_fork(run_rules *dst, const run_rules *src);
  * 'seeds/x.txt': ..."); the run goes on. Messages come out in corpus
  * order whatever the number of threads, so runs stay repeatable. With
  * @p cache (or NULL) an article whose content it holds is taken from it
- * instead of being processed, with the same result and messages.
+ * instead of being processed, with the same result and messages, and each
+ * article processed is added to it as soon as it is done.
  */
 struct cache;
 void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max_bytes, int jobs,
-                  const struct cache *cache);
+                  struct cache *cache);
 
 /** Process one article from memory (for tests and the fuzz target). */
 void run_article_from_memory(run_set *set, const run_rules *rr, const char *name,

@@ -307,18 +307,50 @@ def test_cache(binary, work, shared):
     rc, err, hits, out = cache_run(binary, d, tdir=tdir)
     check("cache: ... and the next run takes them from the new cache", hits == n + 1, hits)
 
-    # damaged: cut short, then a byte flipped inside a record
+    # damaged: cut short, then a byte flipped inside a record. What is
+    # sound is still used; the rest is read and appended, so the next run
+    # takes every article from the cache again
     data = open(cache, "rb").read()
     for name, bad in (("cut short", data[:len(data) // 2]),
                       ("a byte changed", data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x20]) +
                        data[len(data) // 2 + 1:])):
         open(cache, "wb").write(bad)
         rc, err, hits, out = cache_run(binary, d, tdir=tdir)
-        check("cache %s: said, naming the file, and every article read" % name,
-              hits == 0 and "r.cache" in err and rc in (0, 2), (hits, err[-300:]))
+        check("cache %s: said, naming the file, and its article read again" % name,
+              hits < n + 1 and "r.cache" in err and rc in (0, 2), (hits, err[-300:]))
+        if name == "cut short":
+            check("cache cut short: the records before the cut are used", hits > 0, hits)
         check("cache %s: the outputs are those of a full run" % name,
               out["r.csv"] == full["r.csv"] and out["r.cmp.csv"] == full["r.cmp.csv"])
-        check("cache %s: rewritten whole" % name, open(cache, "rb").read() == data)
+        rc, err, hits, out = cache_run(binary, d, tdir=tdir)
+        check("cache %s: the next run takes every article from it" % name,
+              hits == n + 1 and "r.cache" not in err, (hits, err[-300:]))
+        check("cache %s: ... with the same outputs" % name,
+              out["r.csv"] == full["r.csv"] and out["r.cmp.csv"] == full["r.cmp.csv"])
+
+    # another version's file, or not a cache at all: a full run, then used
+    for name, bad, said in (("of another version", b"locstat-cache 1\n" + data[16:], False),
+                            ("not a cache", b"PK\x03\x04 not a cache at all", True)):
+        open(cache, "wb").write(bad)
+        rc, err, hits, out = cache_run(binary, d, tdir=tdir)
+        check("cache %s: every article read, %s" % (name, "said" if said else "quietly"),
+              hits == 0 and ("r.cache" in err) == said and out["r.csv"] == full["r.csv"],
+              (hits, err[-300:]))
+        rc, err, hits, out = cache_run(binary, d, tdir=tdir)
+        check("cache %s: the next run takes every article from it" % name, hits == n + 1, hits)
+
+    # most articles gone: the dead records are dropped, the live ones kept
+    size = os.path.getsize(cache)
+    keep = sorted(os.listdir(corpus))[:3]
+    for f in os.listdir(corpus):
+        if f not in keep:
+            os.remove(os.path.join(corpus, f))
+    rc, err, hits, out = cache_run(binary, d, tdir=tdir)
+    check("cache: with most articles removed, the rest come from it", hits == 3, hits)
+    check("cache: ... and it is rewritten without the dead records",
+          0 < os.path.getsize(cache) < size // 2, (os.path.getsize(cache), size))
+    rc, err, hits, out2 = cache_run(binary, d, tdir=tdir)
+    check("cache: ... which the next run uses", hits == 3 and out2 == out, hits)
 
 
 def main():

@@ -1,7 +1,7 @@
 /*
  * fuzz_cache.c - the cache reader on whatever a record may hold.
  *
- * The cache's checksum catches damage, but not a file made to pass it:
+ * A record's checksum catches damage, but not a file made to pass it:
  * each input is one record's body, framed as a cache file with a good
  * checksum, loaded and restored into an article, then freed. The reader
  * must restore it or refuse it, never crash, hang or leak.
@@ -40,14 +40,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     strbuf file = STRBUF_INIT;
     uint64_t len = size, sum;
+    size_t head;
     run_article a;
     cache *c;
 
-    sb_addstr(&file, "locstat-cache 1\n" KEY "\n" HASH);
+    sb_addstr(&file, "locstat-cache 2\n" KEY "\n");
+    head = file.len;
+    sb_addstr(&file, HASH);
     sb_add(&file, &len, sizeof(len));
-    sb_add(&file, data, size);
-    sum = XXH3_64bits(file.buf, file.len);
+    sum = XXH3_64bits_withSeed(data, size, XXH3_64bits(file.buf + head, file.len - head));
     sb_add(&file, &sum, sizeof(sum));
+    sb_add(&file, data, size);
     if (outfile_write(cache_file, file.buf, file.len) != LS_OK)
         abort();
     sb_release(&file);
