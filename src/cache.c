@@ -251,13 +251,13 @@ static void put_head(strbuf *sb, const char *hash, const char *body, size_t len)
 static int write_all(int fd, const char *p, size_t n)
 {
     while (n) {
-        ssize_t put = write(fd, p, n);
-        if (put < 0 && errno == EINTR)
+        ssize_t done = write(fd, p, n);
+        if (done < 0 && errno == EINTR)
             continue;
-        if (put <= 0)
+        if (done <= 0)
             return -1;
-        p += put;
-        n -= (size_t)put;
+        p += done;
+        n -= (size_t)done;
     }
     return 0;
 }
@@ -272,10 +272,11 @@ static int open_for_append(cache *c)
 
     if (fd < 0)
         return -1;
+    errno = 0;
     if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        if (!errno || S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode))
-            errno = EINVAL;
+        int saved = errno;
         close(fd);
+        errno = saved ? saved : EINVAL; /* a FIFO, a device */
         return -1;
     }
     if (c->fd < 0) {

@@ -155,6 +155,19 @@ def main():
                       ["units.tsv:", "listed twice"])
         template_case("bad UTF-8", lambda t: open(os.path.join(t, "words.tsv"), "ab").write(b"lead\t\xff\xfe\n"),
                       ["words.tsv:", "neither UTF-8"])
+        # the cache's path taken by something that is not a file: the run
+        # must not wait on a pipe, and loses only the cache
+        for name, make in (("a FIFO", os.mkfifo), ("a directory", os.mkdir)):
+            out = "out-cache-%s.xlsx" % name.split()[-1].lower()
+            make(os.path.join(work, out[:-5] + ".cache"))
+            try:
+                rc, err, secs = run([binary, "-o", out, "--csv", out + ".csv", "seeds"], work, timeout=60)
+            except subprocess.TimeoutExpired:
+                rc, err, secs = None, "timed out", 60
+            said = [l for l in err.splitlines() if out[:-5] + ".cache" in l]
+            check("cache path is %s: exit 0, said naming it" % name,
+                  rc == 0 and len(said) >= 1 and len(said) <= 2, (rc, err))
+            check("cache path is %s: the report is complete" % name, rc == 0 and seeds_intact(work, out))
         rc, err, _ = run([binary, "-t", os.path.join(work, "no-such-templates"), "-o", "t.xlsx", "seeds"], work)
         check("missing templates directory: exit 3 naming it", rc == 3 and "no-such-templates" in err, err)
         rc, err, _ = run([binary, "-o", "/nonexistent/dir/r.xlsx", "seeds"], work)
