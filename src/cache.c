@@ -61,10 +61,15 @@ struct cache {
     int failed;           /* cannot write it: appends stop */
     strbuf pending;       /* records not yet written */
     size_t added;         /* records appended this run */
+    size_t wstart, wend;  /* the bytes appended this run */
+    size_t dropped;       /* up to where they left the page cache */
+    size_t keep;          /* how many of them may stay there */
 };
 
 /* Bytes written at a time. */
 #define CACHE_CHUNK ((size_t)1 << 20)
+/* Bytes handed back to the page cache at a time, once written to disk. */
+#define CACHE_DROP ((size_t)64 << 20)
 /* A record's header: content hash (32 hex digits), body length, checksum. */
 #define RECORD_HEAD (32 + 2 * sizeof(uint64_t))
 
@@ -295,7 +300,28 @@ static int open_for_append(cache *c)
         return -1;
     }
     c->wfd = fd;
+    c->wstart = c->wend = c->dropped = c->end;
     return 0;
+}
+
+/* Past an eighth of memory, what this run appended leaves the page cache
+ * once it is on disk. A first run over a million articles appends 6 GB
+ * while it still reads 4.6 GB of articles: kept, those pages pushed the
+ * articles not yet read out of memory, and the run read them from disk
+ * (the article stage 480 -> 576 s). A smaller cache stays, so that the
+ * next run finds it in memory. Called with c->lock held. */
+static void drop_written(cache *c)
+{
+    /* start the disk write now, so that the wait below is short */
+    sync_file_range(c->wfd, (off_t)(c->wend - c->pending.len), (off_t)c->pending.len,
+                    SYNC_FILE_RANGE_WRITE);
+    while (c->wend - c->wstart > c->keep && c->wend - c->dropped >= 2 * CACHE_DROP) {
+        sync_file_range(c->wfd, (off_t)c->dropped, (off_t)CACHE_DROP,
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                            SYNC_FILE_RANGE_WAIT_AFTER);
+        posix_fadvise(c->wfd, (off_t)c->dropped, (off_t)CACHE_DROP, POSIX_FADV_DONTNEED);
+        c->dropped += CACHE_DROP;
+    }
 }
 
 /* Write out c->pending. Called with c->lock held. */
@@ -306,6 +332,9 @@ static void flush_pending(cache *c)
         error("cannot write '%s': %s; the next run reads every new article again", c->path,
               strerror(errno));
         c->failed = 1;
+    } else if (!c->failed) {
+        c->wend += c->pending.len;
+        drop_written(c);
     }
     c->pending.len = 0;
 }
@@ -724,6 +753,10 @@ cache *cache_load(const char *path, const char *key)
     c->path = xstrdup(path);
     memcpy(c->key, key, 32);
     c->fd = c->wfd = -1;
+    {
+        long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+        c->keep = pages > 0 && size > 0 ? (size_t)pages / 8 * (size_t)size : (size_t)1 << 30;
+    }
     atomic_init(&c->said_damage, 0);
     pthread_mutex_init(&c->lock, NULL);
     if (open_file(path, c)) {
