@@ -358,8 +358,17 @@ int utf8_encode(uint32_t cp, char *out)
 
 size_t utf8_count(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
+    size_t n = 0, i = 0;
+    /* eight bytes at a time: every line and piece is counted, and the
+     * byte loop was 2% of the pipeline. A continuation byte is 10xxxxxx:
+     * bit 7 set where bit 6, shifted onto it, is not. */
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w, cont;
+        memcpy(&w, s + i, sizeof(w));
+        cont = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
+        n += 8 - (size_t)((cont * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < len; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80)
             n++;
     return n;

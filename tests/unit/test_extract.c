@@ -474,6 +474,26 @@ static void test_label_recurs(void **state)
 
 /* The index the indicator's word lists are asked through: every word
  * that begins with a character, in list order, and none else. */
+/* utf8_count, eight bytes at a time, against a byte loop: every length
+ * and offset, on Chinese text, ASCII, and every byte value. */
+static void test_utf8_count(void **state)
+{
+    char buf[300];
+    const char *text = "组织759名在职党员,开展义诊18次,发放补贴4.6万元,签约率63.296%。\xF0\xA0\x80\x80";
+    size_t tl = strlen(text);
+    (void)state;
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = i < tl ? text[i] : (char)(i * 37 + 11);
+    for (size_t from = 0; from < 9; from++)
+        for (size_t len = 0; from + len <= sizeof(buf); len++) {
+            size_t want = 0;
+            for (size_t k = from; k < from + len; k++)
+                want += ((unsigned char)buf[k] & 0xC0) != 0x80;
+            assert_int_equal(utf8_count(buf + from, len), want);
+        }
+    assert_int_equal(utf8_count(text, tl), 41);
+}
+
 static void test_word_index(void **state)
 {
     char *words[] = { "开展", "为", "开展了", "", "组织", "为民", "\xF0\xA0\x80\x80字", "a" };
@@ -526,6 +546,7 @@ static void test_word_index(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_count),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_indicator),
