@@ -96,7 +96,6 @@ static state_article *find(state *st, const char *name)
     return NULL;
 }
 
-/* Is @p name among the articles of @p set (sorted by name)? */
 static const char hexdigit[] = "0123456789abcdef";
 
 /* An F line, as "F\t%016x\t%016x\t%d\t%c\n" would write it: there is one
@@ -158,6 +157,7 @@ static int parse_figure(state_article *a, const char *p, size_t len)
     return 1;
 }
 
+/* Is @p name among the articles of @p set (sorted by name)? */
 static int in_set(const run_set *set, const char *name)
 {
     size_t lo = 0, hi = set->n;
