@@ -327,11 +327,6 @@ out:
     return rc;
 }
 
-/* Keys of the figures of an article: which each is (its surface and how
- * many figures with that surface come before it, as corrections name
- * figures; an edit to the sentence around it does not make it another
- * figure) and what it says (value, unit, qualifier, category, indicator …).
- * One pass with a table of surface counts: articles may hold many figures. */
 /* @p part[0..n) joined by the unit separator (0x1F). */
 static void join(strbuf *sb, const char *const *part, size_t n)
 {
@@ -342,6 +337,11 @@ static void join(strbuf *sb, const char *const *part, size_t n)
     }
 }
 
+/* Keys of the figures of an article: which each is (its surface and how
+ * many figures with that surface come before it, as corrections name
+ * figures; an edit to the sentence around it does not make it another
+ * figure) and what it says (value, unit, qualifier, category, indicator …).
+ * One pass with a table of surface counts: articles may hold many figures. */
 static void article_keys(const run_article *a, uint64_t *where, uint64_t *what)
 {
     size_t size = 16, mask;
