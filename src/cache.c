@@ -698,7 +698,7 @@ static int open_file(const char *path, cache *c)
 static int is_hash(const char *s)
 {
     for (int i = 0; i < 32; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+        if (hex_digit((unsigned char)s[i]) < 0)
             return 0;
     return 1;
 }

@@ -126,12 +126,8 @@ static int parse_hex16(const char *s, uint64_t *v)
 {
     uint64_t x = 0;
     for (int i = 0; i < 16; i++) {
-        int c = (unsigned char)s[i], d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else
+        int d = hex_digit((unsigned char)s[i]);
+        if (d < 0)
             return 0;
         x = x << 4 | (uint64_t)d;
     }

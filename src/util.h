@@ -103,6 +103,13 @@ int strv_cmp_longest(const void *a, const void *b);
 /** The content hash of @p len bytes, XXH3-128 as 32 hex digits, into @p hex. */
 void hash_hex(const void *data, size_t len, char hex[33]);
 
+/** The value of @p c as a lowercase hex digit (as hash_hex and the state
+ * write them), or -1 when it is not one. */
+static inline int hex_digit(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 /**
  * Length of the longest valid UTF-8 prefix of s[0..len). When it is
  * shorter than @p len, *bad is 1 for an invalid sequence and 0 for a
