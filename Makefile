@@ -21,7 +21,7 @@ SHARED   ?= ../shared
 PYTHON   ?= /usr/bin/python3
 PKGS      = xlsxwriter libpcre2-8 opencc libxxhash libzip expat zlib
 # where OpenCC keeps its configurations and dictionaries (src/convert.c
-# checks templates/t2s-phrases.tsv against them)
+# checks templates/t2s-phrases.tsv and s2t-phrases.tsv against them)
 OPENCC_DATADIR ?= $(shell pkg-config --variable=prefix opencc 2>/dev/null)/share/opencc
 B        ?= build
 
@@ -202,7 +202,7 @@ preview: report
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHARE)/templates $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/locstat
-	install -m 644 templates/*.tsv templates/regions.sh $(DESTDIR)$(SHARE)/templates/
+	install -m 644 templates/*.tsv templates/regions.sh templates/opencc-phrases.sh $(DESTDIR)$(SHARE)/templates/
 	install -m 644 doc/locstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/locstat.1
 
 clean:

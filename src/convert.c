@@ -150,8 +150,8 @@ ls_error cv_phrases_load(cv_phrases **out, const char *tdir, const char *name,
         goto done;
     }
     if (changed) {
-        warning("%s was made from another OpenCC (%s/%s differs): traditional text is "
-                "converted whole, which is slower; regenerate it with templates/t2s-phrases.sh",
+        warning("%s was made from another OpenCC (%s/%s differs): texts are converted "
+                "whole, which is slower; regenerate it with templates/opencc-phrases.sh",
                 tf.path, datadir, changed);
         goto done;
     }

@@ -8,8 +8,8 @@
  * and once per phrase, and give OpenCC's output byte for byte at a fraction
  * of its cost (OpenCC spends ~2000 instructions a byte in its tries).
  *
- * The keys come from a template (t2s-phrases.tsv, made by
- * templates/t2s-phrases.sh) that records the size and CRC-32 of the
+ * The keys come from a template (t2s-phrases.tsv or s2t-phrases.tsv, made
+ * by templates/opencc-phrases.sh) that records the size and CRC-32 of the
  * OpenCC files it was made from. When the installed files differ, or no
  * list is given, every text goes to OpenCC whole: still right, only slower.
  *

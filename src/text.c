@@ -41,7 +41,8 @@ struct text_rules {
     text_rule *rules;
     size_t nrules;
     pcre2_code *any[R_MAX]; /* each kind's rules as one alternation, or NULL */
-    cv_phrases *phrases; /* t2s's phrase keys, for the memo; NULL: whole texts */
+    /* the phrase keys of t2s and s2t, for their memos; NULL: whole texts */
+    cv_phrases *t2s_phrases, *s2t_phrases;
     struct {
         cv_conv *cv; /* t2s, opened on first need */
         int failed;
@@ -79,8 +80,10 @@ void text_rules_free(text_rules *r)
     if (r->s2t)
         cv_free(r->s2t->cv);
     free(r->s2t);
-    if (!r->parent) /* after the converters that use it */
-        cv_phrases_free(r->phrases);
+    if (!r->parent) { /* after the converters that use them */
+        cv_phrases_free(r->t2s_phrases);
+        cv_phrases_free(r->s2t_phrases);
+    }
     pcre2_match_data_free(r->md);
     if (r->gb && r->gb->opened && r->gb->cd != (iconv_t)-1)
         iconv_close(r->gb->cd);
@@ -143,7 +146,9 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
         free(src);
         free(re);
     }
-    err = cv_phrases_load(&r->phrases, tdir, "t2s-phrases.tsv", OPENCC_DATADIR);
+    err = cv_phrases_load(&r->t2s_phrases, tdir, "t2s-phrases.tsv", OPENCC_DATADIR);
+    if (!err)
+        err = cv_phrases_load(&r->s2t_phrases, tdir, "s2t-phrases.tsv", OPENCC_DATADIR);
     if (err)
         goto fail;
     r->md = pcre2_match_data_create(10, NULL);
@@ -648,7 +653,7 @@ static size_t count_changes(cv_conv *cc, const char *s, size_t len)
 static cv_conv *t2s_open(const text_rules *r)
 {
     if (!r->t2s->cv && !r->t2s->failed) {
-        r->t2s->cv = cv_open("t2s.json", r->phrases);
+        r->t2s->cv = cv_open("t2s.json", r->t2s_phrases);
         if (!r->t2s->cv) {
             static atomic_flag said = ATOMIC_FLAG_INIT; /* once, not per thread */
             r->t2s->failed = 1;
@@ -665,7 +670,7 @@ static cv_conv *t2s_open(const text_rules *r)
 static int s2t_open(const text_rules *r)
 {
     if (!r->s2t->cv && !r->s2t->failed) {
-        r->s2t->cv = cv_open("s2t.json", NULL);
+        r->s2t->cv = cv_open("s2t.json", r->s2t_phrases);
         if (!r->s2t->cv) {
             static atomic_flag said = ATOMIC_FLAG_INIT;
             r->s2t->failed = 1;

@@ -217,19 +217,23 @@ def test_rerun_identical(binary, tmp):
           b"2023-11-14T22:13:20Z" in zipfile.ZipFile(c).read("docProps/core.xml"))
 
 
-def test_memoised_t2s(binary, shared, tmp):
-    """The memoised converter (templates/t2s-phrases.tsv) and OpenCC on
-    whole texts give byte-identical CSVs: on the seeds, the dev set and a
-    generated corpus whose traditional articles are OpenCC's s2t of
-    simplified ones."""
+def test_memoised_conversion(binary, shared, tmp):
+    """The memoised converters (templates/t2s-phrases.tsv, which converts
+    traditional articles, and s2t-phrases.tsv, which helps tell them) and
+    OpenCC on whole texts give byte-identical CSVs: on the seeds, the dev
+    set and a generated corpus whose traditional articles are OpenCC's s2t
+    of simplified ones."""
     whole = os.path.join(tmp, "tpl-whole")
     stale = os.path.join(tmp, "tpl-stale")
     for d in (whole, stale):
         shutil.copytree("templates", d)
-    os.remove(os.path.join(whole, "t2s-phrases.tsv"))
-    lines = open(os.path.join(stale, "t2s-phrases.tsv"), encoding="utf-8").read().split("\n")
-    lines = [re.sub(r"^(file\tt2s\.json\t[0-9]+\t).*", r"\g<1>00000000", l) for l in lines]
-    open(os.path.join(stale, "t2s-phrases.tsv"), "w", encoding="utf-8").write("\n".join(lines))
+    for config in ("t2s", "s2t"):
+        name = config + "-phrases.tsv"
+        os.remove(os.path.join(whole, name))
+        lines = open(os.path.join(stale, name), encoding="utf-8").read().split("\n")
+        lines = [re.sub(r"^(file\t%s\.json\t[0-9]+\t).*" % config, r"\g<1>00000000", l)
+                 for l in lines]
+        open(os.path.join(stale, name), "w", encoding="utf-8").write("\n".join(lines))
     corpus = os.path.join(tmp, "gen-trad")
     subprocess.run([sys.executable, "tests/gen_corpus.py", "150", corpus, "--seed", "7"],
                    check=True, capture_output=True)
@@ -241,14 +245,16 @@ def test_memoised_t2s(binary, shared, tmp):
             quiet = ["-q"] if tpl != stale else []  # the warning is not an error
             rc, err = run(binary, quiet + ["--no-workbook", "-t", tpl, "--csv", path, src])
             out[tpl] = (rc, err, open(path, "rb").read())
-        check("t2s: memoised and whole-text conversion give the same CSV on the " + name,
+        check("conversion: memoised and whole-text give the same CSV on the " + name,
               out["templates"][2] == out[whole][2] and out["templates"][0] == out[whole][0])
-        check("t2s: a list made from another OpenCC is set aside, same CSV (%s)" % name,
-              out[stale][2] == out[whole][2] and "made from another OpenCC" in out[stale][1],
+        check("conversion: lists made from another OpenCC are set aside, same CSV (%s)" % name,
+              out[stale][2] == out[whole][2] and
+              all("%s-phrases.tsv was made from another OpenCC" % c in out[stale][1]
+                  for c in ("t2s", "s2t")),
               out[stale][1][-300:])
     trad = sum(1 for f in os.listdir(corpus)
                if "區" in open(os.path.join(corpus, f), "rb").read().decode("utf-8", "replace"))
-    check("t2s: the generated corpus has traditional articles", trad >= 10, trad)
+    check("conversion: the generated corpus has traditional articles", trad >= 10, trad)
 
 
 def test_own_place(binary, tmp):
@@ -592,7 +598,7 @@ def main():
         test_grouped_by_locality(binary, tmp)
         test_english(binary, tmp)
         test_workbook_language(binary, a.shared, tmp)
-        test_memoised_t2s(binary, a.shared, tmp)
+        test_memoised_conversion(binary, a.shared, tmp)
         test_own_place(binary, tmp)
     return finish("e2e")
 

@@ -1,6 +1,7 @@
-/* test_convert.c - the memoised converter gives OpenCC's output byte for
- * byte: on tricky phrases, on every article of the seeds and the dev set,
- * and on generated traditional text. */
+/* test_convert.c - the memoised converters give OpenCC's output byte for
+ * byte, for t2s (which converts traditional articles) and s2t (which helps
+ * tell them apart): on tricky phrases, on every article of the seeds and the
+ * dev set, and on text generated from each configuration's own keys. */
 #include "testlib.h"
 
 #include <dirent.h>
@@ -9,39 +10,49 @@
 
 #include "convert.h"
 
-static cv_phrases *phrases;
-static cv_conv *memo, *plain;
-static opencc_t reference;
+/* One OpenCC configuration: its phrase list, the memoised converter, one
+ * without the list, and OpenCC itself. */
+typedef struct {
+    const char *config, *list;
+    cv_phrases *phrases;
+    cv_conv *memo, *plain;
+    opencc_t reference;
+} conv_case;
+
+static conv_case t2s = { "t2s.json", "t2s-phrases.tsv", NULL, NULL, NULL, NULL };
+static conv_case s2t = { "s2t.json", "s2t-phrases.tsv", NULL, NULL, NULL, NULL };
 
 static int setup(void **state)
 {
-    (void)state;
-    if (cv_phrases_load(&phrases, test_templates(), "t2s-phrases.tsv", OPENCC_DATADIR))
+    conv_case *c = *state;
+    if (cv_phrases_load(&c->phrases, test_templates(), c->list, OPENCC_DATADIR))
         return -1;
-    memo = cv_open("t2s.json", phrases);
-    plain = cv_open("t2s.json", NULL);
-    reference = opencc_open("t2s.json");
-    return memo && plain && reference != (opencc_t)-1 ? 0 : -1;
+    c->memo = cv_open(c->config, c->phrases);
+    c->plain = cv_open(c->config, NULL);
+    c->reference = opencc_open(c->config);
+    return c->memo && c->plain && c->reference != (opencc_t)-1 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    (void)state;
-    cv_free(memo);
-    cv_free(plain);
-    cv_phrases_free(phrases);
-    opencc_close(reference);
+    conv_case *c = *state;
+    cv_free(c->memo);
+    cv_free(c->plain);
+    cv_phrases_free(c->phrases);
+    opencc_close(c->reference);
+    c->memo = c->plain = NULL;
+    c->phrases = NULL;
     return 0;
 }
 
 /* cv_convert(s) is byte for byte opencc_convert_utf8(s); returns 1 if the
- * text held a character t2s changes. */
-static int same_as_opencc(const char *s, size_t len)
+ * configuration changed the text. */
+static int same_as_opencc(const conv_case *c, const char *s, size_t len)
 {
     size_t olen, plen;
-    char *want = opencc_convert_utf8(reference, s, len);
-    char *got = cv_convert(memo, s, len, &olen);
-    char *whole = cv_convert(plain, s, len, &plen);
+    char *want = opencc_convert_utf8(c->reference, s, len);
+    char *got = cv_convert(c->memo, s, len, &olen);
+    char *whole = cv_convert(c->plain, s, len, &plen);
     int changed;
 
     assert_non_null(want);
@@ -52,8 +63,8 @@ static int same_as_opencc(const char *s, size_t len)
         size_t i = 0;
         while (i < olen && want[i] == got[i])
             i++;
-        fail_msg("differs from OpenCC at byte %zu: want \"%.40s\" got \"%.40s\"", i, want + i,
-                 got + i);
+        fail_msg("%s differs from OpenCC at byte %zu: want \"%.40s\" got \"%.40s\"", c->config,
+                 i, want + i, got + i);
     }
     assert_int_equal(plen, olen);
     assert_memory_equal(whole, want, plen);
@@ -66,12 +77,12 @@ static int same_as_opencc(const char *s, size_t len)
 
 static void test_list_is_current(void **state)
 {
-    (void)state;
+    conv_case *c = *state;
     /* made from the installed OpenCC: else every test below passes
      * trivially through the whole-text path */
-    assert_non_null(phrases);
-    assert_true(cv_memoised(memo));
-    assert_false(cv_memoised(plain));
+    assert_non_null(c->phrases);
+    assert_true(cv_memoised(c->memo));
+    assert_false(cv_memoised(c->plain));
 }
 
 static void test_phrases(void **state)
@@ -88,12 +99,16 @@ static void test_phrases(void **state)
         "abc 123，ｑｕａｎ角全形；\t混合\r\n文字", /* ASCII, full width, controls */
         "𠀀𠀁𡘙漢字擴展乙",                      /* outside the BMP */
         "書中自有千鍾粟，酒逢知己千鍾少",       /* long keys */
+        "据了解，这个计划已经完成。",           /* the same, simplified, for s2t */
+        "老态龙钟的老人和情有独钟的青年",
+        "县政府发放补贴3.5万元，惠及120户。",
+        "干部干了一辈子，头发发白，里外一致",   /* one simplified, several traditional */
     };
-    (void)state;
+    conv_case *c = *state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
-        same_as_opencc(cases[i], strlen(cases[i]));
+        same_as_opencc(c, cases[i], strlen(cases[i]));
     /* a NUL ends OpenCC's text: the same here */
-    same_as_opencc("計畫\0計畫", 13);
+    same_as_opencc(c, "計畫\0計畫", 13);
 }
 
 /* UTF-8 of a file, converting GB18030 ones; NULL if neither. */
@@ -135,8 +150,8 @@ static char *file_text(const char *path, size_t *len)
     return out;
 }
 
-/* Every article under @p dir; returns how many t2s changed. */
-static size_t articles(const char *dir, size_t *files)
+/* Every article under @p dir; returns how many the configuration changed. */
+static size_t articles(const conv_case *c, const char *dir, size_t *files)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -154,7 +169,7 @@ static size_t articles(const char *dir, size_t *files)
         text = file_text(path, &len);
         if (!text)
             continue;
-        changed += (size_t)same_as_opencc(text, len);
+        changed += (size_t)same_as_opencc(c, text, len);
         (*files)++;
         free(text);
     }
@@ -167,35 +182,44 @@ static void test_articles(void **state)
     const char *shared = getenv("LOCSTAT_SHARED");
     char dir[1024];
     size_t files = 0, changed;
-    (void)state;
-    changed = articles("seeds", &files);
+    conv_case *c = *state;
+    changed = articles(c, "seeds", &files);
     snprintf(dir, sizeof(dir), "%s/dev/articles", shared && *shared ? shared : "../shared");
-    changed += articles(dir, &files);
+    changed += articles(c, dir, &files);
     assert_true(files >= 33);
-    assert_true(changed >= 3); /* the traditional ones, and some simplified with 乾 */
+    if (c == &t2s)
+        assert_true(changed >= 3); /* the traditional ones, and some simplified with 乾 */
+    else
+        assert_true(changed >= files - 3); /* all but the traditional ones */
 }
 
 /* Text made of the keys' own pieces, so that keys overlap, repeat, are cut
  * short and run into each other: the places a wrong walk would show. */
 static void test_generated(void **state)
 {
-    const char *fill[] = { "，", "。", "的", "年", "發", "會", "縣", "計", "瞭", "藉", "1", " " };
+    const char *fill[] = { "，", "。", "的", "年", "發", "會", "縣", "計", "瞭", "藉",
+                           "发", "会", "县", "计", "了", "干", "1", " " };
     unsigned seed = 1;
     strbuf text = STRBUF_INIT;
-    size_t nphrases = 0;
-    const char **keys;
-    (void)state;
+    size_t nphrases = 0, alloc = 0, total = 0, step;
+    const char **keys = NULL;
+    conv_case *c = *state;
     {
+        /* up to 1024 keys spread over the whole list */
         FILE *fp;
         char line[512];
         char path[512];
-        snprintf(path, sizeof(path), "%s/t2s-phrases.tsv", test_templates());
+        snprintf(path, sizeof(path), "%s/%s", test_templates(), c->list);
         fp = fopen(path, "r");
         assert_non_null(fp);
-        keys = calloc(1024, sizeof(*keys));
-        while (fgets(line, sizeof(line), fp) && nphrases < 1024)
-            if (!strncmp(line, "phrase\t", 7)) {
+        while (fgets(line, sizeof(line), fp))
+            total += !strncmp(line, "phrase\t", 7);
+        rewind(fp);
+        step = total / 1024 + 1;
+        for (size_t k = 0; fgets(line, sizeof(line), fp);)
+            if (!strncmp(line, "phrase\t", 7) && k++ % step == 0) {
                 line[strcspn(line, "\n")] = '\0';
+                ALLOC_GROW(keys, nphrases + 1, alloc);
                 keys[nphrases++] = strdup(line + 7);
             }
         fclose(fp);
@@ -214,10 +238,10 @@ static void test_generated(void **state)
                     for (size_t i = 0; i < len; i += (size_t)utf8_len((unsigned char)k[i]))
                         chars++;
                     from = 0;
-                    for (size_t i = 0, c = 0; i < len; i += (size_t)utf8_len((unsigned char)k[i]), c++) {
-                        if (c == (seed >> 4) % chars)
+                    for (size_t i = 0, ch = 0; i < len; i += (size_t)utf8_len((unsigned char)k[i]), ch++) {
+                        if (ch == (seed >> 4) % chars)
                             from = i;
-                        if (c == (seed >> 10) % (chars + 1))
+                        if (ch == (seed >> 10) % (chars + 1))
                             to = i;
                     }
                     if (to <= from)
@@ -228,7 +252,7 @@ static void test_generated(void **state)
                 sb_addstr(&text, fill[(seed >> 8) % (sizeof(fill) / sizeof(*fill))]);
             }
         }
-        same_as_opencc(text.buf ? text.buf : "", text.len);
+        same_as_opencc(c, text.buf ? text.buf : "", text.len);
     }
     sb_release(&text);
     for (size_t i = 0; i < nphrases; i++)
@@ -254,10 +278,12 @@ static void test_stale_list(void **state)
 
 int main(void)
 {
+#define BOTH(f)                                                        \
+    cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, &t2s), \
+        cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, &s2t)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_list_is_current), cmocka_unit_test(test_phrases),
-        cmocka_unit_test(test_articles),        cmocka_unit_test(test_generated),
-        cmocka_unit_test(test_stale_list),
+        BOTH(test_list_is_current), BOTH(test_phrases), BOTH(test_articles),
+        BOTH(test_generated),       cmocka_unit_test(test_stale_list),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
