@@ -352,8 +352,8 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
             }
         }
         if (!err) {
-            r->status_any = rx_any_of(plan, r->status, r->nstatus);
-            r->status_after_any = rx_any_of(after_src, r->status_after, r->nstatus_after);
+            r->status_any = rx_any_of(plan, r->status, r->nstatus, 0);
+            r->status_after_any = rx_any_of(after_src, r->status_after, r->nstatus_after, 0);
         }
         free(plan);
         free(after_src);

@@ -28,6 +28,10 @@ enum rule_kind { R_PINYIN, R_END, R_META, R_CAPTION, R_CREDIT, R_SOURCE, R_REPOR
 static const char *const rule_names[R_MAX] = {
     "pinyin", "end", "meta", "caption", "credit", "source", "reporter", "date", "garbled",
 };
+/* The kinds asked at the start of a line (match_at): each gets a twin
+ * compiled anchored, because PCRE2_ANCHORED given at match time makes
+ * PCRE2 leave the JIT for its interpreter. */
+#define ANCHORED_KINDS (1u << R_END | 1u << R_META | 1u << R_CAPTION)
 
 /* A photo credit is looked for in this many last characters of a line. */
 #define CREDIT_TAIL_CHARS 32
@@ -35,12 +39,14 @@ static const char *const rule_names[R_MAX] = {
 typedef struct {
     enum rule_kind kind;
     pcre2_code *re;
+    pcre2_code *re_at; /* anchored, for ANCHORED_KINDS; else NULL */
 } text_rule;
 
 struct text_rules {
     text_rule *rules;
     size_t nrules;
     pcre2_code *any[R_MAX]; /* each kind's rules as one alternation, or NULL */
+    pcre2_code *any_at[R_MAX]; /* the same, anchored, for ANCHORED_KINDS */
     /* the phrase keys of t2s and s2t, for their memos; NULL: whole texts */
     cv_phrases *t2s_phrases, *s2t_phrases;
     struct {
@@ -68,11 +74,15 @@ void text_rules_free(text_rules *r)
     if (!r)
         return;
     if (!r->parent) {
-        for (size_t i = 0; i < r->nrules; i++)
+        for (size_t i = 0; i < r->nrules; i++) {
             pcre2_code_free(r->rules[i].re);
+            pcre2_code_free(r->rules[i].re_at);
+        }
         free(r->rules);
-        for (int k = 0; k < R_MAX; k++)
+        for (int k = 0; k < R_MAX; k++) {
             pcre2_code_free(r->any[k]);
+            pcre2_code_free(r->any_at[k]);
+        }
     }
     if (r->t2s)
         cv_free(r->t2s->cv);
@@ -126,7 +136,11 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
         }
         r->rules[r->nrules].kind = (enum rule_kind)k;
         r->rules[r->nrules].re = tmpl_regex(&tf, row, NULL, row->field[1], 0);
-        if (!r->rules[r->nrules].re) {
+        if (r->rules[r->nrules].re && (ANCHORED_KINDS & (1u << k)))
+            r->rules[r->nrules].re_at =
+                tmpl_regex(&tf, row, NULL, row->field[1], PCRE2_ANCHORED);
+        if (!r->rules[r->nrules].re ||
+            (!r->rules[r->nrules].re_at && (ANCHORED_KINDS & (1u << k)))) {
             err = LS_ERR_REGEX;
             goto fail;
         }
@@ -136,15 +150,20 @@ ls_error text_rules_load(text_rules **out, const char *tdir)
     for (int k = 0; k < R_MAX; k++) {
         const char **src = xcalloc(r->nrules + 1, sizeof(*src));
         pcre2_code **re = xcalloc(r->nrules + 1, sizeof(*re));
+        pcre2_code **re_at = xcalloc(r->nrules + 1, sizeof(*re_at));
         size_t n = 0;
         for (size_t i = 0; i < r->nrules; i++)
             if (r->rules[i].kind == (enum rule_kind)k) {
                 src[n] = tf.rows[i].field[1];
+                re_at[n] = r->rules[i].re_at;
                 re[n++] = r->rules[i].re;
             }
-        r->any[k] = rx_any_of(src, re, n);
+        r->any[k] = rx_any_of(src, re, n, 0);
+        if (ANCHORED_KINDS & (1u << k))
+            r->any_at[k] = rx_any_of(src, re_at, n, PCRE2_ANCHORED);
         free(src);
         free(re);
+        free(re_at);
     }
     err = cv_phrases_load(&r->t2s_phrases, tdir, "t2s-phrases.tsv", OPENCC_DATADIR);
     if (!err)
@@ -705,13 +724,13 @@ typedef struct {
     size_t chars;
 } pline;
 
+/* Does a rule of @p kind, one of ANCHORED_KINDS, match at the start of s? */
 static int match_at(const text_rules *r, enum rule_kind kind, const char *s, size_t len)
 {
-    if (r->any[kind])
-        return rx_match(r->any[kind], s, len, 0, PCRE2_ANCHORED, r->md) > 0;
+    if (r->any_at[kind])
+        return rx_match(r->any_at[kind], s, len, 0, 0, r->md) > 0;
     for (size_t k = 0; k < r->nrules; k++)
-        if (r->rules[k].kind == kind &&
-            rx_match(r->rules[k].re, s, len, 0, PCRE2_ANCHORED, r->md) > 0)
+        if (r->rules[k].kind == kind && rx_match(r->rules[k].re_at, s, len, 0, 0, r->md) > 0)
             return 1;
     return 0;
 }

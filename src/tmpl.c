@@ -68,7 +68,7 @@ int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start
     return rc;
 }
 
-pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n)
+pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n, uint32_t options)
 {
     strbuf pat = STRBUF_INIT;
     pcre2_code *any = NULL;
@@ -89,7 +89,7 @@ pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n)
     }
     /* each part compiled on its own, so the whole does too; should it
      * not, the parts are asked one by one */
-    any = pcre2_compile((PCRE2_SPTR)pat.buf, pat.len, PCRE2_UTF, &errcode, &erroff, NULL);
+    any = pcre2_compile((PCRE2_SPTR)pat.buf, pat.len, PCRE2_UTF | options, &errcode, &erroff, NULL);
     if (any && !getenv("LOCSTAT_NO_JIT"))
         pcre2_jit_compile(any, PCRE2_JIT_COMPLETE);
     sb_release(&pat);

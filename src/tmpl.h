@@ -65,7 +65,8 @@ pcre2_match_context *rx_context(void);
  * result: > 0 on a match (also when @p md is too small for every group:
  * it then keeps those that fit), PCRE2_ERROR_NOMATCH, or another negative
  * code (a limit was hit), which callers treat as "no match here" after a
- * warning.
+ * warning. PCRE2_ANCHORED in @p options leaves the JIT for PCRE2's
+ * interpreter: for a pattern asked often at one place, compile it anchored.
  */
 int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start,
              uint32_t options, pcre2_match_data *md);
@@ -77,8 +78,10 @@ int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start
  * than two, or when one could not keep its meaning inside it: back
  * references and named groups (their numbers and names change) or
  * backtracking verbs such as (*COMMIT) (one would stop the others).
+ * @p options are added to the compile options, as given to tmpl_regex()
+ * for the parts: PCRE2_ANCHORED for an alternation asked at one place.
  */
-pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n);
+pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n, uint32_t options);
 
 /** Release the calling thread's match context; for leak-free exits. */
 void rx_cleanup(void);

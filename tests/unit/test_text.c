@@ -308,7 +308,7 @@ static void test_any_of(void **state)
 
     for (int i = 0; i < 5; i++)
         re[i] = tmpl_regex(NULL, NULL, "test", src[i], 0);
-    any = rx_any_of(src, re, 2);
+    any = rx_any_of(src, re, 2, 0);
     assert_non_null(any);
     assert_true(rx_match(any, "本报讯 某地", strlen("本报讯 某地"), 0, PCRE2_ANCHORED, md) > 0);
     assert_true(rx_match(any, "记者 王某", strlen("记者 王某"), 0, PCRE2_ANCHORED, md) > 0);
@@ -316,11 +316,24 @@ static void test_any_of(void **state)
     assert_false(rx_match(any, "据本报讯", strlen("据本报讯"), 0, PCRE2_ANCHORED, md) > 0);
     assert_false(rx_match(any, "某地记者 王某", strlen("某地记者 王某"), 0, 0, md) > 0);
     pcre2_code_free(any);
-    assert_null(rx_any_of(src, re, 1)); /* one is asked as it is */
+    /* compiled anchored: matches at the start only, as PCRE2_ANCHORED
+     * given at match time would, and keeps the JIT */
+    any = rx_any_of(src, re, 2, PCRE2_ANCHORED);
+    assert_non_null(any);
+    assert_true(rx_match(any, "本报讯 某地", strlen("本报讯 某地"), 0, 0, md) > 0);
+    assert_true(rx_match(any, "记者 王某", strlen("记者 王某"), 0, 0, md) > 0);
+    assert_false(rx_match(any, "据本报讯", strlen("据本报讯"), 0, 0, md) > 0);
+    {
+        size_t jit = 0;
+        if (!getenv("LOCSTAT_NO_JIT") && pcre2_pattern_info(any, PCRE2_INFO_JITSIZE, &jit) == 0)
+            assert_true(jit > 0);
+    }
+    pcre2_code_free(any);
+    assert_null(rx_any_of(src, re, 1, 0)); /* one is asked as it is */
     for (int bad = 2; bad < 5; bad++) {   /* a back reference, a named group, a verb */
         const char *s2[] = { src[0], src[bad] };
         pcre2_code *r2[] = { re[0], re[bad] };
-        assert_null(rx_any_of(s2, r2, 2));
+        assert_null(rx_any_of(s2, r2, 2, 0));
     }
     for (int i = 0; i < 5; i++)
         pcre2_code_free(re[i]);
