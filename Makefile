@@ -45,7 +45,7 @@ SRC  = src/util.c src/tmpl.c src/convert.c src/cache.c src/labels.c src/locstat.
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
 LIB  = $(B)/liblocstat.a
 BIN  = $(B)/locstat
-UNIT = number extract classify indicate compare text locality xlsxread convert state
+UNIT = number extract classify indicate compare text locality xlsxread convert state tmpl
 UNIT_BIN = $(UNIT:%=$(B)/test_%)
 FUZZ = article templates workbook cache
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)

@@ -64,6 +64,7 @@ struct extract_rules {
     pcre2_code *status_after_any; /* the after patterns as one, or NULL */
     exclusion *excl;
     size_t nexcl;
+    rx_starts *excl_starts; /* where each exclusion can begin */
     pcre2_code *figure;
     uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_mag, g_unit, g_bare, g_q2;
     pcre2_match_data *md;
@@ -124,6 +125,7 @@ void extract_rules_free(extract_rules *r)
     pcre2_code_free(r->status_after_any);
     free_patterns(r->status_done, r->nstatus_done);
     pcre2_code_free(r->status_any);
+    rx_starts_free(r->excl_starts); /* before the patterns it refers to */
     for (size_t i = 0; i < r->nexcl; i++)
         pcre2_code_free(r->excl[i].re);
     free(r->excl);
@@ -373,6 +375,17 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
             }
             r->nexcl++;
         }
+        if (!err) {
+            const char **src = xcalloc(r->nexcl + 1, sizeof(*src));
+            pcre2_code **re = xcalloc(r->nexcl + 1, sizeof(*re));
+            for (size_t k = 0; k < r->nexcl; k++) { /* row k made exclusion k */
+                src[k] = tf.rows[k].field[1];
+                re[k] = r->excl[k].re;
+            }
+            r->excl_starts = rx_starts_new(src, re, r->nexcl);
+            free(src);
+            free(re);
+        }
     } else { /* words.tsv */
         r->lead = xcalloc(tf.nrows, sizeof(char *));
         r->stop = xcalloc(tf.nrows, sizeof(char *));
@@ -607,10 +620,12 @@ static void find_exclusions(const extract_rules *r, const text_doc *doc, span_li
 {
     span_list labels = { NULL, 0, 0, NULL };
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    rx_places places = RX_PLACES_INIT;
 
+    rx_places_find(&places, r->excl_starts, doc->s, doc->len, md);
     for (size_t k = 0; k < r->nexcl; k++) {
         size_t pos = 0;
-        while (pos < doc->len && rx_match(r->excl[k].re, doc->s, doc->len, pos, 0, md) > 0) {
+        while (pos < doc->len && rx_next(r->excl_starts, &places, k, pos, md) > 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             if (ov[1] > ov[0])
                 span_add(out, ov[0], ov[1]);
@@ -639,6 +654,7 @@ static void find_exclusions(const extract_rules *r, const text_doc *doc, span_li
         }
     }
     free(labels.v);
+    rx_places_release(&places);
     pcre2_match_data_free(md);
     span_index(out);
 }

@@ -1,6 +1,7 @@
 /* tmpl.c - template files and the per-thread PCRE2 match context. */
 #include "tmpl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -94,6 +95,219 @@ pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n, u
         pcre2_jit_compile(any, PCRE2_JIT_COMPLETE);
     sb_release(&pat);
     return any;
+}
+
+/* Learned per BMP code point: bit k, pattern k can begin a match there;
+ * KNOWN, the bits are set. */
+#define RX_KNOWN (UINT64_C(1) << 63)
+#define RX_MAX_FILTERED 63
+#define RX_CODE_POINTS 0x10000
+/* Longer texts are not listed; longer runs go to PCRE2's own scan. */
+#define RX_PLACES_MAX (256 * 1024)
+#define RX_RUN_BYTES 64
+
+struct rx_starts {
+    size_t n;
+    pcre2_code **re;       /* the caller's patterns (not owned) */
+    pcre2_code **anchored; /* a twin per filtered pattern, else NULL */
+    uint64_t filtered;     /* bit k: pattern k has a twin */
+    int *needs;            /* a byte every match of pattern k holds, or -1 */
+    _Atomic uint64_t *learned;
+};
+
+/* Can a match of @p re begin at one place whatever precedes it, and is
+ * the unanchored search the same as anchored attempts at each character? */
+static int filterable(const char *src, const pcre2_code *re)
+{
+    uint32_t behind = 1, minlen = 0, opts = 0;
+    if (pcre2_pattern_info(re, PCRE2_INFO_MAXLOOKBEHIND, &behind) || behind ||
+        pcre2_pattern_info(re, PCRE2_INFO_MINLENGTH, &minlen) || !minlen ||
+        pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &opts) || (opts & PCRE2_ANCHORED))
+        return 0;
+    return !strstr(src, "\\G") && !strstr(src, "(*");
+}
+
+rx_starts *rx_starts_new(const char *const *src, pcre2_code *const *re, size_t n)
+{
+    rx_starts *st = xcalloc(1, sizeof(*st));
+    st->n = n;
+    st->re = xcalloc(n + 1, sizeof(*st->re));
+    memcpy(st->re, re, n * sizeof(*re));
+    st->anchored = xcalloc(n + 1, sizeof(*st->anchored));
+    st->needs = xcalloc(n + 1, sizeof(*st->needs));
+    for (size_t k = 0; k < n && k < RX_MAX_FILTERED; k++) {
+        uint32_t opts = 0, type = 0, unit = 0;
+        int errcode;
+        PCRE2_SIZE erroff;
+        if (!filterable(src[k], re[k]) || pcre2_pattern_info(re[k], PCRE2_INFO_ARGOPTIONS, &opts))
+            continue;
+        /* without start optimisations: they would look for the byte a
+         * match needs at every attempt (rx_places_find does, once) */
+        st->anchored[k] =
+            pcre2_compile((PCRE2_SPTR)src[k], PCRE2_ZERO_TERMINATED,
+                          opts | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &errcode, &erroff, NULL);
+        if (!st->anchored[k])
+            continue;
+        if (!getenv("LOCSTAT_NO_JIT"))
+            pcre2_jit_compile(st->anchored[k], PCRE2_JIT_COMPLETE);
+        st->filtered |= UINT64_C(1) << k;
+        st->needs[k] = -1;
+        if (!pcre2_pattern_info(re[k], PCRE2_INFO_LASTCODETYPE, &type) && type == 1 &&
+            !pcre2_pattern_info(re[k], PCRE2_INFO_LASTCODEUNIT, &unit) && unit < 0x100)
+            st->needs[k] = (int)unit;
+    }
+    if (st->filtered)
+        st->learned = xcalloc(RX_CODE_POINTS, sizeof(*st->learned));
+    return st;
+}
+
+void rx_starts_free(rx_starts *st)
+{
+    if (!st)
+        return;
+    for (size_t k = 0; k < st->n; k++)
+        pcre2_code_free(st->anchored[k]);
+    free(st->anchored);
+    free(st->needs);
+    free(st->re);
+    free((void *)st->learned);
+    free(st);
+}
+
+int rx_starts_filtered(const rx_starts *st, size_t k)
+{
+    return k < st->n && st->anchored[k] != NULL;
+}
+
+/* Which filtered patterns can begin a match at code point @p cp: each one
+ * that matches it, or runs out of text still matching (a partial match).
+ * Deterministic, so threads that learn the same code point at once store
+ * the same bits. */
+static uint64_t learn(const rx_starts *st, uint32_t cp, pcre2_match_data *md)
+{
+    uint64_t bits = st->learned[cp];
+    char one[4];
+    int len;
+
+    if (bits & RX_KNOWN)
+        return bits;
+    bits = RX_KNOWN;
+    len = utf8_encode(cp, one);
+    for (size_t k = 0; k < st->n && k < RX_MAX_FILTERED; k++) {
+        int rc;
+        if (!st->anchored[k])
+            continue;
+        rc = pcre2_match(st->anchored[k], (PCRE2_SPTR)one, (size_t)len, 0,
+                         PCRE2_PARTIAL_HARD | PCRE2_NO_UTF_CHECK, md, rx_context());
+        if (rc != PCRE2_ERROR_NOMATCH) /* a match, a partial one, or a limit: may begin */
+            bits |= UINT64_C(1) << k;
+    }
+    atomic_store_explicit(&((rx_starts *)st)->learned[cp], bits, memory_order_relaxed);
+    return bits;
+}
+
+void rx_places_find(rx_places *pl, const rx_starts *st, const char *s, size_t len,
+                    pcre2_match_data *md)
+{
+    uint64_t use;
+
+    if (pl->npat < st->n) {
+        pl->runs = xrealloc(pl->runs, st->n * sizeof(*pl->runs));
+        pl->n = xrealloc(pl->n, st->n * sizeof(*pl->n));
+        pl->alloc = xrealloc(pl->alloc, st->n * sizeof(*pl->alloc));
+        for (size_t k = pl->npat; k < st->n; k++) {
+            pl->runs[k] = NULL;
+            pl->alloc[k] = 0;
+        }
+        pl->npat = st->n;
+    }
+    for (size_t k = 0; k < st->n; k++)
+        pl->n[k] = 0;
+    pl->s = s;
+    pl->len = len;
+    pl->all = len > RX_PLACES_MAX;
+    if (!st->filtered || pl->all)
+        return;
+    /* a pattern whose needed byte the text lacks cannot match in it; an
+     * ASCII letter may be needed in either case */
+    use = st->filtered;
+    for (size_t k = 0; k < st->n && k < RX_MAX_FILTERED; k++) {
+        int b = st->needs[k];
+        if (!(use >> k & 1) || b < 0 || memchr(s, b, len))
+            continue;
+        if (b < 0x80 && isalpha(b) && (memchr(s, tolower(b), len) || memchr(s, toupper(b), len)))
+            continue;
+        use &= ~(UINT64_C(1) << k);
+    }
+    for (size_t i = 0; i < len;) {
+        int n;
+        uint32_t cp = utf8_decode(s + i, &n);
+        uint64_t bits;
+        if (n <= 0)
+            n = 1;
+        if (cp < RX_CODE_POINTS) {
+            bits = atomic_load_explicit(&st->learned[cp], memory_order_relaxed);
+            if (!(bits & RX_KNOWN))
+                bits = learn(st, cp, md);
+            bits &= use;
+        } else {
+            bits = use; /* outside the BMP: tried, as PCRE2 would */
+        }
+        while (bits) {
+            size_t k = (size_t)__builtin_ctzll(bits);
+            if (pl->n[k] && pl->runs[k][pl->n[k] - 1].b == i) {
+                pl->runs[k][pl->n[k] - 1].b = (uint32_t)(i + (size_t)n);
+            } else {
+                ALLOC_GROW(pl->runs[k], pl->n[k] + 1, pl->alloc[k]);
+                pl->runs[k][pl->n[k]++] = (rx_run){ (uint32_t)i, (uint32_t)(i + (size_t)n) };
+            }
+            bits &= bits - 1;
+        }
+        i += (size_t)n;
+    }
+}
+
+void rx_places_release(rx_places *pl)
+{
+    for (size_t k = 0; k < pl->npat; k++)
+        free(pl->runs[k]);
+    free(pl->runs);
+    free(pl->n);
+    free(pl->alloc);
+    memset(pl, 0, sizeof(*pl));
+}
+
+int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start,
+            pcre2_match_data *md)
+{
+    const rx_run *run = pl->runs[k];
+    size_t lo = 0, hi = pl->n[k];
+
+    /* mid-character starts (after an empty match) go as they always did */
+    if (pl->all || !st->anchored[k] ||
+        (start < pl->len && ((unsigned char)pl->s[start] & 0xC0) == 0x80))
+        return rx_match(st->re[k], pl->s, pl->len, start, 0, md);
+    while (lo < hi) { /* the first run that ends after start */
+        size_t mid = (lo + hi) / 2;
+        if (run[mid].b <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < pl->n[k]; lo++) {
+        size_t at = run[lo].a > start ? run[lo].a : start;
+        /* a long run (a line of digits) goes to PCRE2 unanchored from
+         * its start, whose scan passes over a run at once where anchored
+         * attempts at each character would be quadratic */
+        if (run[lo].b - at > RX_RUN_BYTES)
+            return rx_match(st->re[k], pl->s, pl->len, at, 0, md);
+        for (; at < run[lo].b; at += (size_t)utf8_len((unsigned char)pl->s[at])) {
+            int rc = rx_match(st->anchored[k], pl->s, pl->len, at, 0, md);
+            if (rc != PCRE2_ERROR_NOMATCH)
+                return rc;
+        }
+    }
+    return PCRE2_ERROR_NOMATCH;
 }
 
 void rx_quote(strbuf *out, const char *s)

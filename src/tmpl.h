@@ -83,6 +83,74 @@ int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start
  */
 pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n, uint32_t options);
 
+/**
+ * Which characters can begin a match, for patterns scanned over whole
+ * texts. PCRE2's own first-byte filter is little help in Chinese, where
+ * most Han characters share a few lead bytes: a pattern that starts with
+ * 第 is tried at nearly every character. An rx_starts learns, for each BMP
+ * code point met, which of its patterns can begin a match there (a
+ * partial match of the pattern against that one character), once per
+ * run and for all threads. A scan then tries each pattern, anchored, only
+ * where it can begin, and finds exactly the matches an unanchored
+ * rx_match() would.
+ *
+ * A pattern whose match can depend on what precedes it (a lookbehind,
+ * \b, \A), that can match an empty string, that uses \G or a
+ * backtracking verb, or past the 63rd, is asked unanchored as before.
+ */
+typedef struct rx_starts rx_starts;
+
+/**
+ * The start filter for patterns @p src[0..n), compiled as @p re (which
+ * stay the caller's, and must outlive it; the array may go). Each pattern that can be
+ * filtered gets a twin compiled anchored; should one not compile, that
+ * pattern is asked as before.
+ */
+rx_starts *rx_starts_new(const char *const *src, pcre2_code *const *re, size_t n);
+
+/** Free @p st; NULL is fine. */
+void rx_starts_free(rx_starts *st);
+
+/** Is pattern @p k of @p st asked only where it can begin (else everywhere)? */
+int rx_starts_filtered(const rx_starts *st, size_t k);
+
+/** Bytes s[a..b), every character of which can begin a match. */
+typedef struct {
+    uint32_t a, b;
+} rx_run;
+
+/** Where in one text each pattern of an rx_starts can begin a match. */
+typedef struct {
+    const char *s;
+    size_t len;
+    int all;       /* too long a text to list: every pattern asked as before */
+    rx_run **runs; /* per pattern, ascending */
+    size_t *n, *alloc;
+    size_t npat;
+} rx_places;
+
+#define RX_PLACES_INIT { NULL, 0, 0, NULL, NULL, NULL, 0 }
+
+/**
+ * Find the places in s[0..len) (valid UTF-8) where the patterns of @p st
+ * can begin a match, learning code points not met before with @p md.
+ * Texts over 256 KiB are not listed (their patterns are asked as before),
+ * which bounds what the lists can take. @p pl is reused from text to
+ * text; rx_places_release() frees it.
+ */
+void rx_places_find(rx_places *pl, const rx_starts *st, const char *s, size_t len,
+                    pcre2_match_data *md);
+
+/** Free what @p pl holds. */
+void rx_places_release(rx_places *pl);
+
+/**
+ * Pattern @p k of @p st on the text of @p pl from @p start: the same
+ * result and match data as rx_match(re[k], s, len, start, 0, md).
+ */
+int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start,
+            pcre2_match_data *md);
+
 /** Release the calling thread's match context; for leak-free exits. */
 void rx_cleanup(void);
 
