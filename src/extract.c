@@ -36,6 +36,7 @@ typedef struct {
 
 typedef struct {
     pcre2_code *re;
+    char *src; /* for the start filter */
     int label;
 } exclusion;
 
@@ -64,8 +65,8 @@ struct extract_rules {
     pcre2_code *status_after_any; /* the after patterns as one, or NULL */
     exclusion *excl;
     size_t nexcl;
-    rx_starts *excl_starts; /* where each exclusion can begin */
     pcre2_code *figure;
+    rx_starts *starts; /* where each exclusion (0..nexcl-1) and the figure (nexcl) can begin */
     uint32_t g_q1, g_pct, g_n1, g_u1, g_n2, g_mid, g_mag, g_unit, g_bare, g_q2;
     pcre2_match_data *md;
     const extract_rules *parent; /* a fork shares the parent's rules */
@@ -125,9 +126,11 @@ void extract_rules_free(extract_rules *r)
     pcre2_code_free(r->status_after_any);
     free_patterns(r->status_done, r->nstatus_done);
     pcre2_code_free(r->status_any);
-    rx_starts_free(r->excl_starts); /* before the patterns it refers to */
-    for (size_t i = 0; i < r->nexcl; i++)
+    rx_starts_free(r->starts); /* before the patterns it refers to */
+    for (size_t i = 0; i < r->nexcl; i++) {
         pcre2_code_free(r->excl[i].re);
+        free(r->excl[i].src);
+    }
     free(r->excl);
     pcre2_code_free(r->figure);
     pcre2_match_data_free(r->md);
@@ -373,18 +376,7 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
                 err = LS_ERR_REGEX;
                 break;
             }
-            r->nexcl++;
-        }
-        if (!err) {
-            const char **src = xcalloc(r->nexcl + 1, sizeof(*src));
-            pcre2_code **re = xcalloc(r->nexcl + 1, sizeof(*re));
-            for (size_t k = 0; k < r->nexcl; k++) { /* row k made exclusion k */
-                src[k] = tf.rows[k].field[1];
-                re[k] = r->excl[k].re;
-            }
-            r->excl_starts = rx_starts_new(src, re, r->nexcl);
-            free(src);
-            free(re);
+            r->excl[r->nexcl++].src = xstrdup(row->field[1]);
         }
     } else { /* words.tsv */
         r->lead = xcalloc(tf.nrows, sizeof(char *));
@@ -424,7 +416,7 @@ static ls_error load_lines(const char *tdir, const char *name, extract_rules *r)
 ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_table *nt)
 {
     extract_rules *r = xcalloc(1, sizeof(*r));
-    strbuf units = STRBUF_INIT, pat = STRBUF_INIT, num = STRBUF_INIT;
+    strbuf units = STRBUF_INIT, pat = STRBUF_INIT, num = STRBUF_INIT, first = STRBUF_INIT;
     ls_error err;
 
     r->nt = nt;
@@ -477,15 +469,17 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     }
     /* Where a figure can start: a leading qualifier or a number. One class
      * test lets PCRE2 pass over other characters, where it would try each
-     * branch below (the Han lead bytes defeat its first-byte bitmap). */
-    sb_addf(&pat, "(?=[0-9百千万亿%s", num_class(nt, 0));
+     * branch below (the Han lead bytes defeat its first-byte bitmap), and
+     * tells the start filter where a figure can begin. */
+    sb_addf(&first, "[0-9百千万亿%s", num_class(nt, 0));
     for (size_t i = 0; i < r->nquals; i++)
         if (!strncmp(r->quals[i].value, "before:", 7)) {
-            char first[5] = { 0 };
-            memcpy(first, r->quals[i].word, (size_t)utf8_len((unsigned char)r->quals[i].word[0]));
-            rx_quote(&pat, first);
+            char c[5] = { 0 };
+            memcpy(c, r->quals[i].word, (size_t)utf8_len((unsigned char)r->quals[i].word[0]));
+            rx_quote(&first, c);
         }
-    sb_addstr(&pat, "])(?<q1>");
+    sb_addch(&first, ']');
+    sb_addf(&pat, "(?=%s)(?<q1>", first.buf);
     qual_alternation(r, &pat, "before");
     sb_addstr(&pat, ")?(?:百分之(?<pct>");
     sb_add(&pat, num.buf, num.len);
@@ -530,15 +524,33 @@ ls_error extract_rules_load(extract_rules **out, const char *tdir, const num_tab
     GROUP(q2);
 #undef GROUP
     r->md = pcre2_match_data_create_from_pattern(r->figure, NULL);
+    {
+        const char **src = xcalloc(r->nexcl + 2, sizeof(*src));
+        const char **firsts = xcalloc(r->nexcl + 2, sizeof(*firsts));
+        pcre2_code **re = xcalloc(r->nexcl + 2, sizeof(*re));
+        for (size_t k = 0; k < r->nexcl; k++) {
+            src[k] = r->excl[k].src;
+            re[k] = r->excl[k].re;
+        }
+        src[r->nexcl] = pat.buf;
+        firsts[r->nexcl] = first.buf; /* its lookbehinds keep it from learning alone */
+        re[r->nexcl] = r->figure;
+        r->starts = rx_starts_new(src, firsts, re, r->nexcl + 1);
+        free(src);
+        free(firsts);
+        free(re);
+    }
     sb_release(&units);
     sb_release(&pat);
     sb_release(&num);
+    sb_release(&first);
     *out = r;
     return LS_OK;
 fail:
     sb_release(&units);
     sb_release(&pat);
     sb_release(&num);
+    sb_release(&first);
     extract_rules_free(r);
     *out = NULL;
     return err;
@@ -616,16 +628,15 @@ static int has_numeral(const extract_rules *r, const char *s, size_t len)
 
 /* Mark what is not a figure: exclusion matches, and quoted labels wherever
  * their numbered pieces recur. */
-static void find_exclusions(const extract_rules *r, const text_doc *doc, span_list *out)
+static void find_exclusions(const extract_rules *r, const text_doc *doc, const rx_places *places,
+                            span_list *out)
 {
     span_list labels = { NULL, 0, 0, NULL };
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    rx_places places = RX_PLACES_INIT;
 
-    rx_places_find(&places, r->excl_starts, doc->s, doc->len, md);
     for (size_t k = 0; k < r->nexcl; k++) {
         size_t pos = 0;
-        while (pos < doc->len && rx_next(r->excl_starts, &places, k, pos, md) > 0) {
+        while (pos < doc->len && rx_next(r->starts, places, k, pos, doc->len, md) > 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             if (ov[1] > ov[0])
                 span_add(out, ov[0], ov[1]);
@@ -654,7 +665,6 @@ static void find_exclusions(const extract_rules *r, const text_doc *doc, span_li
         }
     }
     free(labels.v);
-    rx_places_release(&places);
     pcre2_match_data_free(md);
     span_index(out);
 }
@@ -972,14 +982,16 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
 {
     span_list excl = { NULL, 0, 0, NULL };
     size_t first = out->n; /* figures before this are another article's */
+    rx_places places = RX_PLACES_INIT;
 
-    find_exclusions(r, doc, &excl);
+    rx_places_find(&places, r->starts, doc->s, doc->len, r->md);
+    find_exclusions(r, doc, &places, &excl);
     for (size_t li = 0; li < doc->nlines; li++) {
         const text_line *l = &doc->lines[li];
         size_t pos = l->start;
         if (l->kind == LINE_META)
             continue;
-        while (pos < l->end && rx_match(r->figure, doc->s, l->end, pos, 0, r->md) > 0) {
+        while (pos < l->end && rx_next(r->starts, &places, r->nexcl, pos, l->end, r->md) > 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
             size_t fa = ov[0], fb = ov[1], a = 0, b = 0, ua = 0, ub = 0;
             num_value nv, nv2;
@@ -1102,6 +1114,7 @@ void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *o
             out->v[out->n++] = f;
         }
     }
+    rx_places_release(&places);
     free(excl.v);
     free(excl.max_end);
 }

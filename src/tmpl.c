@@ -110,46 +110,63 @@ struct rx_starts {
     size_t n;
     pcre2_code **re;       /* the caller's patterns (not owned) */
     pcre2_code **anchored; /* a twin per filtered pattern, else NULL */
+    pcre2_code **learner;  /* the caller's first-character pattern, else NULL */
     uint64_t filtered;     /* bit k: pattern k has a twin */
     int *needs;            /* a byte every match of pattern k holds, or -1 */
     _Atomic uint64_t *learned;
 };
 
-/* Can a match of @p re begin at one place whatever precedes it, and is
- * the unanchored search the same as anchored attempts at each character? */
-static int filterable(const char *src, const pcre2_code *re)
+/* Is the unanchored search of @p re the same as anchored attempts at each
+ * character, and (unless @p told, the caller naming its first
+ * characters) can a match begin at one place whatever precedes it? */
+static int filterable(const char *src, const pcre2_code *re, int told)
 {
     uint32_t behind = 1, minlen = 0, opts = 0;
-    if (pcre2_pattern_info(re, PCRE2_INFO_MAXLOOKBEHIND, &behind) || behind ||
+    if (pcre2_pattern_info(re, PCRE2_INFO_MAXLOOKBEHIND, &behind) || (behind && !told) ||
         pcre2_pattern_info(re, PCRE2_INFO_MINLENGTH, &minlen) || !minlen ||
         pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &opts) || (opts & PCRE2_ANCHORED))
         return 0;
     return !strstr(src, "\\G") && !strstr(src, "(*");
 }
 
-rx_starts *rx_starts_new(const char *const *src, pcre2_code *const *re, size_t n)
+/* @p src compiled as @p like was, with @p extra options, JIT-compiled. */
+static pcre2_code *compile_like(const char *src, const pcre2_code *like, uint32_t extra)
+{
+    uint32_t opts = 0;
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *re;
+    if (pcre2_pattern_info(like, PCRE2_INFO_ARGOPTIONS, &opts))
+        return NULL;
+    re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts | extra, &errcode, &erroff,
+                       NULL);
+    if (re && !getenv("LOCSTAT_NO_JIT"))
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+rx_starts *rx_starts_new(const char *const *src, const char *const *first, pcre2_code *const *re,
+                         size_t n)
 {
     rx_starts *st = xcalloc(1, sizeof(*st));
     st->n = n;
     st->re = xcalloc(n + 1, sizeof(*st->re));
     memcpy(st->re, re, n * sizeof(*re));
     st->anchored = xcalloc(n + 1, sizeof(*st->anchored));
+    st->learner = xcalloc(n + 1, sizeof(*st->learner));
     st->needs = xcalloc(n + 1, sizeof(*st->needs));
     for (size_t k = 0; k < n && k < RX_MAX_FILTERED; k++) {
-        uint32_t opts = 0, type = 0, unit = 0;
-        int errcode;
-        PCRE2_SIZE erroff;
-        if (!filterable(src[k], re[k]) || pcre2_pattern_info(re[k], PCRE2_INFO_ARGOPTIONS, &opts))
+        uint32_t type = 0, unit = 0;
+        const char *told = first ? first[k] : NULL;
+        if (!filterable(src[k], re[k], told != NULL))
+            continue;
+        if (told && !(st->learner[k] = compile_like(told, re[k], PCRE2_ANCHORED)))
             continue;
         /* without start optimisations: they would look for the byte a
          * match needs at every attempt (rx_places_find does, once) */
-        st->anchored[k] =
-            pcre2_compile((PCRE2_SPTR)src[k], PCRE2_ZERO_TERMINATED,
-                          opts | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &errcode, &erroff, NULL);
+        st->anchored[k] = compile_like(src[k], re[k], PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE);
         if (!st->anchored[k])
             continue;
-        if (!getenv("LOCSTAT_NO_JIT"))
-            pcre2_jit_compile(st->anchored[k], PCRE2_JIT_COMPLETE);
         st->filtered |= UINT64_C(1) << k;
         st->needs[k] = -1;
         if (!pcre2_pattern_info(re[k], PCRE2_INFO_LASTCODETYPE, &type) && type == 1 &&
@@ -165,9 +182,12 @@ void rx_starts_free(rx_starts *st)
 {
     if (!st)
         return;
-    for (size_t k = 0; k < st->n; k++)
+    for (size_t k = 0; k < st->n; k++) {
         pcre2_code_free(st->anchored[k]);
+        pcre2_code_free(st->learner[k]);
+    }
     free(st->anchored);
+    free(st->learner);
     free(st->needs);
     free(st->re);
     free((void *)st->learned);
@@ -197,7 +217,8 @@ static uint64_t learn(const rx_starts *st, uint32_t cp, pcre2_match_data *md)
         int rc;
         if (!st->anchored[k])
             continue;
-        rc = pcre2_match(st->anchored[k], (PCRE2_SPTR)one, (size_t)len, 0,
+        rc = pcre2_match(st->learner[k] ? st->learner[k] : st->anchored[k], (PCRE2_SPTR)one,
+                         (size_t)len, 0,
                          PCRE2_PARTIAL_HARD | PCRE2_NO_UTF_CHECK, md, rx_context());
         if (rc != PCRE2_ERROR_NOMATCH) /* a match, a partial one, or a limit: may begin */
             bits |= UINT64_C(1) << k;
@@ -277,16 +298,16 @@ void rx_places_release(rx_places *pl)
     memset(pl, 0, sizeof(*pl));
 }
 
-int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start,
+int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start, size_t end,
             pcre2_match_data *md)
 {
     const rx_run *run = pl->runs[k];
     size_t lo = 0, hi = pl->n[k];
 
     /* mid-character starts (after an empty match) go as they always did */
-    if (pl->all || !st->anchored[k] ||
-        (start < pl->len && ((unsigned char)pl->s[start] & 0xC0) == 0x80))
-        return rx_match(st->re[k], pl->s, pl->len, start, 0, md);
+    if (pl->all || !st->anchored[k] || end > pl->len ||
+        (start < end && ((unsigned char)pl->s[start] & 0xC0) == 0x80))
+        return rx_match(st->re[k], pl->s, end, start, 0, md);
     while (lo < hi) { /* the first run that ends after start */
         size_t mid = (lo + hi) / 2;
         if (run[mid].b <= start)
@@ -294,15 +315,15 @@ int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start,
         else
             hi = mid;
     }
-    for (; lo < pl->n[k]; lo++) {
-        size_t at = run[lo].a > start ? run[lo].a : start;
+    for (; lo < pl->n[k] && run[lo].a < end; lo++) {
+        size_t at = run[lo].a > start ? run[lo].a : start, b = run[lo].b < end ? run[lo].b : end;
         /* a long run (a line of digits) goes to PCRE2 unanchored from
          * its start, whose scan passes over a run at once where anchored
          * attempts at each character would be quadratic */
-        if (run[lo].b - at > RX_RUN_BYTES)
-            return rx_match(st->re[k], pl->s, pl->len, at, 0, md);
-        for (; at < run[lo].b; at += (size_t)utf8_len((unsigned char)pl->s[at])) {
-            int rc = rx_match(st->anchored[k], pl->s, pl->len, at, 0, md);
+        if (b - at > RX_RUN_BYTES)
+            return rx_match(st->re[k], pl->s, end, at, 0, md);
+        for (; at < b; at += (size_t)utf8_len((unsigned char)pl->s[at])) {
+            int rc = rx_match(st->anchored[k], pl->s, end, at, 0, md);
             if (rc != PCRE2_ERROR_NOMATCH)
                 return rc;
         }

@@ -96,17 +96,23 @@ pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n, u
  *
  * A pattern whose match can depend on what precedes it (a lookbehind,
  * \b, \A), that can match an empty string, that uses \G or a
- * backtracking verb, or past the 63rd, is asked unanchored as before.
+ * backtracking verb, or past the 63rd, is asked unanchored as before;
+ * one with a lookbehind can still be filtered if its caller names a
+ * pattern for its first character (see rx_starts_new()).
  */
 typedef struct rx_starts rx_starts;
 
 /**
  * The start filter for patterns @p src[0..n), compiled as @p re (which
- * stay the caller's, and must outlive it; the array may go). Each pattern that can be
- * filtered gets a twin compiled anchored; should one not compile, that
- * pattern is asked as before.
+ * stay the caller's, and must outlive it; the array may go). Each pattern
+ * that can be filtered gets a twin compiled anchored; should one not
+ * compile, that pattern is asked as before. @p first (or any of its
+ * entries) may be NULL; first[k] is a pattern that the first character of
+ * every match of pattern k matches (say the class of a lookahead it opens
+ * with), and is what is learned from instead of pattern k itself.
  */
-rx_starts *rx_starts_new(const char *const *src, pcre2_code *const *re, size_t n);
+rx_starts *rx_starts_new(const char *const *src, const char *const *first, pcre2_code *const *re,
+                         size_t n);
 
 /** Free @p st; NULL is fine. */
 void rx_starts_free(rx_starts *st);
@@ -145,10 +151,11 @@ void rx_places_find(rx_places *pl, const rx_starts *st, const char *s, size_t le
 void rx_places_release(rx_places *pl);
 
 /**
- * Pattern @p k of @p st on the text of @p pl from @p start: the same
- * result and match data as rx_match(re[k], s, len, start, 0, md).
+ * Pattern @p k of @p st on the text of @p pl, cut at @p end (at most its
+ * length), from @p start: the same result and match data as
+ * rx_match(re[k], s, end, start, 0, md).
  */
-int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start,
+int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start, size_t end,
             pcre2_match_data *md);
 
 /** Release the calling thread's match context; for leak-free exits. */

@@ -13,21 +13,25 @@
 static const struct {
     const char *src;
     int filtered; /* 1: asked only where it can begin; 0: everywhere */
+    const char *first; /* what every match's first character matches */
 } extra[] = {
-    { "(?:约|近)?[0-9]+人", 1 },     /* an optional Han prefix */
-    { "(?i)abc\\d", 1 },              /* caseless, needs a letter */
-    { "[0-9]+\\s*:\\s*[0-9]+", 1 },   /* needs ':', which texts lack */
-    { "(?=第)第[0-9一二三]+", 1 },    /* a lookahead first */
-    { "\\s*[0-9]+号", 1 },            /* optional spaces first */
-    { "[^，。\\n]{2}年", 1 },         /* nearly every character */
-    { "[一二三]{2,}|四(个|名)", 1 },  /* alternatives, a group */
-    { "\U00020000[0-9]", 1 },         /* outside the BMP */
-    { "(?<=县)[0-9]+", 0 },          /* a lookbehind */
-    { "\\b[0-9]+", 0 },               /* \b looks back */
-    { "\\G[0-9]", 0 },                /* \G */
-    { "x*", 0 },                      /* an empty match */
-    { "a(*COMMIT)b", 0 },             /* a verb */
-    { "^[0-9]+", 0 },                 /* anchored, multiline off: asked as is */
+    { "(?:约|近)?[0-9]+人", 1, NULL },     /* an optional Han prefix */
+    { "(?i)abc\\d", 1, NULL },              /* caseless, needs a letter */
+    { "[0-9]+\\s*:\\s*[0-9]+", 1, NULL },   /* needs ':', which texts lack */
+    { "(?=第)第[0-9一二三]+", 1, NULL },    /* a lookahead first */
+    { "\\s*[0-9]+号", 1, NULL },            /* optional spaces first */
+    { "[^，。\\n]{2}年", 1, NULL },         /* nearly every character */
+    { "[一二三]{2,}|四(个|名)", 1, NULL },  /* alternatives, a group */
+    { "\U00020000[0-9]", 1, NULL },         /* outside the BMP */
+    { "(?<=县)[0-9]+", 0, NULL },          /* a lookbehind */
+    { "\\b[0-9]+", 0, NULL },               /* \b looks back */
+    { "\\G[0-9]", 0, NULL },                /* \G */
+    { "x*", 0, NULL },                      /* an empty match */
+    { "a(*COMMIT)b", 0, NULL },             /* a verb */
+    { "^[0-9]+", 0, NULL },                 /* anchored, multiline off: asked as is */
+    /* lookbehinds, with the first character named, as the figure's */
+    { "(?=[0-9约])(?<![0-9.])(?:约)?[0-9]+(?:人|名)", 1, "[0-9约]" },
+    { "(?<=县)[0-9]+", 1, "[0-9]" },
 };
 #define NEXTRA (sizeof(extra) / sizeof(*extra))
 
@@ -63,7 +67,13 @@ static void set_load(pattern_set *ps)
     }
     assert_true(tf.nrows >= 10);
     tmpl_release(&tf);
-    ps->st = rx_starts_new((const char *const *)ps->src, ps->re, ps->n);
+    {
+        const char **first = calloc(ps->n + 1, sizeof(*first));
+        for (size_t i = 0; i < NEXTRA; i++)
+            first[ps->n - NEXTRA + i] = extra[i].first;
+        ps->st = rx_starts_new((const char *const *)ps->src, first, ps->re, ps->n);
+        free(first);
+    }
 }
 
 static void set_free(pattern_set *ps)
@@ -77,12 +87,13 @@ static void set_free(pattern_set *ps)
     free(ps->src);
 }
 
-/* rx_next from @p pos is rx_match from @p pos: code and every group. */
-static void same_at(const pattern_set *ps, const rx_places *pl, size_t k, size_t pos,
+/* rx_next from @p pos is rx_match from @p pos, on the text cut at @p end:
+ * code and every group. */
+static void same_at(const pattern_set *ps, const rx_places *pl, size_t k, size_t pos, size_t end,
                     pcre2_match_data *a, pcre2_match_data *b)
 {
-    int ra = rx_next(ps->st, pl, k, pos, a);
-    int rb = rx_match(ps->re[k], pl->s, pl->len, pos, 0, b);
+    int ra = rx_next(ps->st, pl, k, pos, end, a);
+    int rb = rx_match(ps->re[k], pl->s, end, pos, 0, b);
     if (ra != rb)
         fail_msg("pattern %zu /%s/ from %zu: rx_next %d, rx_match %d", k, ps->src[k], pos, ra,
                  rb);
@@ -94,9 +105,27 @@ static void same_at(const pattern_set *ps, const rx_places *pl, size_t k, size_t
     }
 }
 
-/* Every pattern, chained from the start as the exclusions are, and from
- * every @p stride th character besides (0: none). Returns how many matches
- * were compared. */
+/* Pattern @p k chained from @p from as the exclusions are, on the text
+ * cut at @p end; returns how many matches were compared. */
+static size_t chain(const pattern_set *ps, const rx_places *pl, size_t k, size_t from,
+                    size_t end, pcre2_match_data *a, pcre2_match_data *b)
+{
+    size_t pos = from, matches = 0;
+    while (pos < end) {
+        PCRE2_SIZE *ov;
+        same_at(ps, pl, k, pos, end, a, b);
+        if (rx_match(ps->re[k], pl->s, end, pos, 0, b) <= 0)
+            break;
+        ov = pcre2_get_ovector_pointer(b);
+        matches++;
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return matches;
+}
+
+/* Every pattern chained over the whole text, then over each line cut at
+ * its end as the figure pattern is, and from every @p stride th character
+ * besides (0: none). Returns how many matches were compared. */
 static size_t compare_text(const pattern_set *ps, const char *s, size_t len, size_t stride)
 {
     rx_places pl = RX_PLACES_INIT;
@@ -105,19 +134,16 @@ static size_t compare_text(const pattern_set *ps, const char *s, size_t len, siz
 
     rx_places_find(&pl, ps->st, s, len, a);
     for (size_t k = 0; k < ps->n; k++) {
-        size_t pos = 0;
-        while (pos < len) {
-            PCRE2_SIZE *ov;
-            same_at(ps, &pl, k, pos, a, b);
-            if (rx_match(ps->re[k], s, len, pos, 0, b) <= 0)
-                break;
-            ov = pcre2_get_ovector_pointer(b);
-            matches++;
-            pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        matches += chain(ps, &pl, k, 0, len, a, b);
+        for (size_t from = 0; from < len;) {
+            const char *nl = memchr(s + from, '\n', len - from);
+            size_t end = nl ? (size_t)(nl - s) : len;
+            matches += chain(ps, &pl, k, from, end, a, b);
+            from = end + 1;
         }
         for (size_t i = 0, c = 0; stride && i < len; i += (size_t)utf8_len((unsigned char)s[i]), c++)
             if (c % stride == 0)
-                same_at(ps, &pl, k, i, a, b);
+                same_at(ps, &pl, k, i, len, a, b);
     }
     rx_places_release(&pl);
     pcre2_match_data_free(a);
