@@ -296,7 +296,19 @@ static size_t utf8_check_bytes(const unsigned char *p, size_t len, size_t *bad)
         size_t n;
         uint32_t cp;
         if (c < 0x80) {
+            /* ASCII runs eight bytes at a time: every article is checked */
+            uint64_t w;
             i++;
+            while (i + 8 <= len && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ULL)))
+                i += 8;
+            continue;
+        }
+        if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 3 <= len) {
+            /* most Han characters: three bytes, no overlong form or
+             * surrogate to rule out (those start E0 and ED) */
+            if ((p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80)
+                goto invalid;
+            i += 3;
             continue;
         }
         if (c >= 0xC2 && c <= 0xDF)

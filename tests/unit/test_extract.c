@@ -472,8 +472,6 @@ static void test_label_recurs(void **state)
     text_release(&doc);
 }
 
-/* The index the indicator's word lists are asked through: every word
- * that begins with a character, in list order, and none else. */
 /* utf8_count, eight bytes at a time, against a byte loop: every length
  * and offset, on Chinese text, ASCII, and every byte value. */
 static void test_utf8_count(void **state)
@@ -494,6 +492,93 @@ static void test_utf8_count(void **state)
     assert_int_equal(utf8_count(text, tl), 41);
 }
 
+/* UTF-8 as the standard has it, a byte at a time: how much of p[0..len)
+ * is valid, *bad 1 where an invalid sequence stops it (0: cut short). */
+static size_t utf8_reference(const unsigned char *p, size_t len, size_t *bad)
+{
+    size_t i = 0;
+    *bad = 0;
+    while (i < len) {
+        unsigned c = p[i], n, lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        else
+            return *bad = 1, i;
+        if (i + n > len)
+            return i;
+        if (p[i + 1] < lo || p[i + 1] > hi)
+            return *bad = 1, i;
+        for (unsigned k = 2; k < n; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                return *bad = 1, i;
+        i += n;
+    }
+    return i;
+}
+
+/* utf8_check (ASCII eight bytes at a time, a short way for most Han
+ * characters) against the standard: every two-byte string, three-byte
+ * strings at each lead byte's edges, and text with bad bytes at every
+ * offset. */
+static void test_utf8_check(void **state)
+{
+    static const unsigned char third[] = { 0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+                                           0xA0, 0xBF, 0xC0, 0xE4, 0xFF };
+    const char *text = "组织759名在职党员,开展义诊18次 and some ASCII text here,"
+                       "发放补贴4.6万元。\xF0\xA0\x80\x80\xED\x9F\xBF\xE0\xA0\x80";
+    unsigned char buf[400];
+    size_t tl = strlen(text), got, want, gbad, wbad;
+    (void)state;
+    for (unsigned a = 0; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++) {
+            unsigned char s[4] = { (unsigned char)a, (unsigned char)b, 0, 0 };
+            got = utf8_check((const char *)s, 2, &gbad);
+            want = utf8_reference(s, 2, &wbad);
+            assert_int_equal(got, want);
+            assert_int_equal(gbad, wbad);
+            if (a < 0xC0 || a > 0xF7)
+                continue;
+            for (size_t t = 0; t < sizeof(third); t++)
+                for (size_t len = 3; len <= 4; len++) {
+                    s[2] = third[t];
+                    s[3] = 0x80;
+                    got = utf8_check((const char *)s, len, &gbad);
+                    want = utf8_reference(s, len, &wbad);
+                    if (got != want || gbad != wbad)
+                        fail_msg("%02x %02x %02x (%zu bytes): %zu/%zu, want %zu/%zu", a, b,
+                                 third[t], len, got, gbad, want, wbad);
+                }
+        }
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (unsigned char)text[i % tl];
+    for (size_t at = 0; at < sizeof(buf); at += 3) {
+        unsigned char keep = buf[at];
+        for (unsigned v = 0x7F; v <= 0xFF; v += 0x40) {
+            buf[at] = (unsigned char)v;
+            for (size_t from = 0; from < 9; from++) {
+                size_t len = sizeof(buf) - from - (at % 7);
+                got = utf8_check((const char *)buf + from, len, &gbad);
+                want = utf8_reference(buf + from, len, &wbad);
+                assert_int_equal(got, want);
+                assert_int_equal(gbad, wbad);
+            }
+        }
+        buf[at] = keep;
+    }
+    assert_int_equal(utf8_check(text, tl, &gbad), tl);
+    assert_int_equal(gbad, 0);
+}
+
+/* The index the indicator's word lists are asked through: every word
+ * that begins with a character, in list order, and none else. */
 static void test_word_index(void **state)
 {
     char *words[] = { "开展", "为", "开展了", "", "组织", "为民", "\xF0\xA0\x80\x80字", "a" };
@@ -547,6 +632,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_count),
+        cmocka_unit_test(test_utf8_check),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_indicator),
