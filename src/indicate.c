@@ -74,7 +74,7 @@ struct ind_rules {
                               describes (680名劳动力实现转移就业) */
     uint32_t *mark_cp;     /* the first characters of the markers */
     size_t nmark_first;
-    uint8_t mark_low[256]; /* some marker starts with a character of this low byte */
+    uint8_t mark_bits[65536 / 8]; /* some marker starts with this BMP character */
     size_t npart, nwhole, nscope;
     char **ends;           /* the endings of the self words (places.tsv), longest first */
     size_t nends;
@@ -470,7 +470,8 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
                 int n;
                 uint32_t cp = utf8_decode(all[k][i].word, &n);
                 r->mark_cp[r->nmark_first++] = cp;
-                r->mark_low[cp & 0xFF] = 1;
+                if (cp < 65536)
+                    r->mark_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
             }
     }
 out:
@@ -478,8 +479,12 @@ out:
     return err;
 }
 
+/* Does a marker start with @p cp? Asked at every character of every
+ * article: a bit for the BMP, the list past it. */
 static int is_mark_first(const ind_rules *r, uint32_t cp)
 {
+    if (cp < 65536)
+        return (r->mark_bits[cp >> 3] >> (cp & 7)) & 1;
     for (size_t i = 0; i < r->nmark_first; i++)
         if (r->mark_cp[i] == cp)
             return 1;
@@ -792,7 +797,7 @@ static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, mar
     for (size_t pos = 0; pos < doc->len; pos += (size_t)(cl > 0 ? cl : 1)) {
         uint32_t cp = utf8_decode(doc->s + pos, &cl);
         add_hit(r, h, &n, &alloc, pos, word_at(r, doc->s, doc->len, pos, cp));
-        if (r->mark_low[cp & 0xFF] && is_mark_first(r, cp)) {
+        if (is_mark_first(r, cp)) {
             add_markers(part, r->part, r->npart, doc->s, doc->len, pos);
             add_markers(whole, r->whole, r->nwhole, doc->s, doc->len, pos);
             add_markers(scope, r->scope, r->nscope, doc->s, doc->len, pos);

@@ -488,11 +488,11 @@ void word_index_release(word_index *wi)
     wi->len = NULL;
 }
 
-const uint32_t *word_index_at(const word_index *wi, uint32_t cp, size_t *n)
+const uint32_t *word_index_slot(const word_index *wi, uint32_t cp, size_t *n)
 {
     size_t i;
     *n = 0;
-    if ((cp < 65536 && !(wi->bits[cp >> 3] & (1u << (cp & 7)))) || !wi->slot)
+    if (!wi->slot)
         return NULL;
     i = word_slot_of(wi, cp);
     *n = wi->slot[i].n;

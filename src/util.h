@@ -180,12 +180,22 @@ typedef struct {
 void word_index_init(word_index *wi, char *const *words, size_t n);
 /** Free what the index holds; accepts a zeroed one. */
 void word_index_release(word_index *wi);
+/** word_index_at() past its one-bit test; not for callers. */
+const uint32_t *word_index_slot(const word_index *wi, uint32_t cp, size_t *n);
+
 /**
  * The numbers of the words that begin with code point @p cp, in list
  * order; *@p n of them (0: none). Whether one is at hand is the caller's
- * memcmp.
+ * memcmp. Inline, since it is asked at every character of every article
+ * and most characters begin no word.
  */
-const uint32_t *word_index_at(const word_index *wi, uint32_t cp, size_t *n);
+static inline const uint32_t *word_index_at(const word_index *wi, uint32_t cp, size_t *n)
+{
+    *n = 0;
+    if (cp < 65536 && !(wi->bits[cp >> 3] & (1u << (cp & 7))))
+        return NULL;
+    return word_index_slot(wi, cp, n);
+}
 
 /** Format a decimal without exponent or trailing zeros (27200, 63.296). */
 void format_decimal(double v, char *out, size_t size);
