@@ -299,6 +299,54 @@ static void test_spans(void **state)
 
 /* Rules of one kind are asked as one alternation: it matches where one
  * of them does, and is not made where a rule would change its meaning. */
+/* GB18030 characters are remembered between articles: a second article
+ * reads byte for byte, offset for offset, as the first did and as a
+ * reading without memory (text_decode) does, and a bad byte is said the
+ * same way each time. */
+static void test_gb18030_memo(void **state)
+{
+    const char *utf8 = "县里ABC 123，服务老人3000人次；€ 𠀀 ㄅ 丂 龥。\n第二行：发放补贴4.6万元\n";
+    size_t len, dlen;
+    char *gb = encode("GB18030", utf8, &len), *dec;
+    const char *enc;
+    strbuf why = STRBUF_INIT;
+    (void)state;
+    for (int round = 0; round < 2; round++) {
+        text_doc doc;
+        assert_int_equal(read_text(&doc, gb, len, &why), LS_OK);
+        assert_string_equal(doc.encoding, "GB18030");
+        assert_int_equal(doc.raw_len, strlen(utf8));
+        assert_memory_equal(doc.raw, utf8, doc.raw_len);
+        assert_int_equal(doc.raw_off[3], 2);    /* 里 after the two bytes of 县 */
+        assert_int_equal(doc.raw_off[6], 4);    /* A */
+        assert_int_equal(doc.raw_off[doc.raw_len], len);
+        text_release(&doc);
+    }
+    assert_int_equal(text_decode(gb, len, &dec, &dlen, &enc, &why), LS_OK);
+    assert_int_equal(dlen, strlen(utf8));
+    assert_memory_equal(dec, utf8, dlen);
+    free(dec);
+    {
+        /* a lead byte without a trail byte it takes, twice */
+        char bad[64];
+        size_t blen = 0;
+        memcpy(bad, gb, 8);
+        blen = 8;
+        bad[blen++] = (char)0x81;
+        bad[blen++] = 0x20;
+        memcpy(bad + blen, gb + 8, 10);
+        blen += 10;
+        for (int round = 0; round < 2; round++) {
+            text_doc doc;
+            assert_int_equal(read_text(&doc, bad, blen, &why), LS_ERR_ENCODING);
+            assert_non_null(strstr(why.buf, "invalid GB18030 byte 0x81 at offset 8"));
+            text_release(&doc);
+        }
+    }
+    sb_release(&why);
+    free(gb);
+}
+
 static void test_any_of(void **state)
 {
     const char *src[] = { "本报讯", "^记者\\s*\\S+", "(\\d)\\1", "(?<y>\\d{4})年", "a(*COMMIT)b" };
@@ -355,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_spans),
         cmocka_unit_test(test_any_of),
+        cmocka_unit_test(test_gb18030_memo),
     };
     return cmocka_run_group_tests_name("text", tests, setup, teardown);
 }
