@@ -46,13 +46,9 @@ void rx_cleanup(void)
     rx_jit_stack = NULL;
 }
 
-int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start,
-             uint32_t options, pcre2_match_data *md)
+/* What rx_match returns for pcre2_match's @p rc. */
+static int rx_result(int rc, pcre2_match_data *md)
 {
-    /* Subjects are valid UTF-8 by construction (text.c decodes and checks
-     * every article), and checking on each call would be quadratic. */
-    int rc = pcre2_match(re, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_UTF_CHECK, md,
-                         rx_context());
     /* a match with more groups than @p md holds is still a match (of
      * which md keeps the groups that fit): a staff pattern's parentheses
      * must not silently turn a rule off */
@@ -67,6 +63,16 @@ int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start
         }
     }
     return rc;
+}
+
+int rx_match(const pcre2_code *re, const char *subject, size_t len, size_t start,
+             uint32_t options, pcre2_match_data *md)
+{
+    /* Subjects are valid UTF-8 by construction (text.c decodes and checks
+     * every article), and checking on each call would be quadratic. */
+    return rx_result(pcre2_match(re, (PCRE2_SPTR)subject, len, start,
+                                 options | PCRE2_NO_UTF_CHECK, md, rx_context()),
+                     md);
 }
 
 pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n, uint32_t options)
@@ -112,6 +118,7 @@ struct rx_starts {
     pcre2_code **anchored; /* a twin per filtered pattern, else NULL */
     pcre2_code **learner;  /* the caller's first-character pattern, else NULL */
     uint64_t filtered;     /* bit k: pattern k has a twin */
+    uint64_t jit;          /* bit k: and the JIT compiled it */
     int *needs;            /* a byte every match of pattern k holds, or -1 */
     _Atomic uint64_t *learned;
 };
@@ -168,6 +175,11 @@ rx_starts *rx_starts_new(const char *const *src, const char *const *first, pcre2
         if (!st->anchored[k])
             continue;
         st->filtered |= UINT64_C(1) << k;
+        {
+            size_t jit = 0;
+            if (!pcre2_pattern_info(st->anchored[k], PCRE2_INFO_JITSIZE, &jit) && jit)
+                st->jit |= UINT64_C(1) << k;
+        }
         st->needs[k] = -1;
         if (!pcre2_pattern_info(re[k], PCRE2_INFO_LASTCODETYPE, &type) && type == 1 &&
             !pcre2_pattern_info(re[k], PCRE2_INFO_LASTCODEUNIT, &unit) && unit < 0x100)
@@ -298,6 +310,18 @@ void rx_places_release(rx_places *pl)
     memset(pl, 0, sizeof(*pl));
 }
 
+/* One anchored attempt of pattern @p k at @p at. Straight into the JIT
+ * where it compiled the twin: the checks pcre2_match makes on the way were
+ * a quarter of what an attempt cost, and they are made once, here. */
+static int attempt(const rx_starts *st, size_t k, const char *s, size_t end, size_t at,
+                   pcre2_match_data *md)
+{
+    if (st->jit >> k & 1)
+        return rx_result(
+            pcre2_jit_match(st->anchored[k], (PCRE2_SPTR)s, end, at, 0, md, rx_context()), md);
+    return rx_match(st->anchored[k], s, end, at, 0, md);
+}
+
 int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start, size_t end,
             pcre2_match_data *md)
 {
@@ -323,7 +347,7 @@ int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start, si
         if (b - at > RX_RUN_BYTES)
             return rx_match(st->re[k], pl->s, end, at, 0, md);
         for (; at < b; at += (size_t)utf8_len((unsigned char)pl->s[at])) {
-            int rc = rx_match(st->anchored[k], pl->s, end, at, 0, md);
+            int rc = attempt(st, k, pl->s, end, at, md);
             if (rc != PCRE2_ERROR_NOMATCH)
                 return rc;
         }
