@@ -1257,6 +1257,13 @@ static int is_stop(const char *s, size_t i, int clause)
     return 0;
 }
 
+/* The bytes a stop can begin with: ASCII ones, and 。's lead byte. Both
+ * only ever begin a character, so spans can be cut byte by byte. */
+static int may_stop(unsigned char c, int clause)
+{
+    return c == 0xE3 || c == '!' || c == '?' || c == ';' || (clause && (c == ',' || c == ':'));
+}
+
 void text_span(const text_doc *doc, size_t pos, int clause, size_t *start, size_t *end)
 {
     const text_line *l = &doc->lines[text_line_at(doc, pos)];
@@ -1269,14 +1276,21 @@ void text_span(const text_doc *doc, size_t pos, int clause, size_t *start, size_
         lo++;
     while (hi < l->end && ((unsigned char)doc->s[hi] & 0xC0) == 0x80)
         hi++;
-    while (a > lo) {
-        size_t p = utf8_prev(doc->s, a);
-        if (is_stop(doc->s, p, clause))
-            break;
-        a = p;
+    /* back to just after the stop before pos, or to lo */
+    {
+        size_t i = a;
+        while (i > lo && !(may_stop((unsigned char)doc->s[i - 1], clause) &&
+                           is_stop(doc->s, i - 1, clause)))
+            i--;
+        a = i > lo ? i - 1 + (size_t)utf8_len((unsigned char)doc->s[i - 1]) : lo;
     }
     while (b < hi) {
-        int k = is_stop(doc->s, b, clause);
+        int k;
+        while (b < hi && !may_stop((unsigned char)doc->s[b], clause))
+            b++;
+        if (b >= hi)
+            break;
+        k = is_stop(doc->s, b, clause);
         b += (size_t)utf8_len((unsigned char)doc->s[b]);
         if (k) {
             /* a closing quote after the full stop belongs to the sentence */

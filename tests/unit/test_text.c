@@ -297,8 +297,74 @@ static void test_spans(void **state)
     sb_release(&why);
 }
 
-/* Rules of one kind are asked as one alternation: it matches where one
- * of them does, and is not made where a rule would change its meaning. */
+/* text_span as it was written first, a character at a time: the byte
+ * scan must cut every span where this does. */
+static void span_reference(const text_doc *doc, size_t pos, int clause, size_t *start,
+                           size_t *end)
+{
+    const text_line *l = &doc->lines[text_line_at(doc, pos)];
+    size_t a = pos, b = pos;
+    size_t lo = pos - l->start > TEXT_SPAN_MAX ? pos - TEXT_SPAN_MAX : l->start;
+    size_t hi = l->end - pos > TEXT_SPAN_MAX ? pos + TEXT_SPAN_MAX : l->end;
+    const char *s = doc->s;
+#define STOP(i) (s[i] == '!' || s[i] == '?' || s[i] == ';' || !strncmp(s + (i), "。", 3) || \
+                 (clause && (s[i] == ',' || s[i] == ':')))
+    while (lo > l->start && ((unsigned char)s[lo] & 0xC0) == 0x80)
+        lo++;
+    while (hi < l->end && ((unsigned char)s[hi] & 0xC0) == 0x80)
+        hi++;
+    while (a > lo) {
+        size_t p = utf8_prev(s, a);
+        if (STOP(p))
+            break;
+        a = p;
+    }
+    while (b < hi) {
+        int k = STOP(b);
+        b += (size_t)utf8_len((unsigned char)s[b]);
+        if (k) {
+            while (b < l->end && (!strncmp(s + b, "”", 3) || !strncmp(s + b, "’", 3)))
+                b += 3;
+            break;
+        }
+    }
+#undef STOP
+    *start = a;
+    *end = b;
+}
+
+/* Every position of text full of stops, quotes, characters sharing 。's
+ * lead byte (、〈「 and the like) and a line longer than the span window:
+ * the same spans, sentence and clause, as the reference. */
+static void test_span_bytes(void **state)
+{
+    strbuf in = STRBUF_INIT, why = STRBUF_INIT;
+    text_doc doc;
+    (void)state;
+    sb_addstr(&in, "标题\n");
+    sb_addstr(&in, "第一句有3个,第二句有4个。”他说:“好!”第三句?a;b,c。。、〈「」〉。’结尾\n");
+    sb_addstr(&in, "。开头就停,\n,\n");
+    for (int i = 0; i < 90; i++)
+        sb_addstr(&in, i % 17 ? "很长的一句没有停顿" : "停。");
+    sb_addstr(&in, "\n最后一行有5个人");
+    assert_int_equal(read_text(&doc, in.buf, in.len, &why), LS_OK);
+    for (size_t pos = 0; pos < doc.len; pos += (size_t)utf8_len((unsigned char)doc.s[pos])) {
+        if (doc.s[pos] == '\n')
+            continue;
+        for (int clause = 0; clause < 2; clause++) {
+            size_t a, b, ra, rb;
+            text_span(&doc, pos, clause, &a, &b);
+            span_reference(&doc, pos, clause, &ra, &rb);
+            if (a != ra || b != rb)
+                fail_msg("at %zu (clause %d): [%zu, %zu) want [%zu, %zu)", pos, clause, a, b, ra,
+                         rb);
+        }
+    }
+    text_release(&doc);
+    sb_release(&in);
+    sb_release(&why);
+}
+
 /* GB18030 characters are remembered between articles: a second article
  * reads byte for byte, offset for offset, as the first did and as a
  * reading without memory (text_decode) does, and a bad byte is said the
@@ -347,6 +413,8 @@ static void test_gb18030_memo(void **state)
     free(gb);
 }
 
+/* Rules of one kind are asked as one alternation: it matches where one
+ * of them does, and is not made where a rule would change its meaning. */
 static void test_any_of(void **state)
 {
     const char *src[] = { "本报讯", "^记者\\s*\\S+", "(\\d)\\1", "(?<y>\\d{4})年", "a(*COMMIT)b" };
@@ -403,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_spans),
         cmocka_unit_test(test_any_of),
+        cmocka_unit_test(test_span_bytes),
         cmocka_unit_test(test_gb18030_memo),
     };
     return cmocka_run_group_tests_name("text", tests, setup, teardown);
