@@ -24,6 +24,15 @@
  * outputs that do not fit go to OpenCC every time. */
 #define MEMO_CHARS 0x10000
 #define MEMO_BYTES 7
+/* s2t has 49,000 keys, hundreds of them for a common first character (一,
+ * 人): their first two characters, hashed into this many bits, pass over
+ * most places without comparing them one by one. */
+#define PAIR_BITS (1u << 20)
+
+static uint32_t pair_bit(uint32_t a, uint32_t b)
+{
+    return (a * 0x9E3779B1u ^ b * 0x85EBCA77u) >> 12;
+}
 
 struct cv_phrases {
     char *data;      /* the keys, NUL-separated */
@@ -32,6 +41,8 @@ struct cv_phrases {
     uint32_t *first; /* the first code point of each key, ascending */
     size_t n;
     uint8_t filter[MEMO_CHARS / 8]; /* a key starts with (cp & 0xFFFF) */
+    uint8_t single[MEMO_CHARS / 8]; /* a key is (cp & 0xFFFF) alone */
+    uint8_t pairs[PAIR_BITS / 8];   /* a longer key starts with this pair (pair_bit) */
 };
 
 struct cv_conv {
@@ -167,6 +178,16 @@ ls_error cv_phrases_load(cv_phrases **out, const char *tdir, const char *name,
         ph->klen[i] = keys[i].len;
         ph->first[i] = keys[i].first;
         ph->filter[(keys[i].first & 0xFFFF) >> 3] |= (uint8_t)(1u << (keys[i].first & 7));
+        {
+            int k1, k2;
+            utf8_decode(keys[i].key, &k1);
+            if ((size_t)k1 >= keys[i].len) {
+                ph->single[(keys[i].first & 0xFFFF) >> 3] |= (uint8_t)(1u << (keys[i].first & 7));
+            } else {
+                uint32_t h = pair_bit(keys[i].first, utf8_decode(keys[i].key + k1, &k2));
+                ph->pairs[h >> 3] |= (uint8_t)(1u << (h & 7));
+            }
+        }
         at += keys[i].len + 1;
     }
     ph->n = nkeys;
@@ -236,6 +257,19 @@ static long phrase_at(const cv_phrases *ph, uint32_t cp, const char *s, size_t l
     size_t lo = 0, hi = ph->n;
     if (!(ph->filter[(cp & 0xFFFF) >> 3] & (1u << (cp & 7))))
         return -1;
+    {
+        /* a key of two characters or more starts with the pair here, or
+         * only a key of this one character can */
+        int k1, k2;
+        int longer = 0;
+        utf8_decode(s, &k1);
+        if ((size_t)k1 < len) {
+            uint32_t h = pair_bit(cp, utf8_decode(s + k1, &k2));
+            longer = (ph->pairs[h >> 3] >> (h & 7)) & 1;
+        }
+        if (!longer && !(ph->single[(cp & 0xFFFF) >> 3] & (1u << (cp & 7))))
+            return -1;
+    }
     while (lo < hi) { /* the first key with this first code point */
         size_t mid = (lo + hi) / 2;
         if (ph->first[mid] < cp)
