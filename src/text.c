@@ -252,9 +252,6 @@ static char *m_finish(mapped *m, uint32_t end_src, uint32_t **map, size_t *len)
 
 /* ---- decoding ---- */
 
-/* Decode with iconv one source character at a time so that every output
- * byte knows its file offset. charlen() gives the length of the source
- * character at p (0 when it cannot tell). */
 #define GB_BAD 0xFF
 #define GB_CHARS (128 + 126 * 256) /* ASCII, then lead 0x81-0xFE by trail byte */
 
@@ -263,9 +260,12 @@ static size_t gb_slot(const unsigned char *p, size_t n)
     return n == 1 ? p[0] : 128 + (size_t)(p[0] - 0x81) * 256 + p[1];
 }
 
-/* With @p memo (GB18030 only), characters of one or two bytes are asked of
- * iconv once per thread: articles in GB18030 were a tenth of the bench
- * corpus and a third of the cost of reading it. */
+/* Decode with iconv one source character at a time so that every output
+ * byte knows its file offset. charlen() gives the length of the source
+ * character at p (0 when it cannot tell). With @p memo (GB18030 only),
+ * characters of one or two bytes are asked of iconv once per thread:
+ * articles in GB18030 were a tenth of the bench corpus and a third of the
+ * cost of reading it. */
 static ls_error decode_iconv(text_doc *doc, const char *code, const unsigned char *p, size_t len,
                              size_t base, size_t (*charlen)(const unsigned char *, size_t),
                              gb_char **memo, strbuf *why)
