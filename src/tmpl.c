@@ -21,6 +21,9 @@
 /* A JIT stack serves one thread at a time: each thread has its own. */
 static _Thread_local pcre2_match_context *rx_ctx;
 static _Thread_local pcre2_jit_stack *rx_jit_stack;
+/* The same, for searches whose start is bounded (the offset limit, set
+ * per search, is an error for patterns not compiled to take one). */
+static _Thread_local pcre2_match_context *rx_limit_ctx;
 
 pcre2_match_context *rx_context(void)
 {
@@ -38,8 +41,17 @@ pcre2_match_context *rx_context(void)
     return rx_ctx;
 }
 
+static pcre2_match_context *rx_limit_context(void)
+{
+    if (!rx_limit_ctx && !(rx_limit_ctx = pcre2_match_context_copy(rx_context())))
+        die("out of memory creating a PCRE2 match context");
+    return rx_limit_ctx;
+}
+
 void rx_cleanup(void)
 {
+    pcre2_match_context_free(rx_limit_ctx);
+    rx_limit_ctx = NULL;
     pcre2_match_context_free(rx_ctx);
     pcre2_jit_stack_free(rx_jit_stack);
     rx_ctx = NULL;
@@ -116,6 +128,7 @@ struct rx_starts {
     size_t n;
     pcre2_code **re;       /* the caller's patterns (not owned) */
     pcre2_code **anchored; /* a twin per filtered pattern, else NULL */
+    pcre2_code **runner;   /* another, to try a run of places in one search */
     pcre2_code **learner;  /* the caller's first-character pattern, else NULL */
     uint64_t filtered;     /* bit k: pattern k has a twin */
     uint64_t jit;          /* bit k: and the JIT compiled it */
@@ -160,6 +173,7 @@ rx_starts *rx_starts_new(const char *const *src, const char *const *first, pcre2
     st->re = xcalloc(n + 1, sizeof(*st->re));
     memcpy(st->re, re, n * sizeof(*re));
     st->anchored = xcalloc(n + 1, sizeof(*st->anchored));
+    st->runner = xcalloc(n + 1, sizeof(*st->runner));
     st->learner = xcalloc(n + 1, sizeof(*st->learner));
     st->needs = xcalloc(n + 1, sizeof(*st->needs));
     for (size_t k = 0; k < n && k < RX_MAX_FILTERED; k++) {
@@ -176,8 +190,11 @@ rx_starts *rx_starts_new(const char *const *src, const char *const *first, pcre2
             continue;
         st->filtered |= UINT64_C(1) << k;
         {
-            size_t jit = 0;
-            if (!pcre2_pattern_info(st->anchored[k], PCRE2_INFO_JITSIZE, &jit) && jit)
+            size_t jit = 0, jit2 = 0;
+            st->runner[k] = compile_like(src[k], re[k], PCRE2_USE_OFFSET_LIMIT | PCRE2_NO_START_OPTIMIZE);
+            if (!pcre2_pattern_info(st->anchored[k], PCRE2_INFO_JITSIZE, &jit) && jit &&
+                st->runner[k] && !pcre2_pattern_info(st->runner[k], PCRE2_INFO_JITSIZE, &jit2) &&
+                jit2)
                 st->jit |= UINT64_C(1) << k;
         }
         st->needs[k] = -1;
@@ -196,9 +213,11 @@ void rx_starts_free(rx_starts *st)
         return;
     for (size_t k = 0; k < st->n; k++) {
         pcre2_code_free(st->anchored[k]);
+        pcre2_code_free(st->runner[k]);
         pcre2_code_free(st->learner[k]);
     }
     free(st->anchored);
+    free(st->runner);
     free(st->learner);
     free(st->needs);
     free(st->re);
@@ -310,16 +329,29 @@ void rx_places_release(rx_places *pl)
     memset(pl, 0, sizeof(*pl));
 }
 
-/* One anchored attempt of pattern @p k at @p at. Straight into the JIT
- * where it compiled the twin: the checks pcre2_match makes on the way were
- * a quarter of what an attempt cost, and they are made once, here. */
+/* Pattern @p k tried at each character from @p at to @p last (a
+ * character's start) in turn. Straight into the JIT where it compiled the
+ * twins, the checks pcre2_match makes on the way being a quarter of what
+ * an attempt cost: one anchored attempt for one place, else one search
+ * whose start may not pass @p last (an offset limit), which tries a run
+ * of digits in one call instead of one call a digit. */
 static int attempt(const rx_starts *st, size_t k, const char *s, size_t end, size_t at,
-                   pcre2_match_data *md)
+                   size_t last, pcre2_match_data *md)
 {
-    if (st->jit >> k & 1)
+    int rc;
+    if (!(st->jit >> k & 1)) {
+        for (;; at += (size_t)utf8_len((unsigned char)s[at])) {
+            rc = rx_match(st->anchored[k], s, end, at, 0, md);
+            if (rc != PCRE2_ERROR_NOMATCH || at >= last)
+                return rc;
+        }
+    }
+    if (at == last)
         return rx_result(
             pcre2_jit_match(st->anchored[k], (PCRE2_SPTR)s, end, at, 0, md, rx_context()), md);
-    return rx_match(st->anchored[k], s, end, at, 0, md);
+    pcre2_set_offset_limit(rx_limit_context(), last);
+    rc = pcre2_jit_match(st->runner[k], (PCRE2_SPTR)s, end, at, 0, md, rx_limit_context());
+    return rx_result(rc, md);
 }
 
 int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start, size_t end,
@@ -346,8 +378,12 @@ int rx_next(const rx_starts *st, const rx_places *pl, size_t k, size_t start, si
          * attempts at each character would be quadratic */
         if (b - at > RX_RUN_BYTES)
             return rx_match(st->re[k], pl->s, end, at, 0, md);
-        for (; at < b; at += (size_t)utf8_len((unsigned char)pl->s[at])) {
-            int rc = attempt(st, k, pl->s, end, at, md);
+        if (at < b) {
+            size_t last = b - 1;
+            int rc;
+            while (last > at && ((unsigned char)pl->s[last] & 0xC0) == 0x80)
+                last--;
+            rc = attempt(st, k, pl->s, end, at, last, md);
             if (rc != PCRE2_ERROR_NOMATCH)
                 return rc;
         }
