@@ -24,15 +24,6 @@
  * outputs that do not fit go to OpenCC every time. */
 #define MEMO_CHARS 0x10000
 #define MEMO_BYTES 7
-/* s2t has 49,000 keys, hundreds of them for a common first character (一,
- * 人): their first two characters, hashed into this many bits, pass over
- * most places without comparing them one by one. */
-#define PAIR_BITS (1u << 20)
-
-static uint32_t pair_bit(uint32_t a, uint32_t b)
-{
-    return (a * 0x9E3779B1u ^ b * 0x85EBCA77u) >> 12;
-}
 
 struct cv_phrases {
     char *data;      /* the keys, NUL-separated */
@@ -42,7 +33,10 @@ struct cv_phrases {
     size_t n;
     uint8_t filter[MEMO_CHARS / 8]; /* a key starts with (cp & 0xFFFF) */
     uint8_t single[MEMO_CHARS / 8]; /* a key is (cp & 0xFFFF) alone */
-    uint8_t pairs[PAIR_BITS / 8];   /* a longer key starts with this pair (pair_bit) */
+    /* s2t has 49,000 keys, hundreds of them for a common first character
+     * (一, 人): their first two characters pass over most places without
+     * comparing them one by one */
+    uint8_t pairs[PAIR_FILTER_BYTES]; /* a longer key starts with this pair */
 };
 
 struct cv_conv {
@@ -184,8 +178,7 @@ ls_error cv_phrases_load(cv_phrases **out, const char *tdir, const char *name,
             if ((size_t)k1 >= keys[i].len) {
                 ph->single[(keys[i].first & 0xFFFF) >> 3] |= (uint8_t)(1u << (keys[i].first & 7));
             } else {
-                uint32_t h = pair_bit(keys[i].first, utf8_decode(keys[i].key + k1, &k2));
-                ph->pairs[h >> 3] |= (uint8_t)(1u << (h & 7));
+                pair_set(ph->pairs, keys[i].first, utf8_decode(keys[i].key + k1, &k2));
             }
         }
         at += keys[i].len + 1;
@@ -264,8 +257,7 @@ static long phrase_at(const cv_phrases *ph, uint32_t cp, const char *s, size_t l
         int longer = 0;
         utf8_decode(s, &k1);
         if ((size_t)k1 < len) {
-            uint32_t h = pair_bit(cp, utf8_decode(s + k1, &k2));
-            longer = (ph->pairs[h >> 3] >> (h & 7)) & 1;
+            longer = pair_test(ph->pairs, cp, utf8_decode(s + k1, &k2)) != 0;
         }
         if (!longer && !(ph->single[(cp & 0xFFFF) >> 3] & (1u << (cp & 7))))
             return -1;

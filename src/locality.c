@@ -140,25 +140,6 @@ size_t gaz_size(const gazetteer *g)
     return g->nn;
 }
 
-#define PAIR_BITS 20 /* 1 Mbit: 128 KiB per filter */
-
-static size_t pair_hash(uint32_t a, uint32_t b)
-{
-    return (size_t)(((uint64_t)a * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)b * 0xC2B2AE3D27D4EB4Full)) >>
-           (64 - PAIR_BITS);
-}
-
-static void pair_set(uint8_t *bits, uint32_t a, uint32_t b)
-{
-    size_t h = pair_hash(a, b);
-    bits[h >> 3] |= (uint8_t)(1u << (h & 7));
-}
-
-static int pair_test(const uint8_t *bits, uint32_t a, uint32_t b)
-{
-    size_t h = pair_hash(a, b);
-    return bits[h >> 3] & (1u << (h & 7));
-}
 
 /* The last two code points of s[0..len) (a is 0 for a one-character name). */
 static void last_two(const char *s, size_t len, uint32_t *a, uint32_t *b)
@@ -407,9 +388,9 @@ ls_error gaz_load(gazetteer **out, const char *tdir)
 
     if ((err = load_regions(g, tdir)) || (err = load_places(g, tdir)))
         goto fail;
-    g->pair_end = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
-    g->pair_start = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
-    g->pair_begin = xcalloc((size_t)1 << (PAIR_BITS - 3), 1);
+    g->pair_end = xcalloc(PAIR_FILTER_BYTES, 1);
+    g->pair_start = xcalloc(PAIR_FILTER_BYTES, 1);
+    g->pair_begin = xcalloc(PAIR_FILTER_BYTES, 1);
     for (size_t i = 0; i < g->nn; i++) {
         uint32_t a, b;
         int n;

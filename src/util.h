@@ -197,6 +197,34 @@ static inline const uint32_t *word_index_at(const word_index *wi, uint32_t cp, s
     return word_index_slot(wi, cp, n);
 }
 
+/*
+ * A pair filter: one bit per hashed pair of code points, answering "might
+ * some key start (or end) with these two characters?" with no false "no".
+ * The gazetteer scan and the phrase keys of the script converters use it.
+ */
+#define PAIR_FILTER_BITS 20                                 /* 1 Mbit */
+#define PAIR_FILTER_BYTES ((size_t)1 << (PAIR_FILTER_BITS - 3)) /* 128 KiB */
+
+static inline size_t pair_hash(uint32_t a, uint32_t b)
+{
+    return (size_t)(((uint64_t)a * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)b * 0xC2B2AE3D27D4EB4Full)) >>
+           (64 - PAIR_FILTER_BITS);
+}
+
+/** Note the pair (a, b) in @p bits (PAIR_FILTER_BYTES of them). */
+static inline void pair_set(uint8_t *bits, uint32_t a, uint32_t b)
+{
+    size_t h = pair_hash(a, b);
+    bits[h >> 3] |= (uint8_t)(1u << (h & 7));
+}
+
+/** Might (a, b) have been noted in @p bits? */
+static inline int pair_test(const uint8_t *bits, uint32_t a, uint32_t b)
+{
+    size_t h = pair_hash(a, b);
+    return bits[h >> 3] & (1u << (h & 7));
+}
+
 /** Format a decimal without exponent or trailing zeros (27200, 63.296). */
 void format_decimal(double v, char *out, size_t size);
 
