@@ -58,6 +58,17 @@ void rx_cleanup(void)
     rx_jit_stack = NULL;
 }
 
+/* JIT-compile @p re (NULL is fine) and return it. JIT is an optimisation:
+ * without it (e.g. unsupported CPU) we still match. LOCSTAT_NO_JIT turns
+ * it off for memcheck, which cannot see that the JIT's 16-byte reads past
+ * a subject's end are safe. */
+static pcre2_code *rx_jit(pcre2_code *re)
+{
+    if (re && !getenv("LOCSTAT_NO_JIT"))
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
 /* What rx_match returns for pcre2_match's @p rc. */
 static int rx_result(int rc, pcre2_match_data *md)
 {
@@ -109,10 +120,8 @@ pcre2_code *rx_any_of(const char *const *src, pcre2_code *const *re, size_t n, u
     /* each part compiled on its own, so the whole does too; should it
      * not, the parts are asked one by one */
     any = pcre2_compile((PCRE2_SPTR)pat.buf, pat.len, PCRE2_UTF | options, &errcode, &erroff, NULL);
-    if (any && !getenv("LOCSTAT_NO_JIT"))
-        pcre2_jit_compile(any, PCRE2_JIT_COMPLETE);
     sb_release(&pat);
-    return any;
+    return rx_jit(any);
 }
 
 /* Learned per BMP code point: bit k, pattern k can begin a match there;
@@ -160,9 +169,7 @@ static pcre2_code *compile_like(const char *src, const pcre2_code *like, uint32_
         return NULL;
     re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts | extra, &errcode, &erroff,
                        NULL);
-    if (re && !getenv("LOCSTAT_NO_JIT"))
-        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
+    return rx_jit(re);
 }
 
 rx_starts *rx_starts_new(const char *const *src, const char *const *first, pcre2_code *const *re,
@@ -514,11 +521,6 @@ pcre2_code *tmpl_regex(const tmpl_file *tf, const tmpl_row *row, const char *wha
             error("%s:%zu: %s", what ? what : "pattern", (size_t)erroff, (char *)msg);
         return NULL;
     }
-    /* JIT is an optimisation: without it (e.g. unsupported CPU) we still
-     * match. LOCSTAT_NO_JIT turns it off for memcheck, which cannot see that
-     * the JIT's 16-byte reads past a subject's end are safe. */
-    if (!getenv("LOCSTAT_NO_JIT"))
-        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
+    return rx_jit(re);
 }
 
