@@ -4,8 +4,6 @@
  * dev set, and on text generated from each configuration's own keys. */
 #include "testlib.h"
 
-#include <dirent.h>
-#include <iconv.h>
 #include <opencc.h>
 
 #include "convert.h"
@@ -111,81 +109,22 @@ static void test_phrases(void **state)
     same_as_opencc(c, "計畫\0計畫", 13);
 }
 
-/* UTF-8 of a file, converting GB18030 ones; NULL if neither. */
-static char *file_text(const char *path, size_t *len)
+typedef struct {
+    const conv_case *c;
+    size_t changed;
+} article_run;
+
+static void convert_article(const char *text, size_t len, void *ctx)
 {
-    FILE *fp = fopen(path, "rb");
-    char *data, *out, *in, *o;
-    size_t n, inleft, outleft;
-    long size;
-    iconv_t cd;
-
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    size = ftell(fp);
-    rewind(fp);
-    data = malloc((size_t)size + 1);
-    n = fread(data, 1, (size_t)size, fp);
-    fclose(fp);
-    data[n] = '\0';
-    {
-        size_t bad;
-        if (utf8_check(data, n, &bad) == n) {
-            *len = n;
-            return data;
-        }
-    }
-    cd = iconv_open("UTF-8", "GB18030");
-    out = malloc(n * 2 + 1);
-    in = data, o = out, inleft = n, outleft = n * 2;
-    if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
-        free(out);
-        out = NULL;
-    } else {
-        *o = '\0';
-        *len = (size_t)(o - out);
-    }
-    iconv_close(cd);
-    free(data);
-    return out;
-}
-
-/* Every article under @p dir; returns how many the configuration changed. */
-static size_t articles(const conv_case *c, const char *dir, size_t *files)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    size_t changed = 0;
-
-    if (!d)
-        fail_msg("cannot open %s", dir);
-    while ((e = readdir(d))) {
-        char path[1024];
-        size_t len;
-        char *text;
-        if (!strstr(e->d_name, ".txt"))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        text = file_text(path, &len);
-        if (!text)
-            continue;
-        changed += (size_t)same_as_opencc(c, text, len);
-        (*files)++;
-        free(text);
-    }
-    closedir(d);
-    return changed;
+    article_run *run = ctx;
+    run->changed += (size_t)same_as_opencc(run->c, text, len);
 }
 
 static void test_articles(void **state)
 {
-    const char *shared = getenv("LOCSTAT_SHARED");
-    char dir[1024];
-    size_t files = 0, changed;
     conv_case *c = *state;
-    changed = articles(c, "seeds", &files);
-    snprintf(dir, sizeof(dir), "%s/dev/articles", shared && *shared ? shared : "../shared");
-    changed += articles(c, dir, &files);
+    article_run run = { c, 0 };
+    size_t files = test_each_article(convert_article, &run), changed = run.changed;
     assert_true(files >= 33);
     if (c == &t2s)
         assert_true(changed >= 3); /* the traditional ones, and some simplified with 乾 */

@@ -4,8 +4,6 @@
  * the dev set and made-up text; and it does filter where it may. */
 #include "testlib.h"
 
-#include <dirent.h>
-
 #include "text.h"
 #include "tmpl.h"
 
@@ -209,45 +207,26 @@ static void test_made_up(void **state)
     set_free(&ps);
 }
 
-static size_t compare_dir(const pattern_set *ps, const char *dir, size_t *files)
+typedef struct {
+    const pattern_set *ps;
+    size_t matches;
+} article_run;
+
+static void compare_article(const char *text, size_t len, void *ctx)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    size_t matches = 0;
-    if (!d)
-        fail_msg("cannot open %s", dir);
-    while ((e = readdir(d))) {
-        char path[1024], *data = NULL, *utf8 = NULL;
-        size_t len = 0, ulen = 0;
-        const char *enc;
-        strbuf why = STRBUF_INIT;
-        if (!strstr(e->d_name, ".txt"))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        assert_int_equal(read_file(path, &data, &len), LS_OK);
-        if (text_decode(data, len, &utf8, &ulen, &enc, &why) == LS_OK) {
-            matches += compare_text(ps, utf8, ulen, 17);
-            (*files)++;
-        }
-        sb_release(&why);
-        free(utf8);
-        free(data);
-    }
-    closedir(d);
-    return matches;
+    article_run *run = ctx;
+    run->matches += compare_text(run->ps, text, len, 17);
 }
 
 static void test_articles(void **state)
 {
-    const char *shared = getenv("LOCSTAT_SHARED");
-    char dir[1024];
     pattern_set ps;
-    size_t files = 0, matches;
+    article_run run = { &ps, 0 };
+    size_t files, matches;
     (void)state;
     set_load(&ps);
-    matches = compare_dir(&ps, "seeds", &files);
-    snprintf(dir, sizeof(dir), "%s/dev/articles", shared && *shared ? shared : "../shared");
-    matches += compare_dir(&ps, dir, &files);
+    files = test_each_article(compare_article, &run);
+    matches = run.matches;
     assert_true(files >= 33);
     assert_true(matches > 1000);
     set_free(&ps);
