@@ -185,6 +185,12 @@ def test_seeds(binary, shared, tmp):
     with zipfile.ZipFile(out) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     check("workbook: charts", len(charts) >= 2, charts)
+    # every part deflated at level 1 (report.c's WORKBOOK_DEFLATE_LEVEL),
+    # which minizip records as general purpose bits 1 and 2 both set
+    with zipfile.ZipFile(out) as z:
+        slow = [(i.filename, i.compress_type, i.flag_bits) for i in z.infolist()
+                if i.compress_type != zipfile.ZIP_DEFLATED or i.flag_bits & 6 != 6]
+    check("workbook: every part deflated at the fast level", not slow, slow[:3])
 
     # seed 003 yields nothing from after its copyright notice
     raw = open("seeds/003_859534e24dff6cc3.txt", "rb").read()
