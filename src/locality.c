@@ -51,6 +51,11 @@ struct gazetteer {
     size_t naliases;
     uint32_t *enders; /* sorted last code points of names */
     size_t nenders;
+    /* one bit per BMP code point: does a name end with it, does a short
+     * form begin with it? Tested before the pair filters, as most
+     * characters of a text do neither. */
+    uint8_t ender_bits[65536 / 8];
+    uint8_t alias_first_bits[65536 / 8];
     /* Bloom-like filters on character pairs, so that the scan hashes a
      * substring only where a name can begin and end or a short form begin. */
     uint8_t *pair_end;   /* bit set: the last two characters of a name */
@@ -408,6 +413,8 @@ ls_error gaz_load(gazetteer **out, const char *tdir)
         uint32_t a = utf8_decode(g->aliases[i], &n);
         uint32_t b = g->aliases[i][n] ? utf8_decode(g->aliases[i] + n, NULL) : 0;
         pair_set(g->pair_start, a, b);
+        if (a < 65536)
+            g->alias_first_bits[a >> 3] |= (uint8_t)(1u << (a & 7));
     }
     /* the characters names end with (区, 县, 道 ...): a few dozen */
     for (size_t i = 0; i < g->nn; i++) {
@@ -427,6 +434,8 @@ ls_error gaz_load(gazetteer **out, const char *tdir)
         memmove(g->enders + at + 1, g->enders + at, (g->nenders - at) * sizeof(uint32_t));
         g->enders[at] = cp;
         g->nenders++;
+        if (cp < 65536)
+            g->ender_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
     }
     *out = g;
     return LS_OK;
@@ -472,7 +481,15 @@ static uint32_t alias_first(const gazetteer *g, const char *s, size_t len)
 
 static int is_ender(const gazetteer *g, uint32_t cp)
 {
+    if (cp < 65536)
+        return g->ender_bits[cp >> 3] & (1u << (cp & 7));
     return g->nenders && bsearch(&cp, g->enders, g->nenders, sizeof(uint32_t), u32cmp) != NULL;
+}
+
+/* Might a short form begin with cp? (No false "no".) */
+static int may_begin_alias(const gazetteer *g, uint32_t cp)
+{
+    return cp >= 65536 || (g->alias_first_bits[cp >> 3] & (1u << (cp & 7)));
 }
 
 static int add_mention(mention_list *l, uint32_t first, int alias, double w, int title, int after)
@@ -554,10 +571,10 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
         at[(first_slot + ns) & RING_MASK] = i;
         ch[(first_slot + ns) & RING_MASK] = cp;
         ns++;
-        /* the pair filter first: one bit test rejects most characters */
-        if (cp >= 0x4E00 &&
-            pair_test(g->pair_end, ns > 1 ? ch[(first_slot + ns - 2) & RING_MASK] : 0, cp) &&
-            is_ender(g, cp)) {
+        /* one bit test for the last character rejects most places, the
+         * pair filter most of the rest */
+        if (cp >= 0x4E00 && is_ender(g, cp) &&
+            pair_test(g->pair_end, ns > 1 ? ch[(first_slot + ns - 2) & RING_MASK] : 0, cp)) {
             for (size_t k = 0; k + 1 < ns; k++) {
                 size_t a = at[(first_slot + k) & RING_MASK];
                 uint32_t first;
@@ -596,7 +613,7 @@ static void scan(const gazetteer *g, const char *s, size_t len, double w, int ti
         size_t e = i, found = 0;
         int taken = 0, n1;
         uint32_t c1 = utf8_decode(s + i, &n1);
-        if (c1 < 0x4E00 || i + (size_t)n1 >= len ||
+        if (c1 < 0x4E00 || !may_begin_alias(g, c1) || i + (size_t)n1 >= len ||
             !pair_test(g->pair_start, c1, utf8_decode(s + i + n1, NULL))) {
             i += (size_t)n1;
             continue;
