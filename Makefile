@@ -138,6 +138,13 @@ tsan:
 	        || rc=$$?; [ $$rc -le 2 ] || { echo "tsan: 0 passed, 1 failed ($$pass run, exit $$rc)"; exit 1; }; \
 	done; cmp -s build/tsan/tsan-full.csv build/tsan/tsan-cached.csv || \
 	    { echo "tsan: 0 passed, 1 failed (the cached run's CSV differs)"; exit 1; }
+	@# exports only: the CSV is written while the comparison is built
+	@rc=0; TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=tests/tsan.supp build/tsan/locstat -q -j 4 \
+	    --no-workbook -o build/tsan/tsan.xlsx --csv build/tsan/tsan-exports.csv --json build/tsan/tsan.json \
+	    seeds tests/fuzz/corpus/article/* || rc=$$?; [ $$rc -le 2 ] || \
+	    { echo "tsan: 0 passed, 1 failed (exports only, exit $$rc)"; exit 1; }; \
+	cmp -s build/tsan/tsan-full.csv build/tsan/tsan-exports.csv || \
+	    { echo "tsan: 0 passed, 1 failed (the exports-only CSV differs)"; exit 1; }
 	@echo "tsan: 1 passed, 0 failed"
 
 # PCRE2's JIT reads ahead in 16-byte blocks that memcheck reports; the

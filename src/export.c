@@ -44,7 +44,7 @@ static void json_string(FILE *fp, const char *s)
 #define NCOL 15
 
 /* The columns of one figure, as strings, in contract order. */
-static void figure_fields(const cmp_matrix *m, const run_article *a, const ls_figure *f,
+static void figure_fields(const ind_rules *rules, const run_article *a, const ls_figure *f,
                           char val[][40], const char *out[NCOL])
 {
     format_decimal(f->value, val[0], sizeof(val[0]));
@@ -67,8 +67,8 @@ static void figure_fields(const cmp_matrix *m, const run_article *a, const ls_fi
     out[11] = f->surface;
     out[12] = f->sentence;
     out[13] = val[2];
-    out[14] = f->ind > 0 && (size_t)f->ind <= ind_count(m->rules) ? ind_get(m->rules, (size_t)f->ind - 1)->id
-                                                                   : "";
+    out[14] = f->ind > 0 && (size_t)f->ind <= ind_count(rules) ? ind_get(rules, (size_t)f->ind - 1)->id
+                                                               : "";
 }
 
 static const char *const columns[NCOL] = {
@@ -81,7 +81,7 @@ static const char *const columns[NCOL] = {
 typedef void (*row_writer)(FILE *fp, int n, const char *const out[], const ls_figure *f,
                            size_t nth);
 
-static void each_figure(const run_set *set, const cmp_matrix *m, FILE *fp, row_writer write)
+static void each_figure(const run_set *set, const ind_rules *rules, FILE *fp, row_writer write)
 {
     size_t nth = 0;
     for (size_t i = 0; i < set->n; i++) {
@@ -89,7 +89,7 @@ static void each_figure(const run_set *set, const cmp_matrix *m, FILE *fp, row_w
         for (size_t k = 0; k < a->figs.n; k++) {
             char val[3][40];
             const char *out[NCOL];
-            figure_fields(m, a, &a->figs.v[k], val, out);
+            figure_fields(rules, a, &a->figs.v[k], val, out);
             write(fp, NCOL, out, &a->figs.v[k], nth++);
         }
     }
@@ -189,14 +189,14 @@ static void json_cell(FILE *fp, int n, const char *const out[], const ls_figure 
     fputc('}', fp);
 }
 
-ls_error export_csv(const run_set *set, const cmp_matrix *m, const char *path)
+ls_error export_csv(const run_set *set, const ind_rules *rules, const char *path)
 {
     outfile of;
     ls_error err = outfile_open(&of, path, 1);
     if (err)
         return err;
     fputs(EXPORT_CSV_HEADER "\n", of.fp);
-    each_figure(set, m, of.fp, csv_row);
+    each_figure(set, rules, of.fp, csv_row);
     return outfile_commit(&of);
 }
 
@@ -207,7 +207,7 @@ ls_error export_json(const run_set *set, const cmp_matrix *m, const char *path)
     if (err)
         return err;
     fputs("{\"figures\": [", of.fp);
-    each_figure(set, m, of.fp, json_row);
+    each_figure(set, m->rules, of.fp, json_row);
     fputs("\n],\n\"articles\": [", of.fp);
     for (size_t i = 0; i < set->n; i++) {
         const run_article *a = &set->v[i];

@@ -23,8 +23,12 @@
     "locality,locality_code,level,indicator_id,indicator,kind,unit,value,value_max,"     \
     "qualifier,figures,articles"
 
-/** Write the figures CSV to @p path; @p m names their indicators. Prints its own message on failure. */
-ls_error export_csv(const run_set *set, const cmp_matrix *m, const char *path);
+/**
+ * Write the figures CSV to @p path; @p rules name their indicators. It needs
+ * no comparison, so it may be written while one is built. Prints its own
+ * message on failure.
+ */
+ls_error export_csv(const run_set *set, const ind_rules *rules, const char *path);
 /** Write the JSON (figures, articles, the comparison) to @p path. Prints its own message on failure. */
 ls_error export_json(const run_set *set, const cmp_matrix *m, const char *path);
 /**

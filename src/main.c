@@ -169,6 +169,7 @@ static time_t created_time(const corpus *c)
 typedef struct {
     const run_set *set;
     const cmp_matrix *cmp;
+    const ind_rules *rules;
     const char *csv, *json, *compare;
     int failed;
     strbuf log; /* their messages, printed once they are done */
@@ -178,7 +179,7 @@ static void *write_exports(void *arg)
 {
     exports *x = arg;
     ls_capture(&x->log);
-    if (x->csv && export_csv(x->set, x->cmp, x->csv) != LS_OK)
+    if (x->csv && export_csv(x->set, x->rules, x->csv) != LS_OK)
         x->failed = 1;
     if (x->json && export_json(x->set, x->cmp, x->json) != LS_OK)
         x->failed = 1;
@@ -470,29 +471,39 @@ int main(int argc, char **argv)
     job.cmp = &cmp;
     job.set = &set;
     job.rules = rules.indicate;
-    cmp_threaded = !o.no_workbook && o.jobs > 1 &&
-                   !pthread_create(&ctid, NULL, build_comparison, &job);
-    if (!cmp_threaded)
-        cmp_build(&cmp, &set, rules.indicate);
-
-    /* what changed since the previous run; the state is saved only after
-     * the report, so a report that failed is redone next time */
     if (o.no_workbook) { /* exports only: no workbook, so no marks to keep */
-        exports x = { &set, &cmp, o.csv, o.json, o.compare, 0, STRBUF_INIT };
+        /* the CSV needs no comparison: written on a thread of its own
+         * while the comparison is built, then the exports that need it */
+        exports xc = { &set, NULL, rules.indicate, o.csv, NULL, NULL, 0, STRBUF_INIT };
+        exports x = { &set, &cmp, rules.indicate, NULL, o.json, o.compare, 0, STRBUF_INIT };
+        pthread_t tid;
+        int threaded = o.csv && o.jobs > 1 && !pthread_create(&tid, NULL, write_exports, &xc);
         wrote = 1;
+        cmp_build(&cmp, &set, rules.indicate);
         lap(&w, T_PREPARE);
+        if (threaded)
+            pthread_join(tid, NULL);
+        else
+            write_exports(&xc);
+        failed |= exports_done(&xc);
         write_exports(&x);
         failed |= exports_done(&x);
         lap(&w, T_EXPORTS);
         goto done;
     }
+    cmp_threaded = o.jobs > 1 && !pthread_create(&ctid, NULL, build_comparison, &job);
+    if (!cmp_threaded)
+        cmp_build(&cmp, &set, rules.indicate);
+
+    /* what changed since the previous run; the state is saved only after
+     * the report, so a report that failed is redone next time */
     {
         /* the run's time (first seen, last changed): SOURCE_DATE_EPOCH
          * makes two runs byte-identical whatever the clock says */
         time_t now = source_date_epoch();
         int changed = state_update(&st, &set, now >= 0 ? now : time(NULL));
         int state_missing = stat(state_path, &sb) != 0;
-        exports x = { &set, &cmp, o.csv, o.json, o.compare, 0, STRBUF_INIT };
+        exports x = { &set, &cmp, rules.indicate, o.csv, o.json, o.compare, 0, STRBUF_INIT };
         pthread_t tid;
         int threaded;
 
