@@ -461,11 +461,11 @@ static ls_error load_settings(ind_rules *r, const char *tdir)
     if ((err = load_self_words(r, tdir)))
         goto out;
     {
-        const marker *all[5] = { r->part, r->whole, r->scope, r->narrow, r->cumul };
-        size_t nall[5] = { r->npart, r->nwhole, r->nscope, r->nnarrow, r->ncumul };
-        size_t total = r->npart + r->nwhole + r->nscope + r->nnarrow + r->ncumul;
+        const marker *all[6] = { r->part, r->whole, r->scope, r->narrow, r->cumul, r->each };
+        size_t nall[6] = { r->npart, r->nwhole, r->nscope, r->nnarrow, r->ncumul, r->neach };
+        size_t total = r->npart + r->nwhole + r->nscope + r->nnarrow + r->ncumul + r->neach;
         r->mark_cp = xcalloc(total + 1, sizeof(*r->mark_cp));
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 6; k++)
             for (size_t i = 0; i < nall[k]; i++) {
                 int n;
                 uint32_t cp = utf8_decode(all[k][i].word, &n);
@@ -769,6 +769,11 @@ typedef struct {
     size_t n, alloc;
 } marker_index;
 
+/* Where each kind of marker stands in an article, found in one pass. */
+typedef struct {
+    marker_index part, whole, scope, narrow, cumul, each;
+} article_marks;
+
 static void add_markers(marker_index *ix, const marker *m, size_t nm, const char *s, size_t len,
                         size_t pos)
 {
@@ -787,9 +792,7 @@ static void add_markers(marker_index *ix, const marker *m, size_t nm, const char
 
 /* One pass over the article: its words, and where its part, whole and
  * scope markers stand, so that each figure asks sorted lists. */
-static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, marker_index *part,
-                           marker_index *whole, marker_index *scope, marker_index *narrow,
-                           marker_index *cumul)
+static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, article_marks *mk)
 {
     size_t n = 0, alloc = 0;
     int cl;
@@ -798,11 +801,12 @@ static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, mar
         uint32_t cp = utf8_decode(doc->s + pos, &cl);
         add_hit(r, h, &n, &alloc, pos, word_at(r, doc->s, doc->len, pos, cp));
         if (is_mark_first(r, cp)) {
-            add_markers(part, r->part, r->npart, doc->s, doc->len, pos);
-            add_markers(whole, r->whole, r->nwhole, doc->s, doc->len, pos);
-            add_markers(scope, r->scope, r->nscope, doc->s, doc->len, pos);
-            add_markers(narrow, r->narrow, r->nnarrow, doc->s, doc->len, pos);
-            add_markers(cumul, r->cumul, r->ncumul, doc->s, doc->len, pos);
+            add_markers(&mk->part, r->part, r->npart, doc->s, doc->len, pos);
+            add_markers(&mk->whole, r->whole, r->nwhole, doc->s, doc->len, pos);
+            add_markers(&mk->scope, r->scope, r->nscope, doc->s, doc->len, pos);
+            add_markers(&mk->narrow, r->narrow, r->nnarrow, doc->s, doc->len, pos);
+            add_markers(&mk->cumul, r->cumul, r->ncumul, doc->s, doc->len, pos);
+            add_markers(&mk->each, r->each, r->neach, doc->s, doc->len, pos);
         }
     }
     return n;
@@ -884,15 +888,6 @@ static int adjacent(const ind_rules *r, const char *s, size_t b, size_t at)
         if (b + wl == at && !memcmp(s + b, r->link[i].word, wl))
             return 1;
     }
-    return 0;
-}
-
-/* Does s[a..b) hold one of the markers? */
-static int has_marker(const marker *m, size_t nm, const char *s, size_t a, size_t b)
-{
-    for (size_t i = 0; b > a && i < nm; i++)
-        if (memmem(s + a, b - a, m[i].word, strlen(m[i].word)))
-            return 1;
     return 0;
 }
 
@@ -986,9 +981,10 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 size_t n, const text_context *ctx)
 {
     hit *h = NULL;
-    marker_index part = { NULL, 0, 0 }, whole = { NULL, 0, 0 }, scope = { NULL, 0, 0 };
-    marker_index narrow = { NULL, 0, 0 }, cumul = { NULL, 0, 0 };
-    size_t nh = scan_article(r, doc, &h, &part, &whole, &scope, &narrow, &cumul);
+    article_marks mk;
+    size_t nh;
+    memset(&mk, 0, sizeof(mk));
+    nh = scan_article(r, doc, &h, &mk);
     double *score = xcalloc(r->ndef + 1, sizeof(*score));
     double *noun = xcalloc(r->ndef + 1, sizeof(*noun));
     double *one = xcalloc(r->ndef + 1, sizeof(*one));
@@ -1206,7 +1202,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
             score_span(r, h, nh, doc->lines[l->heading].start, doc->lines[l->heading].end,
                        r->level_weight[LV_HEADING], f->category, 0, score);
         benef = for_beneficiaries(r, doc->s, ga, f->start);
-        each = has_marker(r->each, r->neach, doc->s, ga, f->start);
+        each = last_marker(&mk.each, ga, f->start) != NULL;
         /* the counted noun decides when it clearly names a row: context
          * only chooses among the rows it names */
         for (size_t k = 0; k < r->ndef; k++)
@@ -1290,7 +1286,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                     fprintf(stderr, " noun:%s=%.1f", r->def[k].id, noun[k]);
             fprintf(stderr, " -> %s\n", f->ind ? r->def[f->ind - 1].id : "-");
         }
-        if (f->ind && wider_scope(r, &scope, loc, sa, f->start))
+        if (f->ind && wider_scope(r, &mk.scope, loc, sa, f->start))
             f->ind = 0;
         /* a population or a rate is the whole place's: one stated for a
          * place inside it (沙沿社区 in a street's story, 安中小区) is not
@@ -1299,7 +1295,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
         if (f->ind &&
             (r->def[f->ind - 1].kind == KIND_SIZE || r->def[f->ind - 1].kind == KIND_RATE ||
              r->def[f->ind - 1].own) &&
-            (f->place || last_marker(&narrow, ca, f->start)))
+            (f->place || last_marker(&mk.narrow, ca, f->start)))
             f->ind = 0;
     }
 
@@ -1319,7 +1315,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 break;
             sa = pa;
         }
-        pm = last_marker(&part, sa, f->start);
+        pm = last_marker(&mk.part, sa, f->start);
         p = pm ? pm->a : 0;
         /* figures are in text order: those of the sentence stand just before */
         for (size_t j = i; pm && j-- > 0 && v[j].start >= sa;)
@@ -1328,7 +1324,7 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
                 break;
             }
         if (f->ind > 0) {
-            if (last_marker(&whole, sp[i].ca, f->start))
+            if (last_marker(&mk.whole, sp[i].ca, f->start))
                 for (size_t j = i; j-- > 0 && v[j].start >= sa;)
                     if (abs(v[j].ind) == f->ind)
                         v[j].ind = -f->ind;
@@ -1344,13 +1340,13 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
      * 建成30个 the earlier figure is in the later */
     for (size_t j = 0; j < n; j++) {
         size_t lj = text_line_at(doc, v[j].start), from = sp[j].sa;
-        if (!v[j].ind || !running_total(&cumul, v, sp[j].sa, j))
+        if (!v[j].ind || !running_total(&mk.cumul, v, sp[j].sa, j))
             continue;
         from = sentence_before(doc, from, doc->lines[lj].start);
         for (size_t i = j; i-- > 0 && v[i].start >= from;)
             if (v[i].ind == v[j].ind && same_class(r, v[i].unit, v[j].unit) &&
                 v[i].status == v[j].status && v[i].value <= v[j].value &&
-                !running_total(&cumul, v, sp[i].sa, i))
+                !running_total(&mk.cumul, v, sp[i].sa, i))
                 v[i].ind = 0;
     }
 
@@ -1374,10 +1370,11 @@ void ind_assign(const ind_rules *r, const text_doc *doc, const loc_result *loc, 
     free(neg);
     free(ok);
     free(sp);
-    free(part.v);
-    free(whole.v);
-    free(scope.v);
-    free(narrow.v);
-    free(cumul.v);
+    free(mk.part.v);
+    free(mk.whole.v);
+    free(mk.scope.v);
+    free(mk.narrow.v);
+    free(mk.cumul.v);
+    free(mk.each.v);
     free(h);
 }
