@@ -790,8 +790,8 @@ static void add_markers(marker_index *ix, const marker *m, size_t nm, const char
     }
 }
 
-/* One pass over the article: its words, and where its part, whole and
- * scope markers stand, so that each figure asks sorted lists. */
+/* One pass over the article: its words, and where each kind of marker
+ * stands, so that each figure asks sorted lists. */
 static size_t scan_article(const ind_rules *r, const text_doc *doc, hit **h, article_marks *mk)
 {
     size_t n = 0, alloc = 0;

@@ -468,9 +468,6 @@ int main(int argc, char **argv)
     }
     corrections_apply(&corr, &set, rules.gaz);
     run_group_localities(&set);
-    job.cmp = &cmp;
-    job.set = &set;
-    job.rules = rules.indicate;
     if (o.no_workbook) { /* exports only: no workbook, so no marks to keep */
         /* the CSV needs no comparison: written on a thread of its own
          * while the comparison is built, then the exports that need it */
@@ -491,6 +488,9 @@ int main(int argc, char **argv)
         lap(&w, T_EXPORTS);
         goto done;
     }
+    job.cmp = &cmp;
+    job.set = &set;
+    job.rules = rules.indicate;
     cmp_threaded = o.jobs > 1 && !pthread_create(&ctid, NULL, build_comparison, &job);
     if (!cmp_threaded)
         cmp_build(&cmp, &set, rules.indicate);
