@@ -343,7 +343,7 @@ static void summary(const run_set *set, const char *out, int wrote, const struct
 int main(int argc, char **argv)
 {
     options o = { "report.xlsx", NULL, NULL, NULL, NULL, NULL, NULL, 0, DEFAULT_MAX_SIZE, 60,
-                  { 0, 0, NULL, DEFAULT_MAX_ROWS, NULL }, 0 };
+                  { 0, 0, NULL, DEFAULT_MAX_ROWS, NULL, 0 }, 0 };
     char *fixes_default = NULL, *state_path = NULL, *cache_file = NULL;
     int lock_fd = -1, rc, status = EXIT_NOTHING, wrote = 0, failed = 0;
     corpus c = { NULL, 0, 0 };
@@ -514,6 +514,7 @@ int main(int argc, char **argv)
                    !pthread_create(&tid, NULL, write_exports, &x);
         o.report.fixes = &corr;
         o.report.notices = notices;
+        o.report.jobs = o.jobs;
         lap(&w, T_PREPARE);
         wrote = report_write(&set, &cmp, o.tdir, o.out, &o.report) == LS_OK;
         failed |= !wrote;

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <minizip/zip.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -36,6 +37,20 @@
  * writing it: level 1 takes half the time for about a quarter more bytes. */
 #define WORKBOOK_DEFLATE_LEVEL Z_BEST_SPEED
 
+/* overview, comparison, six categories, sources, review, updates, notes */
+#define SHEETS 12
+
+/* A category sheet's rows: which article and figure each lists, in order. */
+typedef struct {
+    size_t art, fig;
+} row_ref;
+
+typedef struct {
+    row_ref *v;
+    size_t n, alloc;
+    int capped; /* figures past --max-rows were left out */
+} cat_rows;
+
 typedef struct {
     const run_set *set;
     const report_options *opt;
@@ -52,7 +67,10 @@ typedef struct {
     lxw_row_t **fig_row;
     /* the counted articles grouped by locality, in comparison order */
     size_t *by_loc, nby_loc;
-    double width[32];
+    /* the rows each category sheet lists, worked out before any is written */
+    cat_rows rows[CAT_MAX];
+    /* column widths measured so far, per sheet: sheets are written side by side */
+    double width[SHEETS][32];
     char asof[32]; /* "截至2026-11-23": the newest article's date */
 } report;
 
@@ -72,6 +90,8 @@ static void free_report(report *r)
     labels_release(&r->lbl);
     free(r->by_loc);
     free(r->cmp_row_at);
+    for (int c = 0; c < CAT_MAX; c++)
+        free(r->rows[c].v);
     if (r->fig_row) {
         for (size_t i = 0; i < r->set->n; i++)
             free(r->fig_row[i]);
@@ -92,19 +112,19 @@ static double text_width(const char *s)
     return w + 1.5;
 }
 
-static void fit(report *r, lxw_col_t col, const char *s, double cap)
+static void fit(report *r, lxw_worksheet *ws, lxw_col_t col, const char *s, double cap)
 {
-    double w = text_width(s);
-    if (col < 32 && w > r->width[col])
-        r->width[col] = w > cap ? cap : w;
+    double w = text_width(s), *width = r->width[ws->index];
+    if (col < 32 && w > width[col])
+        width[col] = w > cap ? cap : w;
 }
 
 static void apply_widths(report *r, lxw_worksheet *ws, lxw_col_t ncols)
 {
+    const double *width = r->width[ws->index];
     for (lxw_col_t c = 0; c < ncols && c < 32; c++)
-        worksheet_set_column(ws, c, c, r->width[c] < 6 ? 6 : r->width[c],
-                             r->width[c] >= EVIDENCE_WIDTH ? r->wrap : NULL);
-    memset(r->width, 0, sizeof(r->width));
+        worksheet_set_column(ws, c, c, width[c] < 6 ? 6 : width[c],
+                             width[c] >= EVIDENCE_WIDTH ? r->wrap : NULL);
 }
 
 /* Write a string, never an empty one (1.1.4 writes a broken cell). */
@@ -115,7 +135,7 @@ static void put(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, cons
         return;
     worksheet_write_string(ws, row, col, s, fmt);
     if (row < WIDTH_SAMPLE_ROWS)
-        fit(r, col, s, col == 0 ? 24 : MAX_WIDTH);
+        fit(r, ws, col, s, col == 0 ? 24 : MAX_WIDTH);
 }
 
 /* 1.1.4 cannot autofit and LibreOffice does not on load: give a row with
@@ -136,7 +156,7 @@ static void put_num(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, 
     worksheet_write_number(ws, row, col, v, r->num[q][integer]);
     if (row < WIDTH_SAMPLE_ROWS) {
         format_decimal(v, buf, sizeof(buf));
-        fit(r, col, buf, 20);
+        fit(r, ws, col, buf, 20);
     }
 }
 
@@ -296,9 +316,37 @@ static void correction_inputs(report *r, lxw_worksheet *ws, lxw_row_t last)
     worksheet_data_validation_range(ws, 2, 16, last, 16, &number);
 }
 
+/* Which figures each category sheet lists, and on which row: by locality
+ * (comparison order), then article and text order, up to --max-rows. Done
+ * before any sheet is written, so that the comparison's links know their
+ * rows while the category sheets are still being written. */
+static void plan_rows(report *r)
+{
+    const run_set *set = r->set;
+    for (size_t j = 0; j < r->nby_loc; j++) {
+        size_t i = r->by_loc[j];
+        const run_article *a = &set->v[i];
+        for (size_t k = 0; k < a->figs.n; k++) {
+            cat_rows *cr = &r->rows[a->figs.v[k].category];
+            if (cr->n >= r->opt->max_rows) {
+                cr->capped = 1;
+                continue;
+            }
+            if (cr->n == cr->alloc) {
+                cr->alloc = cr->alloc ? 2 * cr->alloc : 1024;
+                cr->v = xrealloc(cr->v, cr->alloc * sizeof(*cr->v));
+            }
+            cr->v[cr->n].art = i;
+            cr->v[cr->n].fig = k;
+            r->fig_row[i][k] = (lxw_row_t)(2 + cr->n++);
+        }
+    }
+}
+
 static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
 {
     const run_set *set = r->set;
+    const cat_rows *cr = &r->rows[cat];
     const char *cols[] = { "col.locality", "col.code", "col.indicator", "col.value",
                            "col.value_max", "col.unit", "col.qualifier", "col.period",
                            "col.status", "col.surface", "col.sentence", "col.article",
@@ -310,7 +358,6 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
     const char *qual[QUAL_MAX], *status[STATUS_PLANNED + 1];
     const char *changed[CHANGE_CHANGED + 1] = { NULL };
     lxw_row_t row = 2;
-    int capped = 0;
 
     sheet_header(r, ws, title, cols, nc);
     /* the labels every row repeats, looked up once */
@@ -326,55 +373,41 @@ static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
     }
     changed[CHANGE_NEW] = L(r, "change.new");
     changed[CHANGE_CHANGED] = L(r, "change.changed");
-    /* by locality (comparison order), then article and text order */
-    for (size_t j = 0; j < r->nby_loc; j++) {
-        size_t i = r->by_loc[j];
-        const run_article *a = &set->v[i];
-        for (size_t k = 0; k < a->figs.n; k++) {
-            const ls_figure *f = &a->figs.v[k];
-            if (f->category != cat)
-                continue;
-            if (row - 2 >= r->opt->max_rows) {
-                capped = 1;
-                break;
-            }
-            r->fig_row[i][k] = row;
-            put(r, ws, row, 0, loc_name(r, a), NULL);
-            put(r, ws, row, 1, a->loc.code, NULL);
-            put(r, ws, row, 2, f->indicator, NULL);
-            put_num(r, ws, row, 3, f->value, f->qualifier);
-            if (f->has_max)
-                put_num(r, ws, row, 4, f->value_max, QUAL_EXACT);
-            put(r, ws, row, 5, f->unit, NULL);
-            if (f->qualifier != QUAL_EXACT)
-                put(r, ws, row, 6, qual[f->qualifier], NULL);
-            put(r, ws, row, 7, f->period, NULL);
-            put(r, ws, row, 8, status[f->status], NULL);
-            put(r, ws, row, 9, f->surface, NULL);
-            put(r, ws, row, 10, f->sentence, r->wrap);
-            fit_row(ws, row, f->sentence, EVIDENCE_WIDTH);
-            put(r, ws, row, 11, a->name, NULL);
-            put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
-            put(r, ws, row, 13, f->place, NULL);
-            if (f->change)
-                put(r, ws, row, 14, changed[f->change], r->mark);
-            put_num(r, ws, row, 19, (double)f->nth, QUAL_EXACT);
-            if (f->fixed) {
-                char *w = fixed_text(r, f->fixed, f->correction);
-                put(r, ws, row, 20, w, NULL);
-                free(w);
-            }
-            row++;
+    for (size_t n = 0; n < cr->n; n++, row++) {
+        const run_article *a = &set->v[cr->v[n].art];
+        const ls_figure *f = &a->figs.v[cr->v[n].fig];
+        put(r, ws, row, 0, loc_name(r, a), NULL);
+        put(r, ws, row, 1, a->loc.code, NULL);
+        put(r, ws, row, 2, f->indicator, NULL);
+        put_num(r, ws, row, 3, f->value, f->qualifier);
+        if (f->has_max)
+            put_num(r, ws, row, 4, f->value_max, QUAL_EXACT);
+        put(r, ws, row, 5, f->unit, NULL);
+        if (f->qualifier != QUAL_EXACT)
+            put(r, ws, row, 6, qual[f->qualifier], NULL);
+        put(r, ws, row, 7, f->period, NULL);
+        put(r, ws, row, 8, status[f->status], NULL);
+        put(r, ws, row, 9, f->surface, NULL);
+        put(r, ws, row, 10, f->sentence, r->wrap);
+        fit_row(ws, row, f->sentence, EVIDENCE_WIDTH);
+        put(r, ws, row, 11, a->name, NULL);
+        put_num(r, ws, row, 12, (double)f->offset, QUAL_EXACT);
+        put(r, ws, row, 13, f->place, NULL);
+        if (f->change)
+            put(r, ws, row, 14, changed[f->change], r->mark);
+        put_num(r, ws, row, 19, (double)f->nth, QUAL_EXACT);
+        if (f->fixed) {
+            char *w = fixed_text(r, f->fixed, f->correction);
+            put(r, ws, row, 20, w, NULL);
+            free(w);
         }
-        if (capped)
-            break;
     }
     if (row > 2) {
         worksheet_autofilter(ws, 1, 0, row - 1, nc - 1);
         correction_inputs(r, ws, row - 1);
     }
     apply_widths(r, ws, nc);
-    if (capped)
+    if (cr->capped)
         capped_footer(r, ws, row, nc, "note.see_csv");
     else
         sheet_footer(r, ws, row + 1, nc, NULL);
@@ -460,7 +493,7 @@ static void put_cell(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
         txt = xstrfmt("%s–%s", lo, hi);
         worksheet_write_string(ws, row, col, txt, c->mark == CMP_RANGE ? r->range : NULL);
         if (row < WIDTH_SAMPLE_ROWS)
-            fit(r, col, txt, 24);
+            fit(r, ws, col, txt, 24);
         free(txt);
     } else if (c->mark == CMP_ONE) {
         put_num(r, ws, row, col, c->value, c->q);
@@ -473,7 +506,7 @@ static void put_cell(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
             n = strlen(buf);
             snprintf(buf + n, sizeof(buf) - n, "%s (%s)", c->q != QUAL_EXACT ? "余" : "",
                      L(r, c->mark == CMP_SUM ? "mark.sum" : "mark.latest"));
-            fit(r, col, buf, 24);
+            fit(r, ws, col, buf, 24);
         }
     }
     if (annotated) {
@@ -825,7 +858,7 @@ static void write_review(report *r, lxw_worksheet *ws)
     }
     if (row > 2)
         worksheet_autofilter(ws, 1, 0, (row > SHEET_LAST_ROW ? SHEET_LAST_ROW + 1 : row) - 1, 4);
-    r->width[3] = EVIDENCE_WIDTH;
+    r->width[ws->index][3] = EVIDENCE_WIDTH;
     apply_widths(r, ws, 4);
     if (row > SHEET_LAST_ROW + 1)
         full_footer(r, ws, SHEET_LAST_ROW + 1, 5, row - (SHEET_LAST_ROW + 1));
@@ -964,7 +997,7 @@ static void write_notes(report *r, lxw_worksheet *ws)
     row++;
     put(r, ws, row, 0, L(r, "note.range"), r->head);
     put(r, ws, row, 1, r->asof, NULL);
-    r->width[0] = MAX_WIDTH;
+    r->width[ws->index][0] = MAX_WIDTH;
     apply_widths(r, ws, 4);
 }
 
@@ -1024,6 +1057,102 @@ static void make_formats(report *r)
     format_set_bg_color(r->group, 0xF2F2F2);
 }
 
+/* Give every format its style index now, in the order they were made.
+ * libxlsxwriter assigns it at a format's first use and adds it to the
+ * workbook's table then: done here, the sheets written side by side only
+ * read the table, and the indexes do not depend on which sheet came first.
+ * The default link format is left out: the sheets never use it. */
+static void index_formats(lxw_workbook *wb)
+{
+    lxw_format *f;
+    STAILQ_FOREACH(f, wb->formats, list_pointers)
+        if (f != wb->default_url_format)
+            lxw_format_get_xf_index(f);
+}
+
+/* The sheets to write, as tasks: a category sheet each, the comparison and
+ * then the overview (its charts point at the comparison's rows), and the
+ * four small sheets. The largest go first, so that threads end together. */
+enum { TASK_COMPARE = CAT_MAX, TASK_SOURCES, TASK_REVIEW, TASK_UPDATES, TASK_NOTES, TASKS };
+
+typedef struct {
+    report *r;
+    lxw_worksheet **sheets;
+    int order[TASKS];
+    size_t next;
+    pthread_mutex_t lock;
+} sheet_queue;
+
+static void run_task(report *r, lxw_worksheet **sheets, int t)
+{
+    switch (t) {
+    case TASK_COMPARE:
+        write_compare(r, sheets[1]);
+        write_overview(r, sheets[0]);
+        break;
+    case TASK_SOURCES:
+        write_sources(r, sheets[8]);
+        break;
+    case TASK_REVIEW:
+        write_review(r, sheets[9]);
+        break;
+    case TASK_UPDATES:
+        write_updates(r, sheets[10]);
+        break;
+    case TASK_NOTES:
+        write_notes(r, sheets[11]);
+        break;
+    default:
+        write_category(r, sheets[2 + t], (ls_category)t);
+    }
+}
+
+static void *sheet_worker(void *arg)
+{
+    sheet_queue *q = arg;
+    for (;;) {
+        size_t t;
+        pthread_mutex_lock(&q->lock);
+        t = q->next++;
+        pthread_mutex_unlock(&q->lock);
+        if (t >= TASKS)
+            return NULL;
+        run_task(q->r, q->sheets, q->order[t]);
+    }
+}
+
+/*
+ * Write every sheet, on up to opt->jobs threads. With constant_memory each
+ * worksheet writes its rows to a file of its own, and a sheet's writer
+ * touches only its worksheet, the row plan and the comparison, which
+ * nothing changes by then; the formats are indexed beforehand. So the
+ * sheets are the same bytes whichever thread wrote them, and when.
+ */
+static void write_sheets(report *r, lxw_worksheet **sheets)
+{
+    sheet_queue q = { .r = r, .sheets = sheets };
+    pthread_t tid[TASKS];
+    int nt = 0, want = r->opt->jobs < 1 ? 0 : r->opt->jobs - 1;
+
+    for (int t = 0; t < TASKS; t++)
+        q.order[t] = t;
+    /* category sheets by the rows they list, most first (insertion sort:
+     * six of them, stable, so that ties keep the category order) */
+    for (int i = 1; i < CAT_MAX; i++)
+        for (int j = i; j > 0 && r->rows[q.order[j]].n > r->rows[q.order[j - 1]].n; j--) {
+            int x = q.order[j];
+            q.order[j] = q.order[j - 1];
+            q.order[j - 1] = x;
+        }
+    pthread_mutex_init(&q.lock, NULL);
+    while (nt < want && nt < TASKS - 1 && !pthread_create(&tid[nt], NULL, sheet_worker, &q))
+        nt++;
+    sheet_worker(&q);
+    while (nt > 0)
+        pthread_join(tid[--nt], NULL);
+    pthread_mutex_destroy(&q.lock);
+}
+
 ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdir,
                       const char *path, const report_options *opt)
 {
@@ -1031,7 +1160,7 @@ ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdi
     outfile of;
     lxw_workbook_options wo = { .constant_memory = 1 };
     lxw_doc_properties props = { 0 };
-    lxw_worksheet *sheets[12];
+    lxw_worksheet *sheets[SHEETS];
     lxw_error lerr;
     ls_error err;
     strbuf subject = STRBUF_INIT;
@@ -1074,17 +1203,12 @@ ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdi
                                "sheet.children", "sheet.employment", "sheet.health",
                                "sheet.governance", "sheet.other", "sheet.sources",
                                "sheet.review", "sheet.updates", "sheet.notes" };
-        for (int i = 0; i < 12; i++)
+        for (int i = 0; i < SHEETS; i++)
             sheets[i] = workbook_add_worksheet(r.wb, L(&r, keys[i]));
     }
-    for (int c = 0; c < CAT_MAX; c++)
-        write_category(&r, sheets[2 + c], (ls_category)c);
-    write_compare(&r, sheets[1]);
-    write_overview(&r, sheets[0]);
-    write_sources(&r, sheets[8]);
-    write_review(&r, sheets[9]);
-    write_updates(&r, sheets[10]);
-    write_notes(&r, sheets[11]);
+    index_formats(r.wb);
+    plan_rows(&r);
+    write_sheets(&r, sheets);
 
     for (size_t i = 0; i < set->nloc && i < 8; i++)
         sb_addf(&subject, "%s%s", i ? "、" : "", set->loc[i].name);

@@ -31,6 +31,8 @@ typedef struct {
     const corrections *fixes; /**< staff corrections, for the review sheet; may be NULL */
     size_t max_rows;  /**< most figures a category sheet lists; the CSV has all */
     const report_notice *notices; /**< ended by a NULL key; may be NULL */
+    int jobs;         /**< sheets written side by side on this many threads;
+                           0 or 1: one after another. The bytes are the same */
 } report_options;
 
 /**
