@@ -1,8 +1,6 @@
 /* report.c - the xlsx workbook, with libxlsxwriter. */
 #include "report.h"
 
-#include <dlfcn.h>
-#include <minizip/zip.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +9,7 @@
 #include "labels.h"
 #include "outfile.h"
 #include "tmpl.h"
+#include "zipdeflate.h"
 
 #define MAX_WIDTH 60.0
 #define EVIDENCE_WIDTH 60.0
@@ -32,10 +31,6 @@
  * footer below a listing needs three. Past it libxlsxwriter drops a row
  * without a word; the sheet says how many it left out instead. */
 #define SHEET_LAST_ROW ((lxw_row_t)(LXW_ROW_MAX - 4))
-/* How hard the workbook's parts are deflated. The workbook is mostly
- * sheet XML, and deflating it at zlib's default level (6) was a third of
- * writing it: level 1 takes half the time for about a quarter more bytes. */
-#define WORKBOOK_DEFLATE_LEVEL Z_BEST_SPEED
 
 /* overview, comparison, six categories, sources, review, updates, notes */
 #define SHEETS 12
@@ -1221,7 +1216,10 @@ ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdi
     props.created = opt->created;
     workbook_set_properties(r.wb, &props);
 
+    /* the parts are deflated on threads while libxlsxwriter reads them */
+    zd_begin(opt->jobs > 1 ? opt->jobs : 0);
     lerr = workbook_close(r.wb);
+    zd_end();
     sb_release(&subject);
     free_report(&r);
     if (lerr != LXW_NO_ERROR) {
@@ -1230,35 +1228,4 @@ ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdi
         return LS_ERR_XLSX;
     }
     return outfile_commit(&of);
-}
-
-
-/* libxlsxwriter 1.1.4 opens each part of the package with minizip's
- * zipOpenNewFileInZip4_64 at Z_DEFAULT_COMPRESSION and has no setting for
- * it. Debian builds it against the shared libminizip, so its call resolves
- * through the dynamic linker, which finds this definition in the executable
- * first; it passes the call on to minizip with WORKBOOK_DEFLATE_LEVEL. Where
- * libxlsxwriter carries its own minizip this is never called, and the
- * workbook is the same, only larger and slower to write. */
-int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const zip_fileinfo *zipfi,
-                            const void *extrafield_local, uInt size_extrafield_local,
-                            const void *extrafield_global, uInt size_extrafield_global,
-                            const char *comment, int method, int level, int raw,
-                            int windowBits, int memLevel, int strategy, const char *password,
-                            uLong crcForCrypting, uLong versionMadeBy, uLong flagBase, int zip64)
-{
-    typedef int open_fn(zipFile, const char *, const zip_fileinfo *, const void *, uInt,
-                        const void *, uInt, const char *, int, int, int, int, int, int,
-                        const char *, uLong, uLong, uLong, int);
-    open_fn *next;
-
-    *(void **)&next = dlsym(RTLD_NEXT, "zipOpenNewFileInZip4_64");
-    if (!next)
-        return ZIP_INTERNALERROR;
-    if (method == Z_DEFLATED && level == Z_DEFAULT_COMPRESSION)
-        level = WORKBOOK_DEFLATE_LEVEL;
-    return next(file, filename, zipfi, extrafield_local, size_extrafield_local,
-                extrafield_global, size_extrafield_global, comment, method, level, raw,
-                windowBits, memLevel, strategy, password, crcForCrypting, versionMadeBy,
-                flagBase, zip64);
 }
