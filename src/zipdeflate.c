@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
-
 /* zlib's fastest level: the workbook is mostly sheet XML, and level 1
  * takes half the time of the default for about a quarter more bytes. */
 #define ZD_LEVEL Z_BEST_SPEED
@@ -85,8 +83,8 @@ static void deflate_piece(z_stream *zs, piece *p)
     p->crc = crc32(0L, p->in + p->dict, (uInt)p->len);
     if (p->out_cap < need) {
         free(p->out);
-        p->out_cap = need;
-        p->out = malloc(p->out_cap);
+        p->out = malloc(need);
+        p->out_cap = p->out ? need : 0;
     }
     if (!p->out || deflateReset(zs) != Z_OK ||
         (p->dict && deflateSetDictionary(zs, p->in, (uInt)p->dict) != Z_OK)) {
