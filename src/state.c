@@ -281,13 +281,8 @@ static int load_one(state *st, const char *path, strbuf *why, int *missing)
 
 void state_file_hash(const char *path, char hex[33])
 {
-    char *data;
-    size_t len;
-    hex[0] = '\0';
-    if (read_file(path, &data, &len) == LS_OK) {
-        hash_hex(data, len, hex);
-        free(data);
-    }
+    if (hash_file_hex(path, hex) != LS_OK)
+        hex[0] = '\0';
 }
 
 int state_load(state *st, const char *path, char **notice)

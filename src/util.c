@@ -281,10 +281,39 @@ int strv_cmp_longest(const void *a, const void *b)
     return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void hex128(XXH128_hash_t h, char hex[33])
+{
+    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
 void hash_hex(const void *data, size_t len, char hex[33])
 {
-    XXH128_hash_t h = XXH3_128bits(data, len);
-    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+    hex128(XXH3_128bits(data, len), hex);
+}
+
+ls_error hash_file_hex(const char *path, char hex[33])
+{
+    enum { PIECE = 1 << 20 };
+    FILE *f = fopen(path, "rb");
+    XXH3_state_t *st = XXH3_createState();
+    char *buf = malloc(PIECE);
+    ls_error err = LS_ERR_IO;
+    size_t n;
+
+    if (!f || !st || !buf || XXH3_128bits_reset(st) != XXH_OK)
+        goto out;
+    while ((n = fread(buf, 1, PIECE, f)) > 0)
+        XXH3_128bits_update(st, buf, n);
+    if (!ferror(f)) {
+        hex128(XXH3_128bits_digest(st), hex);
+        err = LS_OK;
+    }
+out:
+    free(buf);
+    XXH3_freeState(st);
+    if (f)
+        fclose(f);
+    return err;
 }
 
 static size_t utf8_check_bytes(const unsigned char *p, size_t len, size_t *bad)

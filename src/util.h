@@ -102,6 +102,9 @@ int strv_cmp_longest(const void *a, const void *b);
 
 /** The content hash of @p len bytes, XXH3-128 as 32 hex digits, into @p hex. */
 void hash_hex(const void *data, size_t len, char hex[33]);
+/** hash_hex of the file at @p path, read a mebibyte at a time (a workbook
+ * need not be held whole to be known). LS_ERR_IO when it cannot be read. */
+ls_error hash_file_hex(const char *path, char hex[33]);
 
 /** The value of @p c as a lowercase hex digit (as hash_hex and the state
  * write them), or -1 when it is not one. */

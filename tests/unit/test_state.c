@@ -129,10 +129,45 @@ static void test_damage(void **unused)
     }
 }
 
+/* A workbook's hash, read a mebibyte at a time, is the hash of its bytes
+ * whole (the state of earlier runs holds the latter); "" when unreadable. */
+static void test_file_hash(void **unused)
+{
+    static const size_t sizes[] = { 0, 1, (1u << 20) - 1, 1u << 20, (5u << 19) + 7 };
+    char path[] = "/tmp/locstat-hash-XXXXXX";
+    int fd = mkstemp(path);
+    (void)unused;
+    assert_true(fd >= 0);
+    close(fd);
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+        size_t n = sizes[i];
+        unsigned char *b = malloc(n + 1);
+        char whole[33], piecewise[33];
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(b);
+        assert_non_null(fp);
+        for (size_t k = 0; k < n; k++)
+            b[k] = (unsigned char)(k * 2654435761u >> 13);
+        assert_int_equal(fwrite(b, 1, n, fp), n);
+        fclose(fp);
+        hash_hex(b, n, whole);
+        state_file_hash(path, piecewise);
+        assert_string_equal(piecewise, whole);
+        free(b);
+    }
+    unlink(path);
+    {
+        char hex[33] = "x";
+        state_file_hash(path, hex);
+        assert_string_equal(hex, "");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_file_hash),
         cmocka_unit_test(test_loose_forms),
         cmocka_unit_test(test_damage),
     };
