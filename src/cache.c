@@ -559,6 +559,10 @@ static int restore(reader *r, run_article *a)
     nfigs = get_u64(r);
     if (nfigs > r->left) /* each takes bytes: a wild count is damage */
         r->bad = 1;
+    else if (nfigs > a->figs.alloc) { /* room for all at once, not grown to */
+        a->figs.v = xrealloc(a->figs.v, nfigs * sizeof(*a->figs.v));
+        a->figs.alloc = nfigs;
+    }
     for (size_t i = 0; i < nfigs && !r->bad; i++) {
         ls_figure *f, *prev;
         ALLOC_GROW(a->figs.v, a->figs.n + 1, a->figs.alloc); /* may move the figures */
