@@ -187,6 +187,10 @@ void zd_end(void)
     if (zd.inline_ready)
         deflateEnd(&zd.inline_zs);
     zd.inline_ready = 0;
+    /* a part left open (libxlsxwriter gave up on the package) is dropped */
+    zd.file = NULL;
+    zd.fill = NULL;
+    zd.head = zd.tail = 0;
     free_slots();
 }
 
