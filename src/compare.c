@@ -54,8 +54,9 @@ static int col_cmp(const void *x, const void *y)
 
 /* Order the entries by row (indicator, then unit rank) and column, each
  * cell's figures in article and text order, as they were made: two stable
- * counting sorts, the column first. A comparison sort of 18 million
- * entries (a million articles) took seconds on the run's critical path. */
+ * counting sorts, the column first: two passes where a comparison sort
+ * of the 18 million entries of a million articles compares each about
+ * 24 times, on the run's critical path. */
 static void sort_entries(entry *e, size_t ne, size_t ncols)
 {
     entry *tmp;
