@@ -32,6 +32,7 @@ typedef int open_fn(zipFile, const char *, const zip_fileinfo *, const void *, u
                     uLong, uLong, uLong, int);
 typedef int write_fn(zipFile, const void *, unsigned);
 typedef int close_raw_fn(zipFile, ZPOS64_T, uLong);
+typedef int close_fn(zipFile);
 
 /* One package is written at a time, by one thread: the state is the
  * module's. The lock guards the pieces' states and stop. */
@@ -54,6 +55,7 @@ static struct {
     open_fn *next_open;
     write_fn *next_write;
     close_raw_fn *next_close_raw;
+    close_fn *next_close;
 } zd = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
 static int find_next(void)
@@ -62,8 +64,9 @@ static int find_next(void)
         *(void **)&zd.next_open = dlsym(RTLD_NEXT, "zipOpenNewFileInZip4_64");
         *(void **)&zd.next_write = dlsym(RTLD_NEXT, "zipWriteInFileInZip");
         *(void **)&zd.next_close_raw = dlsym(RTLD_NEXT, "zipCloseFileInZipRaw64");
+        *(void **)&zd.next_close = dlsym(RTLD_NEXT, "zipCloseFileInZip");
     }
-    return zd.next_open && zd.next_write && zd.next_close_raw;
+    return zd.next_open && zd.next_write && zd.next_close_raw && zd.next_close;
 }
 
 static int stream_init(z_stream *zs)
@@ -320,12 +323,8 @@ int zipCloseFileInZip(zipFile file)
 {
     int rc;
 
-    if (!zd.file || file != zd.file) {
-        typedef int close_fn(zipFile);
-        close_fn *next;
-        *(void **)&next = dlsym(RTLD_NEXT, "zipCloseFileInZip");
-        return next ? next(file) : ZIP_INTERNALERROR;
-    }
+    if (!zd.file || file != zd.file)
+        return find_next() ? zd.next_close(file) : ZIP_INTERNALERROR;
     hand_over(zd.fill, 1);
     while (zd.head < zd.tail)
         write_oldest();
