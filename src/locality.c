@@ -145,7 +145,6 @@ size_t gaz_size(const gazetteer *g)
     return g->nn;
 }
 
-
 /* The last two code points of s[0..len) (a is 0 for a one-character name). */
 static void last_two(const char *s, size_t len, uint32_t *a, uint32_t *b)
 {
