@@ -98,19 +98,45 @@ static unsigned char *slurp(const char *path, size_t *n)
     return b;
 }
 
+/* The two packages' paths, removed by the teardown even when an assertion
+ * fails half-way. */
+typedef struct {
+    char one[32], two[32];
+} packages;
+
+static int make_packages(void **state)
+{
+    static packages p;
+    int fd1, fd2;
+    strcpy(p.one, "/tmp/locstat-zd-XXXXXX");
+    strcpy(p.two, "/tmp/locstat-zd-XXXXXX");
+    fd1 = mkstemp(p.one);
+    fd2 = mkstemp(p.two);
+    if (fd1 >= 0)
+        close(fd1);
+    if (fd2 >= 0)
+        close(fd2);
+    *state = &p;
+    return fd1 < 0 || fd2 < 0;
+}
+
+static int remove_packages(void **state)
+{
+    packages *p = *state;
+    unlink(p->one);
+    unlink(p->two);
+    return 0;
+}
+
 static void pieces_read_back_whole(void **state)
 {
+    packages *p = *state;
+    const char *one = p->one, *two = p->two;
     unsigned char *big = sample(BIG);
-    char one[] = "/tmp/locstat-zd-XXXXXX", two[] = "/tmp/locstat-zd-XXXXXX";
-    int fd1 = mkstemp(one), fd2 = mkstemp(two);
     zip_t *z;
     int err;
     unsigned char *a, *b;
     size_t na, nb;
-    (void)state;
-    assert_true(fd1 >= 0 && fd2 >= 0);
-    close(fd1);
-    close(fd2);
     write_package(one, 0, big);
     write_package(two, 3, big);
 
@@ -128,15 +154,13 @@ static void pieces_read_back_whole(void **state)
     assert_memory_equal(a, b, na);
     free(a);
     free(b);
-    unlink(one);
-    unlink(two);
     free(big);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pieces_read_back_whole),
+        cmocka_unit_test_setup_teardown(pieces_read_back_whole, make_packages, remove_packages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
