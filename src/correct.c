@@ -366,8 +366,7 @@ static int apply_one(corrections *c, correction *x, run_article *art, const gaze
             snprintf(f->unit, sizeof(f->unit), "%s", x->arg);
             break;
         case FIX_INDICATOR:
-            free(f->indicator);
-            f->indicator = xstrdup(x->arg);
+            ls_figure_set_indicator(f, x->arg);
             break;
         default:
             break;

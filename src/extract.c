@@ -154,6 +154,7 @@ void figure_list_release(figure_list *l)
         ls_figure_release(&l->v[i]);
     free(l->v);
     free(l->ctx);
+    free(l->pool);
     memset(l, 0, sizeof(*l));
 }
 
@@ -162,15 +163,80 @@ void figure_list_drop_context(figure_list *l)
     free(l->ctx);
     l->ctx = NULL;
     l->ctx_alloc = 0;
-    figure_list_shrink(l);
+    figure_list_pack(l);
 }
 
-void figure_list_shrink(figure_list *l)
+/* Copy @p s to @p *at, and step past it. */
+static char *pool_put(char **at, const char *s)
 {
-    if (l->alloc > l->n && l->n) {
+    size_t n = strlen(s) + 1;
+    char *p = memcpy(*at, s, n);
+    *at += n;
+    return p;
+}
+
+/* One of the strings figures may share (a sentence, a place): copied once
+ * for a run of figures that share it. The string a figure held is let go
+ * only once the next figure has been compared with it. */
+typedef struct {
+    char *was, *now; /* the last figure's string before and after */
+    int own;         /* it held a reference of its own */
+} pool_shared;
+
+static char *pool_share(pool_shared *ps, char **at, char *s, int own)
+{
+    char *now = !s ? NULL : s == ps->was ? ps->now : pool_put(at, s);
+    if (ps->own)
+        ls_shared_unref(ps->was);
+    ps->was = s;
+    ps->now = now;
+    ps->own = own;
+    return now;
+}
+
+void figure_list_pack(figure_list *l)
+{
+    size_t need = 0;
+    const char *sentence = NULL, *place = NULL;
+    char *old = l->pool, *at;
+    pool_shared ps = { NULL, NULL, 0 }, pp = { NULL, NULL, 0 };
+
+    if (!l->n) {
+        figure_list_release(l);
+        return;
+    }
+    if (l->alloc > l->n) {
         l->v = xrealloc(l->v, l->n * sizeof(*l->v));
         l->alloc = l->n;
     }
+    for (size_t i = 0; i < l->n; i++) {
+        const ls_figure *f = &l->v[i];
+        need += strlen(f->indicator) + strlen(f->surface) + 2;
+        if (f->sentence && f->sentence != sentence)
+            need += strlen(f->sentence) + 1;
+        if (f->place && f->place != place)
+            need += strlen(f->place) + 1;
+        sentence = f->sentence;
+        place = f->place;
+    }
+    l->pool = at = xmalloc(need);
+    for (size_t i = 0; i < l->n; i++) {
+        ls_figure *f = &l->v[i];
+        char *s = pool_put(&at, f->indicator);
+        if (!(f->pooled & FIG_POOL_INDICATOR))
+            free(f->indicator);
+        f->indicator = s;
+        s = pool_put(&at, f->surface);
+        if (!(f->pooled & FIG_POOL_SURFACE))
+            free(f->surface);
+        f->surface = s;
+        f->sentence = pool_share(&ps, &at, f->sentence, !(f->pooled & FIG_POOL_SENTENCE));
+        f->place = pool_share(&pp, &at, f->place, !(f->pooled & FIG_POOL_PLACE));
+        f->pooled = FIG_POOL_INDICATOR | FIG_POOL_SURFACE | FIG_POOL_SENTENCE | FIG_POOL_PLACE;
+    }
+    pool_share(&ps, &at, NULL, 0);
+    pool_share(&pp, &at, NULL, 0);
+    free(old);
 }
 
 /* An alternation of the words, longest first, each optionally guarded. */

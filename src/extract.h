@@ -40,13 +40,21 @@ typedef struct {
     text_context *ctx; /**< ctx[i]: v[i]'s clause and sentence, while the
                             article's stages run (extract fills it); or NULL */
     size_t ctx_alloc;
+    char *pool;        /**< the strings figure_list_pack() moved, or NULL */
 } figure_list;
 
 void figure_list_release(figure_list *l);
-/** Free the list's ctx once the stages that read it have run, and shrink it. */
+/** Free the list's ctx once the stages that read it have run, and pack it. */
 void figure_list_drop_context(figure_list *l);
-/** Give back the room the list kept to grow: a run keeps every article's. */
-void figure_list_shrink(figure_list *l);
+/**
+ * Give back the room the list kept to grow, and move its figures' strings
+ * (what each counts, its surface, its sentence and place, once for the
+ * figures that share them) into one block the list owns: a run keeps
+ * every article's figures to its end, and a string of its own costs each
+ * figure a heap chunk's header and rounding. Strings set later (a
+ * correction) are the figure's own again; packing twice is harmless.
+ */
+void figure_list_pack(figure_list *l);
 
 /** Append the figures of @p doc, in text order, to @p out. */
 void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out);

@@ -44,12 +44,24 @@ const char *ls_status_id(ls_status s)
 
 void ls_figure_release(ls_figure *f)
 {
-    free(f->indicator);
-    free(f->surface);
-    ls_shared_unref(f->sentence);
-    ls_shared_unref(f->place);
+    if (!(f->pooled & FIG_POOL_INDICATOR))
+        free(f->indicator);
+    if (!(f->pooled & FIG_POOL_SURFACE))
+        free(f->surface);
+    if (!(f->pooled & FIG_POOL_SENTENCE))
+        ls_shared_unref(f->sentence);
+    if (!(f->pooled & FIG_POOL_PLACE))
+        ls_shared_unref(f->place);
     free(f->correction);
     memset(f, 0, sizeof(*f));
+}
+
+void ls_figure_set_indicator(ls_figure *f, const char *s)
+{
+    if (!(f->pooled & FIG_POOL_INDICATOR))
+        free(f->indicator);
+    f->indicator = xstrdup(s);
+    f->pooled &= ~(unsigned)FIG_POOL_INDICATOR;
 }
 
 typedef struct {

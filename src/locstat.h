@@ -59,9 +59,22 @@ typedef struct {
     int nth;              /**< which occurrence of its surface in its article, from 1 */
     size_t start, end;    /**< byte span in the normalised text */
     size_t offset;        /**< byte offset of the figure in the article file */
+    unsigned pooled;      /**< which of its strings live in its list's pool
+                               (FIG_POOL_*, figure_list_pack) and are not its own */
 } ls_figure;
 
+/** The strings of a figure that figure_list_pack() moves into one block. */
+enum {
+    FIG_POOL_INDICATOR = 1,
+    FIG_POOL_SURFACE = 2,
+    FIG_POOL_SENTENCE = 4,
+    FIG_POOL_PLACE = 8,
+};
+
+/** Free the strings @p f owns (not those in its list's pool) and clear it. */
 void ls_figure_release(ls_figure *f);
+/** Give @p f a copy of @p s as what it counts, freeing the one it owned. */
+void ls_figure_set_indicator(ls_figure *f, const char *s);
 
 /*
  * Strings that the figures of one sentence share (their sentence, their

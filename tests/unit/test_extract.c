@@ -351,7 +351,7 @@ static void run_case(size_t i)
 {
     text_doc doc;
     strbuf why = STRBUF_INIT;
-    figure_list figs = { NULL, 0, 0, NULL, 0 };
+    figure_list figs = { NULL, 0, 0, NULL, 0, NULL };
     char exp[512], *save = NULL, *one;
     size_t k = 0;
     int before = failures;
@@ -470,6 +470,59 @@ static void test_label_recurs(void **state)
     assert_string_equal(figs.v[0].surface, "40户");
     figure_list_release(&figs);
     text_release(&doc);
+}
+
+/* Packing moves every string into the list's block and keeps what the
+ * figures of one sentence share shared; a string set afterwards is the
+ * figure's own until the next pack, and the list frees either. */
+static void test_pack(void **state)
+{
+    const char *text = "标题\n全街道建成助餐点12个，服务老人860人次。新增就业岗位300个。\n";
+    text_doc doc;
+    figure_list figs;
+    char *was[3][3];
+    (void)state;
+
+    read_and_extract(text, &doc, &figs);
+    assert_int_equal(figs.n, 3);
+    /* as run.c gives the figures of a sentence their place */
+    figs.v[0].place = ls_shared_new("幸福社区", strlen("幸福社区"));
+    figs.v[1].place = ls_shared_ref(figs.v[0].place);
+    for (size_t i = 0; i < 3; i++) {
+        was[i][0] = xstrdup(figs.v[i].indicator);
+        was[i][1] = xstrdup(figs.v[i].surface);
+        was[i][2] = xstrdup(figs.v[i].sentence);
+    }
+    assert_ptr_equal(figs.v[0].sentence, figs.v[1].sentence);
+    for (int round = 0; round < 2; round++) { /* a second pack is harmless */
+        figure_list_pack(&figs);
+        assert_non_null(figs.pool);
+        for (size_t i = 0; i < 3; i++) {
+            const ls_figure *f = &figs.v[i];
+            assert_int_equal(f->pooled, FIG_POOL_INDICATOR | FIG_POOL_SURFACE |
+                                            FIG_POOL_SENTENCE | FIG_POOL_PLACE);
+            assert_string_equal(f->indicator, was[i][0]);
+            assert_string_equal(f->surface, was[i][1]);
+            assert_string_equal(f->sentence, was[i][2]);
+            assert_true(f->indicator >= figs.pool && f->surface >= figs.pool &&
+                        f->sentence >= figs.pool);
+        }
+        assert_ptr_equal(figs.v[0].sentence, figs.v[1].sentence);
+        assert_ptr_not_equal(figs.v[1].sentence, figs.v[2].sentence);
+        assert_ptr_equal(figs.v[0].place, figs.v[1].place);
+        assert_string_equal(figs.v[0].place, "幸福社区");
+        assert_null(figs.v[2].place);
+    }
+    ls_figure_set_indicator(&figs.v[1], "助老服务");
+    assert_string_equal(figs.v[1].indicator, "助老服务");
+    assert_int_equal(figs.v[1].pooled & FIG_POOL_INDICATOR, 0);
+    assert_int_equal(figs.v[1].pooled & FIG_POOL_SURFACE, FIG_POOL_SURFACE);
+    assert_string_equal(figs.v[0].indicator, was[0][0]);
+    figure_list_release(&figs);
+    text_release(&doc);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t k = 0; k < 3; k++)
+            free(was[i][k]);
 }
 
 /* utf8_count, eight bytes at a time, against a byte loop: every length
@@ -637,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_indicator),
         cmocka_unit_test(test_label_recurs),
+        cmocka_unit_test(test_pack),
         cmocka_unit_test(test_word_index),
     };
     return cmocka_run_group_tests_name("extract", tests, setup, teardown);
