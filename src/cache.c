@@ -565,6 +565,7 @@ static int restore(reader *r, run_article *a)
     }
     for (size_t i = 0; i < nfigs && !r->bad; i++) {
         ls_figure *f, *prev;
+        int has_max, qualifier, status, category;
         ALLOC_GROW(a->figs.v, a->figs.n + 1, a->figs.alloc); /* may move the figures */
         prev = a->figs.n ? &a->figs.v[a->figs.n - 1] : NULL;
         f = &a->figs.v[a->figs.n++];
@@ -586,12 +587,12 @@ static int restore(reader *r, run_article *a)
         }
         f->value = get_f64(r);
         f->value_max = get_f64(r);
-        f->has_max = get_i32(r);
+        has_max = get_i32(r);
         get_fixed(r, f->unit, sizeof(f->unit));
-        f->qualifier = (ls_qualifier)get_i32(r);
+        qualifier = get_i32(r);
         get_fixed(r, f->period, sizeof(f->period));
-        f->status = (ls_status)get_i32(r);
-        f->category = (ls_category)get_i32(r);
+        status = get_i32(r);
+        category = get_i32(r);
         f->indicator = get_str(r);
         f->ind = get_i32(r);
         f->surface = get_str(r);
@@ -609,10 +610,17 @@ static int restore(reader *r, run_article *a)
         f->start = get_u64(r);
         f->end = get_u64(r);
         f->offset = get_u64(r);
-        if ((unsigned)f->qualifier >= QUAL_MAX || (unsigned)f->category >= CAT_MAX ||
-            (f->status != STATUS_DONE && f->status != STATUS_PLANNED) || !f->indicator ||
-            !f->surface || f->ind < 0)
+        /* checked before the narrow fields take them */
+        if ((unsigned)qualifier >= QUAL_MAX || (unsigned)category >= CAT_MAX ||
+            (status != STATUS_DONE && status != STATUS_PLANNED) || (unsigned)has_max > 1 ||
+            !f->indicator || !f->surface || f->ind < 0) {
             r->bad = 1;
+            break;
+        }
+        f->has_max = (unsigned char)has_max;
+        f->qualifier = (ls_qualifier)qualifier;
+        f->status = (ls_status)status;
+        f->category = (ls_category)category;
     }
     return !r->bad && r->left == 0;
 }
