@@ -42,6 +42,9 @@ const char *ls_status_id(ls_status s)
     return s == STATUS_PLANNED ? "planned" : "done";
 }
 
+/* locstat.h says what a figure costs; a field added must say so too */
+_Static_assert(sizeof(void *) != 8 || sizeof(ls_figure) == 128, "ls_figure is 128 bytes");
+
 void ls_figure_release(ls_figure *f)
 {
     if (!(f->pooled & FIG_POOL_INDICATOR))
