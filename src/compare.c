@@ -6,14 +6,70 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An eligible figure, on its way to a cell. */
+/* An eligible figure, on its way to a cell, with what it states copied
+ * out of it: a cell's figures come from articles all over the run, and
+ * reading each again where it lies (a page of the store each, at a
+ * million articles, store.h) costs more than carrying it here. */
 typedef struct {
-    int ind;
-    int rank;     /* the unit class's place among the row's units */
-    size_t col;
+    double value, value_max;
+    uint32_t col;
     uint32_t art, fig;
-    const char *unit; /* the class's unit */
+    int32_t ind;
+    uint16_t unit;  /* the figure's unit (units.v) */
+    uint16_t shown; /* the unit its row shows: its class's, or its own (units.v) */
+    uint16_t rank;  /* the unit class's place among the row's units */
+    uint8_t qualifier, has_max;
 } entry;
+
+/* The units of a build, each once, so that entries carry a number: a few
+ * dozen names for millions of figures. */
+typedef struct {
+    char **v;
+    size_t n, alloc;
+    uint32_t *slot; /* open addressing: 1 + index into v, or 0 */
+    size_t mask;
+} unit_names;
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static uint16_t unit_id(unit_names *u, const char *name)
+{
+    size_t k;
+    if ((u->n + 1) * 2 > u->mask + 1) { /* keep the table half empty */
+        size_t size = u->mask ? (u->mask + 1) * 2 : 64;
+        free(u->slot);
+        u->slot = xcalloc(size, sizeof(*u->slot));
+        u->mask = size - 1;
+        for (size_t i = 0; i < u->n; i++) {
+            for (k = name_hash(u->v[i]) & u->mask; u->slot[k]; k = (k + 1) & u->mask)
+                ;
+            u->slot[k] = (uint32_t)i + 1;
+        }
+    }
+    for (k = name_hash(name) & u->mask; u->slot[k]; k = (k + 1) & u->mask)
+        if (!strcmp(u->v[u->slot[k] - 1], name))
+            return (uint16_t)(u->slot[k] - 1);
+    if (u->n > UINT16_MAX)
+        die("more than %u different units", (unsigned)UINT16_MAX + 1);
+    ALLOC_GROW(u->v, u->n + 1, u->alloc);
+    u->v[u->n] = xstrdup(name);
+    u->slot[k] = (uint32_t)++u->n;
+    return (uint16_t)(u->n - 1);
+}
+
+static void unit_names_release(unit_names *u)
+{
+    for (size_t i = 0; i < u->n; i++)
+        free(u->v[i]);
+    free(u->v);
+    free(u->slot);
+}
 
 const char *cmp_level_id(const char *code)
 {
@@ -128,18 +184,16 @@ static int later(const run_set *set, uint32_t a, uint32_t b)
     return strcmp(set->v[a].name, set->v[b].name) > 0;
 }
 
-static const ls_figure *fig_of(const run_set *set, const cmp_ref *r)
-{
-    return &set->v[r->art].figs.v[r->fig];
-}
-
-/* The qualifier of a value made of several: exact when every part is;
- * else over when any part is; else the first approximate one. */
-static ls_qualifier combine_qualifier(const run_set *set, const cmp_ref *v, size_t n)
+/* The qualifier of a value made of several, the used ones of v[0..n):
+ * exact when every part is; else over when any part is; else the first
+ * approximate one. */
+static ls_qualifier combine_qualifier(const cmp_ref *refs, const entry *v, size_t n)
 {
     ls_qualifier q = QUAL_EXACT;
     for (size_t i = 0; i < n; i++) {
-        ls_qualifier fq = fig_of(set, &v[i])->qualifier;
+        ls_qualifier fq = (ls_qualifier)v[i].qualifier;
+        if (refs[i].role != CMP_USED)
+            continue;
         if (fq == QUAL_OVER)
             return QUAL_OVER;
         if (q == QUAL_EXACT)
@@ -158,41 +212,38 @@ static int ref_role_cmp(const void *x, const void *y)
     return a->fig < b->fig ? -1 : a->fig > b->fig;
 }
 
-static int same_statement(const ls_figure *a, const ls_figure *b)
+static int same_statement(const entry *a, const entry *b)
 {
     return a->value == b->value && a->has_max == b->has_max &&
-           (!a->has_max || a->value_max == b->value_max) && !strcmp(a->unit, b->unit);
+           (!a->has_max || a->value_max == b->value_max) && a->unit == b->unit;
 }
 
-/* What a figure states, copied out of it so that sorting a big cell's
- * figures does not chase each one through the run. */
-typedef struct {
-    double value, value_max;
-    int has_max;
-    const char *unit;
-    size_t i; /* its place in the cell */
-} statement;
-
-static int statement_cmp(const void *x, const void *y)
+/* A cell's figure by what it states, then by text order: repeats sort
+ * together, the first of them first. Units compare by their number,
+ * which tells the same ones apart as their names would. */
+static int statement_cmp(const void *x, const void *y, void *cell)
 {
-    const statement *a = x, *b = y;
-    int c;
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    const entry *a = (const entry *)cell + i, *b = (const entry *)cell + j;
     if (a->value != b->value)
         return a->value < b->value ? -1 : 1;
     if (a->has_max != b->has_max)
         return a->has_max < b->has_max ? -1 : 1;
     if (a->has_max && a->value_max != b->value_max)
         return a->value_max < b->value_max ? -1 : 1;
-    if ((c = strcmp(a->unit, b->unit)))
-        return c;
-    return a->i < b->i ? -1 : a->i > b->i;
+    if (a->unit != b->unit)
+        return a->unit < b->unit ? -1 : 1;
+    return i < j ? -1 : i > j;
 }
 
 /* Fill @p c from its figures refs[0..n) (all CMP_USED on entry, in article
- * and text order): mark repeats, then combine by the row's kind. */
-static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, cmp_cell *c)
+ * and text order), whose statements are v[0..n): mark repeats, then
+ * combine by the row's kind. The used ones are read in that order, as
+ * they stand after the refs are sorted by role at the end. */
+static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, const entry *v, size_t n,
+                    cmp_cell *c)
 {
-    size_t nu = 0, best = (size_t)-1;
+    size_t nu = 0, best = (size_t)-1, last_art = 0;
     uint32_t latest = 0;
     int any = 0;
 
@@ -200,16 +251,14 @@ static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, 
         /* a repeat: the same value, range and unit as a figure before it;
          * sorted by those and then by text order, the first of each run
          * is the one used (a sort, since a cell may hold many figures) */
-        statement *st = xmalloc((n + 1) * sizeof(*st));
-        for (size_t i = 0; i < n; i++) {
-            const ls_figure *f = fig_of(set, &refs[i]);
-            st[i] = (statement){ f->value, f->value_max, f->has_max, f->unit, i };
-        }
-        qsort(st, n, sizeof(*st), statement_cmp);
+        size_t *ord = xmalloc(n * sizeof(*ord));
+        for (size_t i = 0; i < n; i++)
+            ord[i] = i;
+        qsort_r(ord, n, sizeof(*ord), statement_cmp, (void *)v);
         for (size_t k = 1; k < n; k++)
-            if (same_statement(fig_of(set, &refs[st[k - 1].i]), fig_of(set, &refs[st[k].i])))
-                refs[st[k].i].role = CMP_REPEAT;
-        free(st);
+            if (same_statement(&v[ord[k - 1]], &v[ord[k]]))
+                refs[ord[k]].role = CMP_REPEAT;
+        free(ord);
     }
     for (size_t i = 0; i < n; i++) {
         if (refs[i].role == CMP_USED && (!any || later(set, refs[i].art, latest))) {
@@ -223,57 +272,64 @@ static void combine(const run_set *set, ind_kind kind, cmp_ref *refs, size_t n, 
                 refs[i].role = CMP_OLDER;
     if (kind == KIND_SIZE || kind == KIND_RATE) {
         for (size_t i = 0; i < n; i++)
-            if (refs[i].role == CMP_USED &&
-                (best == (size_t)-1 || fig_of(set, &refs[i])->value > fig_of(set, &refs[best])->value))
+            if (refs[i].role == CMP_USED && (best == (size_t)-1 || v[i].value > v[best].value))
                 best = i;
         for (size_t i = 0; i < n; i++)
             if (refs[i].role == CMP_USED && i != best)
                 refs[i].role = CMP_SMALLER;
     }
-    if (n > 1)
-        qsort(refs, n, sizeof(*refs), ref_role_cmp);
-    while (nu < n && refs[nu].role == CMP_USED)
-        nu++;
 
-    c->nused = nu;
     c->value = 0;
     c->has_max = 0;
+    c->narticles = 0;
     if (kind == KIND_STANDARD) {
         double lo = 0, hi = 0;
-        for (size_t i = 0; i < nu; i++) {
-            const ls_figure *f = fig_of(set, &refs[i]);
-            double top = f->has_max && f->value_max > f->value ? f->value_max : f->value;
-            if (!i || f->value < lo)
-                lo = f->value;
-            if (!i || top > hi)
+        for (size_t i = 0; i < n; i++) {
+            double top = v[i].has_max && v[i].value_max > v[i].value ? v[i].value_max : v[i].value;
+            if (refs[i].role != CMP_USED)
+                continue;
+            if (!nu || v[i].value < lo)
+                lo = v[i].value;
+            if (!nu || top > hi)
                 hi = top;
+            nu++;
         }
         c->value = lo;
         c->value_max = hi;
         c->has_max = hi != lo;
         c->mark = c->has_max ? CMP_RANGE : nu > 1 ? CMP_LATEST : CMP_ONE;
     } else {
-        for (size_t i = 0; i < nu; i++)
-            c->value += fig_of(set, &refs[i])->value;
-        if (nu == 1 && fig_of(set, &refs[0])->has_max) {
-            c->value_max = fig_of(set, &refs[0])->value_max;
+        size_t one = 0;
+        for (size_t i = 0; i < n; i++)
+            if (refs[i].role == CMP_USED) {
+                c->value += v[i].value;
+                one = i;
+                nu++;
+            }
+        if (nu == 1 && v[one].has_max) {
+            c->value_max = v[one].value_max;
             c->has_max = 1;
         }
         c->mark = nu > 1 ? CMP_SUM : n > nu && (kind != KIND_TOTAL) ? CMP_LATEST : CMP_ONE;
         /* a sum and a choice at once: the sum is what the number says */
-        for (size_t i = nu; i < n && nu == 1; i++)
+        for (size_t i = 0; i < n && nu == 1; i++)
             if (refs[i].role == CMP_OLDER || refs[i].role == CMP_SMALLER)
                 c->mark = CMP_LATEST;
     }
+    c->nused = nu;
     /* 2.72万元 + 1000元 is 28200, not 28200.000000000004 */
     c->value = round(c->value * 1e6) / 1e6;
     c->value_max = round(c->value_max * 1e6) / 1e6;
-    c->q = combine_qualifier(set, refs, nu);
-    /* the used ones are sorted by article: count where it changes (a
-     * look back over all before each was quadratic in a big cell) */
-    c->narticles = 0;
-    for (size_t i = 0; i < nu; i++)
-        c->narticles += !i || refs[i].art != refs[i - 1].art;
+    c->q = combine_qualifier(refs, v, n);
+    /* the used ones are in article order: count where it changes (a look
+     * back over all before each was quadratic in a big cell) */
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (refs[i].role == CMP_USED) {
+            c->narticles += !k++ || refs[i].art != last_art;
+            last_art = refs[i].art;
+        }
+    if (n > 1)
+        qsort(refs, n, sizeof(*refs), ref_role_cmp);
 }
 
 void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
@@ -281,6 +337,8 @@ void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
     size_t *col_of = xcalloc(set->nloc + 1, sizeof(*col_of));
     entry *e = NULL;
     size_t ne = 0, ealloc = 0, rows_alloc = 0, cells_alloc = 0;
+    unit_names units = { NULL, 0, 0, NULL, 0 };
+    uint16_t shown = 0;
 
     memset(m, 0, sizeof(*m));
     m->rules = rules;
@@ -301,6 +359,7 @@ void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
             const ls_figure *f = &a->figs.v[k];
             const ind_def *d;
             entry *x;
+            int rank;
             if (f->ind <= 0 || (size_t)f->ind > ind_count(rules))
                 continue;
             d = ind_get(rules, (size_t)f->ind - 1);
@@ -308,9 +367,15 @@ void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
                 continue;
             ALLOC_GROW(e, ne + 1, ealloc);
             x = &e[ne++];
+            x->value = f->value;
+            x->value_max = f->value_max;
+            x->has_max = f->has_max;
+            x->qualifier = (uint8_t)f->qualifier;
             x->ind = f->ind - 1;
-            x->unit = class_unit(rules, d, f->unit, &x->rank);
-            x->col = col_of[a->locality];
+            x->unit = unit_id(&units, f->unit);
+            x->shown = unit_id(&units, class_unit(rules, d, f->unit, &rank));
+            x->rank = (uint16_t)rank;
+            x->col = (uint32_t)col_of[a->locality];
             x->art = (uint32_t)i;
             x->fig = (uint32_t)k;
         }
@@ -320,11 +385,12 @@ void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
     for (size_t i = 0; i < ne;) {
         size_t j = i;
         cmp_cell *c;
-        if (!m->nrows || m->rows[m->nrows - 1].ind != e[i].ind ||
-            strcmp(m->rows[m->nrows - 1].unit, e[i].unit)) {
+        if (!m->nrows || m->rows[m->nrows - 1].ind != e[i].ind || shown != e[i].shown) {
             ALLOC_GROW(m->rows, m->nrows + 1, rows_alloc);
             m->rows[m->nrows].ind = e[i].ind;
-            snprintf(m->rows[m->nrows].unit, sizeof(m->rows[m->nrows].unit), "%s", e[i].unit);
+            snprintf(m->rows[m->nrows].unit, sizeof(m->rows[m->nrows].unit), "%s",
+                     units.v[e[i].shown]);
+            shown = e[i].shown;
             m->nrows++;
         }
         while (j < ne && e[j].ind == e[i].ind && e[j].rank == e[i].rank && e[j].col == e[i].col)
@@ -338,11 +404,12 @@ void cmp_build(cmp_matrix *m, const run_set *set, const ind_rules *rules)
         c->nref = j - i;
         for (size_t k = i; k < j; k++)
             m->refs[m->nrefs++] = (cmp_ref){ e[k].art, e[k].fig, CMP_USED };
-        combine(set, ind_get(rules, (size_t)e[i].ind)->kind, m->refs + c->ref, c->nref, c);
+        combine(set, ind_get(rules, (size_t)e[i].ind)->kind, m->refs + c->ref, e + i, c->nref, c);
         i = j;
     }
     free(e);
     free(col_of);
+    unit_names_release(&units);
 }
 
 const cmp_cell *cmp_cell_at(const cmp_matrix *m, size_t row, size_t col)
