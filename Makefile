@@ -41,11 +41,12 @@ LIBS      = $(PC_LIBS) -lm -pthread
 
 SRC  = src/util.c src/tmpl.c src/convert.c src/cache.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/indicate.c src/compare.c src/locality.c src/run.c src/outfile.c \
-       src/export.c src/zipdeflate.c src/report.c src/state.c src/correct.c src/xlsxread.c src/harvest.c
+       src/export.c src/zipdeflate.c src/report.c src/state.c src/correct.c src/xlsxread.c src/harvest.c \
+       src/store.c
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
 LIB  = $(B)/liblocstat.a
 BIN  = $(B)/locstat
-UNIT = number extract classify indicate compare text locality xlsxread convert state tmpl zipdeflate
+UNIT = number extract classify indicate compare text locality xlsxread convert state tmpl zipdeflate store
 UNIT_BIN = $(UNIT:%=$(B)/test_%)
 FUZZ = article templates workbook cache
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)
@@ -132,14 +133,18 @@ sanitize:
 
 # Articles are read on several threads: ThreadSanitizer watches four of
 # them over the seeds and the fuzz corpus's edge cases, once reading every
-# article and once taking them from the cache the first run wrote.
+# article and once taking them from the cache the first run wrote (and
+# keeping the figures in the store, as runs of many articles do).
 tsan:
-	@$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread build/tsan/locstat build/tsan/test_zipdeflate
-	@# the workbook's parts deflated in many pieces on three workers
-	@TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=tests/tsan.supp build/tsan/test_zipdeflate >/dev/null || \
-	    { echo "tsan: 0 passed, 1 failed (test_zipdeflate)"; exit 1; }
+	@$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread build/tsan/locstat build/tsan/test_zipdeflate \
+	    build/tsan/test_store
+	@# the workbook's parts deflated in many pieces on three workers; the store's blocks on four
+	@for t in zipdeflate store; do \
+	    TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=tests/tsan.supp build/tsan/test_$$t >/dev/null || \
+	    { echo "tsan: 0 passed, 1 failed (test_$$t)"; exit 1; }; done
 	@rm -f build/tsan/tsan.cache build/tsan/tsan.state.tsv build/tsan/tsan.state.tsv.bak
 	@set -e; for pass in full cached; do rc=0; \
+	    LOCSTAT_FIGURE_STORE=$$([ $$pass = cached ] && echo always || echo never) \
 	    TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=tests/tsan.supp build/tsan/locstat -q -j 4 \
 	        -o build/tsan/tsan.xlsx --csv build/tsan/tsan-$$pass.csv seeds tests/fuzz/corpus/article/* \
 	        || rc=$$?; [ $$rc -le 2 ] || { echo "tsan: 0 passed, 1 failed ($$pass run, exit $$rc)"; exit 1; }; \

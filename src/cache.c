@@ -674,7 +674,6 @@ int cache_restore(cache *c, run_article *a)
     r.bad = 0;
     if (restore(&r, a)) {
         free(rec);
-        figure_list_pack(&a->figs);
         return 1;
     }
     free(rec);

@@ -342,8 +342,7 @@ static int apply_one(corrections *c, correction *x, run_article *art, const gaze
             if (!strcmp(art->figs.v[k].surface, f.surface))
                 f.nth++;
         note(&f, c, x);
-        ALLOC_GROW(art->figs.v, art->figs.n + 1, art->figs.alloc);
-        art->figs.v[art->figs.n++] = f;
+        *figure_list_push(&art->figs) = f;
         return 1;
     }
     for (size_t k = 0; k < art->figs.n; k++) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
 #include "tmpl.h"
 
 /* How far before a figure a period word (每日, 日均) may stand, in bytes of
@@ -152,7 +153,8 @@ void figure_list_release(figure_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         ls_figure_release(&l->v[i]);
-    free(l->v);
+    if (!l->stored)
+        free(l->v);
     free(l->ctx);
     free(l->pool);
     memset(l, 0, sizeof(*l));
@@ -163,7 +165,20 @@ void figure_list_drop_context(figure_list *l)
     free(l->ctx);
     l->ctx = NULL;
     l->ctx_alloc = 0;
-    figure_list_pack(l);
+}
+
+ls_figure *figure_list_push(figure_list *l)
+{
+    if (l->stored) { /* the store's block cannot grow */
+        ls_figure *v = xmalloc((l->n + 1) * sizeof(*v));
+        memcpy(v, l->v, l->n * sizeof(*v));
+        l->v = v;
+        l->alloc = l->n + 1;
+        l->stored = 0;
+    }
+    ALLOC_GROW(l->v, l->n + 1, l->alloc);
+    memset(&l->v[l->n], 0, sizeof(*l->v));
+    return &l->v[l->n++];
 }
 
 /* Copy @p s to @p *at, and step past it. */
@@ -194,20 +209,18 @@ static char *pool_share(pool_shared *ps, char **at, char *s, int own)
     return now;
 }
 
-void figure_list_pack(figure_list *l)
+void figure_list_pack(figure_list *l, struct store *st)
 {
-    size_t need = 0;
+    size_t need = 0, figs = l->n * sizeof(*l->v);
     const char *sentence = NULL, *place = NULL;
-    char *old = l->pool, *at;
+    char *old_pool = l->pool, *block, *at;
+    ls_figure *old_v = l->v;
+    int was_stored = l->stored;
     pool_shared ps = { NULL, NULL, 0 }, pp = { NULL, NULL, 0 };
 
     if (!l->n) {
         figure_list_release(l);
         return;
-    }
-    if (l->alloc > l->n) {
-        l->v = xrealloc(l->v, l->n * sizeof(*l->v));
-        l->alloc = l->n;
     }
     for (size_t i = 0; i < l->n; i++) {
         const ls_figure *f = &l->v[i];
@@ -219,7 +232,23 @@ void figure_list_pack(figure_list *l)
         sentence = f->sentence;
         place = f->place;
     }
-    l->pool = at = xmalloc(need);
+    block = store_alloc(st, figs + need);
+    if (block) { /* the figures first, their strings after them */
+        l->v = memcpy(block, old_v, figs);
+        l->stored = 1;
+        l->pool = NULL;
+        at = block + figs;
+    } else {
+        if (!was_stored && l->alloc > l->n) {
+            l->v = old_v = xrealloc(old_v, figs);
+        } else if (was_stored) { /* the store is full: the heap from now on */
+            l->v = xmalloc(figs);
+            memcpy(l->v, old_v, figs);
+        }
+        l->stored = 0;
+        l->pool = at = xmalloc(need);
+    }
+    l->alloc = l->n;
     for (size_t i = 0; i < l->n; i++) {
         ls_figure *f = &l->v[i];
         char *s = pool_put(&at, f->indicator);
@@ -236,7 +265,9 @@ void figure_list_pack(figure_list *l)
     }
     pool_share(&ps, &at, NULL, 0);
     pool_share(&pp, &at, NULL, 0);
-    free(old);
+    if (block && !was_stored)
+        free(old_v);
+    free(old_pool);
 }
 
 /* An alternation of the words, longest first, each optionally guarded. */

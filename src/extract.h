@@ -41,20 +41,27 @@ typedef struct {
                             article's stages run (extract fills it); or NULL */
     size_t ctx_alloc;
     char *pool;        /**< the strings figure_list_pack() moved, or NULL */
+    int stored;        /**< v and its strings are a block of a store (store.h),
+                            which frees them; not the heap's */
 } figure_list;
 
 void figure_list_release(figure_list *l);
-/** Free the list's ctx once the stages that read it have run, and pack it. */
+/** Free the list's ctx once the stages that read it have run. */
 void figure_list_drop_context(figure_list *l);
 /**
  * Give back the room the list kept to grow, and move its figures' strings
  * (what each counts, its surface, its sentence and place, once for the
- * figures that share them) into one block the list owns: a run keeps
- * every article's figures to its end, and a string of its own costs each
- * figure a heap chunk's header and rounding. Strings set later (a
- * correction) are the figure's own again; packing twice is harmless.
+ * figures that share them) into one block: a run keeps every article's
+ * figures to its end, and a string of its own costs each figure a heap
+ * chunk's header and rounding. With @p st the block, figures and strings
+ * both, is taken from the store; without it, or when the store is full,
+ * the list owns it on the heap. Strings set later (a correction) are the
+ * figure's own again; packing twice is harmless.
  */
-void figure_list_pack(figure_list *l);
+struct store;
+void figure_list_pack(figure_list *l, struct store *st);
+/** Room for one more figure at the end, zeroed; a stored list moves to the heap first. */
+ls_figure *figure_list_push(figure_list *l);
 
 /** Append the figures of @p doc, in text order, to @p out. */
 void extract_figures(const extract_rules *r, const text_doc *doc, figure_list *out);

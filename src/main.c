@@ -21,6 +21,7 @@
 #include "report.h"
 #include "run.h"
 #include "state.h"
+#include "store.h"
 #include "tmpl.h"
 
 #ifndef LOCSTAT_SHARE
@@ -34,6 +35,9 @@
 #define DEFAULT_MAX_ROWS 100000
 /* Above this many articles the run's figures are not freed one by one at exit. */
 #define FREE_AT_EXIT_MAX 20000
+/* From this many articles (about 2 GB of figures on the heap) the run
+ * keeps its figures in a file beside the report (store.h). */
+#define STORE_MIN_ARTICLES 200000
 
 enum { EXIT_ALL_OK = 0, EXIT_USAGE = 1, EXIT_SOME_FAILED = 2, EXIT_NOTHING = 3, EXIT_LOCKED = 4 };
 
@@ -286,6 +290,30 @@ static int parse_options(int argc, char **argv, options *o)
     return 0;
 }
 
+/* Where a run of @p articles keeps its figures: in a store beside the
+ * report @p out once they are many, or as LOCSTAT_FIGURE_STORE says
+ * ("always", "never"); NULL for the heap. */
+static store *figure_store(const char *out, size_t articles)
+{
+    const char *want = getenv("LOCSTAT_FIGURE_STORE");
+    const char *slash = strrchr(out, '/');
+    char *dir;
+    store *st;
+    if (want && !strcmp(want, "never"))
+        return NULL;
+    if (!(want && !strcmp(want, "always")) && articles < STORE_MIN_ARTICLES)
+        return NULL;
+    dir = slash ? xstrndup(out, (size_t)(slash - out)) : xstrdup(".");
+    st = store_open(*dir ? dir : "/");
+    if (!st)
+        warning("cannot keep the figures in a file in '%s': %s; they stay in memory", dir,
+                strerror(errno));
+    else
+        info("keeping the figures in a file in '%s'", dir);
+    free(dir);
+    return st;
+}
+
 /* Where a run's time went, for -v: stage names and seconds, in order. */
 enum { T_LIST, T_RULES, T_ARTICLES, T_CACHE, T_PREPARE, T_WORKBOOK, T_EXPORTS, T_MAX };
 static const char *const stage_name[T_MAX] = {
@@ -427,7 +455,10 @@ int main(int argc, char **argv)
         cache_key(o.tdir, key);
         cc = cache_load(cache_file, key);
         lap(&w, T_CACHE);
+        set.store = figure_store(o.out, c.n);
         run_articles(&set, &rules, &c, o.max_size, o.jobs, cc);
+        if (set.store)
+            info("the figures take %.1f MB of the file", (double)store_used(set.store) / 1e6);
         lap(&w, T_ARTICLES);
         cache_finish(cc, &set);
         cache_free(cc);

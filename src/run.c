@@ -1,6 +1,7 @@
 /* run.c - the pipeline over a corpus. */
 #include "run.h"
 #include "cache.h"
+#include "store.h"
 #include "tmpl.h"
 
 #include <pthread.h>
@@ -128,7 +129,7 @@ static void process(const run_rules *rr, cache *cc, run_article *a, const char *
     sb_release(&why);
 }
 
-static void read_and_process(const run_rules *rr, cache *cc, run_article *a,
+static void read_and_process(const run_rules *rr, cache *cc, store *st, run_article *a,
                              const corpus_entry *e, size_t max_bytes)
 {
     strbuf why = STRBUF_INIT;
@@ -140,6 +141,8 @@ static void read_and_process(const run_rules *rr, cache *cc, run_article *a,
         fail(a, err, &why);
     else
         process(rr, cc, a, data, len);
+    /* read or restored, what the run keeps to its end */
+    figure_list_pack(&a->figs, st);
     free(data);
     sb_release(&why);
 }
@@ -150,6 +153,7 @@ typedef struct {
     const run_rules *rr;
     const corpus *c;
     cache *cache;
+    store *store;
     size_t max_bytes;
     run_article *v; /* the set's entries for c->v[0..c->n) */
     atomic_size_t next;
@@ -179,7 +183,7 @@ static void batch_work(batch *b, const run_rules *rr)
         if (i >= b->c->n)
             break;
         ls_capture(&b->log[i]);
-        read_and_process(rr, b->cache, &b->v[i], &b->c->v[i], b->max_bytes);
+        read_and_process(rr, b->cache, b->store, &b->v[i], &b->c->v[i], b->max_bytes);
         ls_capture(NULL);
         batch_done(b, i);
     }
@@ -212,6 +216,7 @@ void run_articles(run_set *set, const run_rules *rr, const corpus *c, size_t max
     b.rr = rr;
     b.c = c;
     b.cache = cc;
+    b.store = set->store;
     b.max_bytes = max_bytes;
     b.v = &set->v[set->n - c->n];
     atomic_init(&b.next, 0);
@@ -244,6 +249,7 @@ void run_article_from_memory(run_set *set, const run_rules *rr, const char *name
 {
     run_article *a = new_article(set, name, name);
     process(rr, NULL, a, data, len);
+    figure_list_pack(&a->figs, set->store);
     set->failed += a->err != LS_OK;
 }
 
@@ -374,5 +380,6 @@ void run_set_release(run_set *set)
     for (size_t i = 0; i < set->nremoved; i++)
         free(set->removed[i]);
     free(set->removed);
+    store_free(set->store); /* after every figure that may live in it */
     memset(set, 0, sizeof(*set));
 }

@@ -81,6 +81,8 @@ typedef struct {
     size_t nremoved, removed_alloc;
     int generation;
     long long generation_time;
+    struct store *store; /**< where the articles' figures are kept (store.h),
+                              or NULL: the heap. The set frees it. */
 } run_set;
 
 /** Load all templates from @p tdir. Prints its own message on failure. */

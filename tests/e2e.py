@@ -263,6 +263,54 @@ def test_memoised_conversion(binary, shared, tmp):
     check("conversion: the generated corpus has traditional articles", trad >= 10, trad)
 
 
+def test_figure_store(binary, shared, tmp):
+    """Figures kept in the store file (LOCSTAT_FIGURE_STORE=always, as runs
+    of many articles do) or on the heap give the same CSV and workbook, read
+    or restored from the cache, with corrections of every kind applied."""
+    src = os.path.join(tmp, "store-in")
+    os.makedirs(src)
+    for d in ("seeds", os.path.join(shared, "dev", "articles")):
+        for f in sorted(os.listdir(d)):
+            if f.endswith(".txt"):
+                shutil.copy(os.path.join(d, f), src)
+    probe = os.path.join(tmp, "store-probe.csv")
+    run(binary, ["-q", "--no-workbook", "--csv", probe, src])
+    _, rows = read_csv(probe)
+    arts = sorted({r["article"] for r in rows})
+    def figs(art):
+        return [r for r in rows if r["article"] == art]
+    a, b = figs(arts[0]), figs(arts[1])
+    with open(os.path.join(src, "corrections.tsv"), "w", encoding="utf-8") as f:
+        f.write("exclude\t%s\t%s\t1\n" % (a[0]["article"], a[0]["surface"]))
+        f.write("category\t%s\t%s\t1\tgovernance\n" % (a[1]["article"], a[1]["surface"]))
+        f.write("value\t%s\t%s\t1\t12345\n" % (b[0]["article"], b[0]["surface"]))
+        f.write("unit\t%s\t%s\t1\t户\n" % (b[1]["article"], b[1]["surface"]))
+        f.write("indicator\t%s\t%s\t1\t改过的指标\n" % (b[2]["article"], b[2]["surface"]))
+        f.write("add\t%s\t补录8户\t-\t8\t户\telderly\t补录户数\n" % a[0]["article"])
+    out = {}
+    for mode in ("never", "always"):
+        xlsx = os.path.join(tmp, "store-%s.xlsx" % mode)
+        env = {"SOURCE_DATE_EPOCH": "1700000000", "LOCSTAT_FIGURE_STORE": mode}
+        got = []
+        for _ in range(2):  # read, then restored from the cache
+            rc, err = run(binary, ["-v", "-o", xlsx, "--csv", xlsx + ".csv", src], env=env)
+            got.append((rc, "keeping the figures in a file" in err,
+                        open(xlsx + ".csv", "rb").read(), open(xlsx, "rb").read()))
+        out[mode] = got
+    _, csv_rows = read_csv(os.path.join(tmp, "store-always.xlsx.csv"))
+    added = [r for r in csv_rows if r["surface"] == "补录8户"]
+    renamed = [r for r in csv_rows if r["indicator"] == "改过的指标"]
+    check("store: the corrections applied to stored figures (add, indicator)",
+          len(added) == 1 and added[0]["unit"] == "户" and len(renamed) == 1, (added, renamed))
+    check("store: -v says the figures are kept in a file, and only when they are",
+          [g[1] for g in out["always"]] == [True, True] and
+          [g[1] for g in out["never"]] == [False, False])
+    for k, what in ((0, "read"), (1, "restored from the cache")):
+        n, s = out["never"][k], out["always"][k]
+        check("store: same exit status, CSV and workbook as on the heap (%s)" % what,
+              n[0] == s[0] == 0 and n[2] == s[2] and n[3] == s[3], (n[0], s[0]))
+
+
 def test_own_place(binary, tmp):
     """What describes a place belongs to it: the communities of a town
     named in a city's story are the town's; a street's own count is its."""
@@ -606,6 +654,7 @@ def main():
         test_workbook_language(binary, a.shared, tmp)
         test_memoised_conversion(binary, a.shared, tmp)
         test_own_place(binary, tmp)
+        test_figure_store(binary, a.shared, tmp)
     return finish("e2e")
 
 

@@ -495,7 +495,7 @@ static void test_pack(void **state)
     }
     assert_ptr_equal(figs.v[0].sentence, figs.v[1].sentence);
     for (int round = 0; round < 2; round++) { /* a second pack is harmless */
-        figure_list_pack(&figs);
+        figure_list_pack(&figs, NULL);
         assert_non_null(figs.pool);
         for (size_t i = 0; i < 3; i++) {
             const ls_figure *f = &figs.v[i];
