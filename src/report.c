@@ -314,13 +314,30 @@ static void correction_inputs(report *r, lxw_worksheet *ws, lxw_row_t last)
 /* Which figures each category sheet lists, and on which row: by locality
  * (comparison order), then article and text order, up to --max-rows. Done
  * before any sheet is written, so that the comparison's links know their
- * rows while the category sheets are still being written. */
+ * rows while the category sheets are still being written. The figures of
+ * each category an article has are counted first, in the order the
+ * figures lie, so that the walk by locality, which jumps from article to
+ * article, reads only those of articles a sheet still has room for: at a
+ * million articles the sheets are full after a few percent of them, and
+ * the rest may be pages of the store on disk (store.h). */
 static void plan_rows(report *r)
 {
     const run_set *set = r->set;
+    uint32_t(*count)[CAT_MAX] = xcalloc(set->n + 1, sizeof(*count));
+    for (size_t i = 0; i < set->n; i++)
+        for (size_t k = 0; k < set->v[i].figs.n; k++)
+            count[i][set->v[i].figs.v[k].category]++;
     for (size_t j = 0; j < r->nby_loc; j++) {
         size_t i = r->by_loc[j];
         const run_article *a = &set->v[i];
+        int room = 0;
+        for (int c = 0; c < CAT_MAX; c++)
+            if (count[i][c] && r->rows[c].n < r->opt->max_rows)
+                room = 1;
+            else if (count[i][c])
+                r->rows[c].capped = 1;
+        if (!room)
+            continue;
         for (size_t k = 0; k < a->figs.n; k++) {
             cat_rows *cr = &r->rows[a->figs.v[k].category];
             if (cr->n >= r->opt->max_rows) {
@@ -336,6 +353,7 @@ static void plan_rows(report *r)
             r->fig_row[i][k] = (lxw_row_t)(2 + cr->n++);
         }
     }
+    free(count);
 }
 
 static void write_category(report *r, lxw_worksheet *ws, ls_category cat)
