@@ -35,7 +35,7 @@ static char *categories(const char *text)
 {
     text_doc doc;
     strbuf why = STRBUF_INIT, out = STRBUF_INIT;
-    figure_list figs = { NULL, 0, 0, NULL, 0, NULL };
+    figure_list figs = { 0 };
 
     assert_int_equal(text_read(&doc, tr, text, strlen(text), &why), LS_OK);
     extract_figures(er, &doc, &figs);

@@ -351,7 +351,7 @@ static void run_case(size_t i)
 {
     text_doc doc;
     strbuf why = STRBUF_INIT;
-    figure_list figs = { NULL, 0, 0, NULL, 0, NULL };
+    figure_list figs = { 0 };
     char exp[512], *save = NULL, *one;
     size_t k = 0;
     int before = failures;

@@ -551,7 +551,7 @@ static char *indicators_of(const char *text, const loc_result *loc)
     strbuf out = STRBUF_INIT;
     char *page = xstrfmt("工作动态\n%s", text);
     text_doc doc;
-    figure_list figs = { NULL, 0, 0, NULL, 0, NULL };
+    figure_list figs = { 0 };
     run_page(page, loc, &doc, &figs);
     for (size_t i = 0; i < figs.n; i++)
         sb_addf(&out, "%s%s=%s", i ? ";" : "", figs.v[i].surface,
@@ -617,7 +617,7 @@ static void test_scope(void **state)
 static void test_title_restates(void **state)
 {
     text_doc doc;
-    figure_list figs = { NULL, 0, 0, NULL, 0, NULL };
+    figure_list figs = { 0 };
     (void)state;
     run_page("全县建成老年助餐点60余个\n截至目前,全县已建成老年助餐点63个。", NULL, &doc, &figs);
     assert_int_equal(figs.n, 2);
