@@ -131,14 +131,30 @@ static void test_damage(void **unused)
 
 /* A workbook's hash, read a mebibyte at a time, is the hash of its bytes
  * whole (the state of earlier runs holds the latter); "" when unreadable. */
-static void test_file_hash(void **unused)
+static int make_hash_file(void **fixture)
+{
+    static char path[] = "/tmp/locstat-hash-XXXXXX";
+    int fd;
+    strcpy(path, "/tmp/locstat-hash-XXXXXX");
+    fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    *fixture = path;
+    return 0;
+}
+
+/* removed even when an assertion fails half-way */
+static int remove_hash_file(void **fixture)
+{
+    unlink(*fixture);
+    return 0;
+}
+
+static void test_file_hash(void **fixture)
 {
     static const size_t sizes[] = { 0, 1, (1u << 20) - 1, 1u << 20, (5u << 19) + 7 };
-    char path[] = "/tmp/locstat-hash-XXXXXX";
-    int fd = mkstemp(path);
-    (void)unused;
-    assert_true(fd >= 0);
-    close(fd);
+    const char *path = *fixture;
     for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
         size_t n = sizes[i];
         unsigned char *b = malloc(n + 1);
@@ -167,7 +183,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_file_hash),
+        cmocka_unit_test_setup_teardown(test_file_hash, make_hash_file, remove_hash_file),
         cmocka_unit_test(test_loose_forms),
         cmocka_unit_test(test_damage),
     };
