@@ -85,7 +85,7 @@ fail: {
 void *store_alloc(store *s, size_t n)
 {
     void *p = NULL;
-    if (!s)
+    if (!s || n > s->span) /* and the rounding below cannot wrap */
         return NULL;
     n = (n + STORE_ALIGN - 1) & ~(STORE_ALIGN - 1);
     pthread_mutex_lock(&s->lock);

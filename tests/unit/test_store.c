@@ -61,6 +61,7 @@ static void past_the_reserved_disk(void **state)
         assert_int_equal(p[n - 1], i + 7);
     }
     assert_null(store_alloc(st, (size_t)1 << 62)); /* past the mapping: the heap, then */
+    assert_null(store_alloc(st, SIZE_MAX));        /* not rounded up to a small block */
 }
 
 enum { THREADS = 4, BLOCKS = 2000 };
