@@ -296,15 +296,14 @@ static int parse_options(int argc, char **argv, options *o)
 static store *figure_store(const char *out, size_t articles)
 {
     const char *want = getenv("LOCSTAT_FIGURE_STORE");
-    const char *slash = strrchr(out, '/');
     char *dir;
     store *st;
     if (want && !strcmp(want, "never"))
         return NULL;
     if (!(want && !strcmp(want, "always")) && articles < STORE_MIN_ARTICLES)
         return NULL;
-    dir = slash ? xstrndup(out, (size_t)(slash - out)) : xstrdup(".");
-    st = store_open(*dir ? dir : "/");
+    dir = path_dir(out);
+    st = store_open(dir);
     if (!st)
         warning("cannot keep the figures in a file in '%s': %s; they stay in memory", dir,
                 strerror(errno));

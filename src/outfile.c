@@ -70,9 +70,8 @@ ls_error outfile_commit(outfile *of)
     }
     /* make the rename itself durable */
     if (!of->nosync) {
-        const char *slash = strrchr(of->path, '/');
-        char *dir = slash ? xstrndup(of->path, (size_t)(slash - of->path)) : xstrdup(".");
-        int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY);
+        char *dir = path_dir(of->path);
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
         if (dfd >= 0) {
             fsync(dfd);
             close(dfd);

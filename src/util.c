@@ -142,6 +142,14 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
+char *path_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == path)
+        return xstrdup("/");
+    return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+}
+
 char *xstrfmt(const char *fmt, ...)
 {
     strbuf sb = STRBUF_INIT;

@@ -53,6 +53,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** The directory of file @p path, to open or make files in: "." for a bare
+ *  name, "/" for one at the root. */
+char *path_dir(const char *path);
 
 /** Grow array @p x (of @p alloc elements) so that it holds at least @p nr. */
 #define ALLOC_GROW(x, nr, alloc)                                          \
