@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* An eligible figure, on its way to a cell, with what it states copied
  * out of it: a cell's figures come from articles all over the run, and
@@ -30,12 +31,9 @@ typedef struct {
     size_t mask;
 } unit_names;
 
-static uint32_t name_hash(const char *s)
+static size_t name_hash(const char *s)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    return (size_t)XXH3_64bits(s, strlen(s));
 }
 
 static uint16_t unit_id(unit_names *u, const char *name)
