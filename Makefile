@@ -20,6 +20,13 @@ SHARE     = $(PREFIX)/share/locstat
 SHARED   ?= ../shared
 PYTHON   ?= /usr/bin/python3
 PKGS      = xlsxwriter libpcre2-8 opencc libxxhash libzip expat zlib
+# ISA-L deflates the workbook when installed; ISAL=0 builds zlib's deflate,
+# which is what a machine without libisal gets (make test checks both)
+ISAL     ?= $(shell pkg-config --exists libisal 2>/dev/null && echo 1 || echo 0)
+ifeq ($(ISAL),1)
+PKGS     += libisal
+DEFS      = -DHAVE_ISAL
+endif
 # where OpenCC keeps its configurations and dictionaries (src/convert.c
 # checks templates/t2s-phrases.tsv and s2t-phrases.tsv against them)
 OPENCC_DATADIR ?= $(shell pkg-config --variable=prefix opencc 2>/dev/null)/share/opencc
@@ -36,7 +43,7 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PC_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLOCSTAT_SHARE='"$(SHARE)"' -DOPENCC_DATADIR='"$(OPENCC_DATADIR)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(DEFS) -DLOCSTAT_SHARE='"$(SHARE)"' -DOPENCC_DATADIR='"$(OPENCC_DATADIR)"' $(WARN) $(PC_CFLAGS) $(CFLAGS)
 LIBS      = $(PC_LIBS) -lm -pthread
 
 SRC  = src/util.c src/tmpl.c src/convert.c src/cache.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
@@ -55,7 +62,7 @@ FUZZ_RUNS    ?=
 FUZZ_JOBS    ?= 1
 
 .PHONY: FORCE all deps report test check unit e2e rerun hostile workbook score golden golden-update clean install valgrind tsan preview \
-        fuzz fuzz-replay sanitize lint bench
+        fuzz fuzz-replay sanitize lint bench zlib
 
 all: $(BIN)
 
@@ -86,7 +93,7 @@ report: deps
 # ---- tests ----
 
 test: deps
-	@$(MAKE) --no-print-directory check sanitize tsan valgrind lint
+	@$(MAKE) --no-print-directory check sanitize tsan valgrind lint zlib
 
 check: unit fuzz-replay golden e2e rerun hostile workbook score
 
@@ -130,6 +137,12 @@ golden-update: $(BIN)
 # build directory of their own (the killing test is left to the plain build).
 sanitize:
 	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined unit fuzz-replay e2e workbook
+
+# The workbook deflated with zlib, as where libisal is missing: the
+# package test again in a build of its own.
+zlib:
+	@$(MAKE) --no-print-directory B=build/zlib ISAL=0 build/zlib/test_zipdeflate
+	@build/zlib/test_zipdeflate
 
 # Articles are read on several threads: ThreadSanitizer watches four of
 # them over the seeds and the fuzz corpus's edge cases, once reading every
