@@ -3,19 +3,23 @@
  *
  * The file is binary, written and read by this program only:
  *
- *   "locstat-cache 2\n", the key (32 hex digits), "\n"
- *   records, one per article, appended in the order articles were done:
- *     its content hash (32 hex digits), the length of its body (u64),
- *     the XXH3-64 of the body seeded with the XXH3-64 of the hash and
- *     the length (u64), the body
+ *   "locstat-cache 3\n", the key (32 hex digits), "\n"
+ *   records, appended in the order articles were done:
+ *     its kind ('A' or 'F'), its key (32 hex digits), the length of its
+ *     body (u64), the XXH3-64 of the body seeded with the XXH3-64 of the
+ *     kind, key and length (u64), the body
+ *   'A', an article: keyed by its content hash, what the pipeline made of
+ *     it (put_article)
+ *   'F', a file: keyed by cache_file_key (its path and what stat says of
+ *     it), the content hash it had (32 hex digits)
  *
  * Numbers are in the machine's byte order (the cache never leaves it; a
  * file from another machine fails its checksums or its key). Strings are a
  * u32 length, or 0xFFFFFFFF for none, and their bytes. Every read is
  * bounds-checked, so a damaged record is a miss, never a crash.
  *
- * Loading reads each record's header only: a million articles' cache is
- * 6 GB, and none of it stays in memory. A header that is not one (a run
+ * Loading reads each record's header only (and a file record's hash): a
+ * million articles' cache is 6 GB, and none of it stays in memory. A header that is not one (a run
  * killed mid-record, damage) ends the index there, and the next append
  * starts at that point. A record's body is checked when it is restored;
  * a damaged one is a miss, and the article's new record, appended later,
@@ -33,18 +37,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "outfile.h"
 
-#define CACHE_MAGIC "locstat-cache 2\n"
+#define CACHE_MAGIC "locstat-cache 3\n"
 #define NO_STRING 0xFFFFFFFFu
 
 typedef struct {
     char hash[33];
     size_t at, len; /* the record's header, its body's length */
 } entry;
+
+/* A file record: the file's key and the content hash it had, as bytes
+ * (one per article: 36 bytes, not 80 as hex, at a million articles). */
+typedef struct {
+    unsigned char key[16], hash[16];
+    uint32_t seq; /* its place among the file records */
+} file_entry;
 
 struct cache {
     char *path, key[33];
@@ -53,6 +65,8 @@ struct cache {
     size_t end;  /* where its last sound record ends: appends go there */
     entry *v;    /* the records indexed, one per content, by hash */
     size_t n;
+    file_entry *f; /* the file records, one per key, by key */
+    size_t nf;
     size_t nrec; /* records in the file, the superseded counted */
     atomic_int said_damage;
 
@@ -70,8 +84,17 @@ struct cache {
 #define CACHE_CHUNK ((size_t)1 << 20)
 /* Bytes handed back to the page cache at a time, once written to disk. */
 #define CACHE_DROP ((size_t)64 << 20)
-/* A record's header: content hash (32 hex digits), body length, checksum. */
-#define RECORD_HEAD (32 + 2 * sizeof(uint64_t))
+/* A record's header: kind, key (32 hex digits), body length, checksum. */
+#define RECORD_HEAD (1 + 32 + 2 * sizeof(uint64_t))
+/* Bytes read at a time when indexing. */
+#define INDEX_CHUNK ((size_t)256 << 10)
+#define KIND_ARTICLE 'A'
+#define KIND_FILE 'F'
+/* A file whose times are this close to the moment it was looked at may
+ * change again within the same timestamp (as git's racy files): such a
+ * file is read every run until it is older. Two seconds covers the
+ * coarsest timestamps Linux filesystems keep (FAT's). */
+#define RACY_SECONDS 2
 
 /* Read exactly @p n bytes at @p off. Returns 0, or -1 with errno set. */
 static int read_at(int fd, void *buf, size_t n, size_t off)
@@ -241,14 +264,16 @@ static void put_article(strbuf *sb, const run_article *a)
     }
 }
 
-/* A record's header for the body @p body of @p len bytes of content @p hash. */
-static void put_head(strbuf *sb, const char *hash, const char *body, size_t len)
+/* A record's header for the body @p body of @p len bytes, of kind @p kind
+ * under key @p key. */
+static void put_head(strbuf *sb, char kind, const char *key, const char *body, size_t len)
 {
-    char head[32 + sizeof(uint64_t)];
+    char head[1 + 32 + sizeof(uint64_t)];
     uint64_t n = len;
 
-    memcpy(head, hash, 32);
-    memcpy(head + 32, &n, sizeof(n));
+    head[0] = kind;
+    memcpy(head + 1, key, 32);
+    memcpy(head + 33, &n, sizeof(n));
     put(sb, head, sizeof(head));
     put_u64(sb, XXH3_64bits_withSeed(body, len, XXH3_64bits(head, sizeof(head))));
 }
@@ -348,7 +373,7 @@ void cache_add(cache *c, const run_article *a)
     put_article(&body, a); /* on this thread: the lock is held for a copy */
     pthread_mutex_lock(&c->lock);
     if (!c->failed) {
-        put_head(&c->pending, a->hash, body.buf, body.len);
+        put_head(&c->pending, KIND_ARTICLE, a->hash, body.buf, body.len);
         put(&c->pending, body.buf, body.len);
         c->added++;
         if (c->pending.len >= CACHE_CHUNK)
@@ -364,13 +389,19 @@ static int by_article_hash(const void *a, const void *b)
     return strcmp(order_set->v[*(const size_t *)a].hash, order_set->v[*(const size_t *)b].hash);
 }
 
+static int by_article_file_key(const void *a, const void *b)
+{
+    return strcmp(order_set->v[*(const size_t *)a].file_key,
+                  order_set->v[*(const size_t *)b].file_key);
+}
+
 /* Write a file of the records of set->v[order[0..n)], in that order,
- * atomically. One article's body at a time: the cache of a million
+ * then the file records of set->v[files[0..nfiles)], atomically. One article's body at a time: the cache of a million
  * articles is 6 GB, which a buffer would add to the run's peak. No fsync:
  * a cache cut short by a power cut loses the records after the cut, not
  * results (600 MB take 1.9 s with it). */
-static ls_error write_records(const run_set *set, const size_t *order, size_t n, const char *path,
-                              const char *key)
+static ls_error write_records(const run_set *set, const size_t *order, size_t n,
+                              const size_t *files, size_t nfiles, const char *path, const char *key)
 {
     outfile of;
     strbuf head = STRBUF_INIT, body = STRBUF_INIT;
@@ -385,9 +416,16 @@ static ls_error write_records(const run_set *set, const size_t *order, size_t n,
         const run_article *a = &set->v[order[i]];
         head.len = body.len = 0;
         put_article(&body, a);
-        put_head(&head, a->hash, body.buf, body.len);
+        put_head(&head, KIND_ARTICLE, a->hash, body.buf, body.len);
         failed = fwrite(head.buf, 1, head.len, of.fp) != head.len ||
                  fwrite(body.buf, 1, body.len, of.fp) != body.len;
+    }
+    for (size_t i = 0; i < nfiles && !failed; i++) {
+        const run_article *a = &set->v[files[i]];
+        head.len = 0;
+        put_head(&head, KIND_FILE, a->file_key, a->hash, 32);
+        failed = fwrite(head.buf, 1, head.len, of.fp) != head.len ||
+                 fwrite(a->hash, 1, 32, of.fp) != 32;
     }
     sb_release(&head);
     sb_release(&body);
@@ -401,7 +439,7 @@ static ls_error write_records(const run_set *set, const size_t *order, size_t n,
 
 ls_error cache_finish(cache *c, const run_set *set)
 {
-    size_t *order, m = 0, k = 0, records;
+    size_t *order, *files, m = 0, k = 0, nfiles = 0, kf = 0, records;
     ls_error err = LS_OK;
 
     pthread_mutex_lock(&c->lock);
@@ -428,10 +466,22 @@ ls_error cache_finish(cache *c, const run_set *set)
     for (size_t i = 0; i < m; i++)
         if (!k || strcmp(set->v[order[i]].hash, set->v[order[k - 1]].hash))
             order[k++] = order[i];
+    /* and the files read, one record each, in key order */
+    files = xmalloc((set->n + 1) * sizeof(*files));
+    for (size_t i = 0; i < set->n; i++)
+        if (!set->v[i].err && set->v[i].file_key[0])
+            files[nfiles++] = i;
+    qsort(files, nfiles, sizeof(*files), by_article_file_key);
+    for (size_t i = 0; i < nfiles; i++)
+        if (!kf || strcmp(set->v[files[i]].file_key, set->v[files[kf - 1]].file_key))
+            files[kf++] = files[i];
+    nfiles = kf;
     records = c->nrec + c->added;
-    if (records > 2 * k) /* mostly dead: articles removed, records superseded */
-        err = write_records(set, order, k, c->path, c->key);
+    /* mostly dead: articles removed, records superseded */
+    if (records > 2 * (k + nfiles))
+        err = write_records(set, order, k, files, nfiles, c->path, c->key);
     free(order);
+    free(files);
     return err;
 }
 
@@ -644,6 +694,102 @@ static void say_damage(cache *c)
         warning("'%s': a record is damaged; its article is read again", c->path);
 }
 
+/* 32 hex digits (checked by is_hash) to their 16 bytes */
+static void unhex(const char *hex, unsigned char out[16])
+{
+    for (int i = 0; i < 16; i++)
+        out[i] = (unsigned char)(hex_digit((unsigned char)hex[2 * i]) << 4 |
+                                 hex_digit((unsigned char)hex[2 * i + 1]));
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return memcmp(((const file_entry *)a)->key, ((const file_entry *)b)->key, 16);
+}
+
+static int by_key_then_seq(const void *a, const void *b)
+{
+    const file_entry *x = a, *y = b;
+    int c = memcmp(x->key, y->key, 16);
+    return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int cache_file_key(const char *path, const struct stat *st, char key[33])
+{
+    struct timespec now;
+    XXH128_hash_t sum;
+    int64_t v[7];
+    strbuf sb = STRBUF_INIT;
+
+    key[0] = '\0';
+    if (clock_gettime(CLOCK_REALTIME, &now) ||
+        st->st_mtim.tv_sec > now.tv_sec - RACY_SECONDS - 1 ||
+        st->st_ctim.tv_sec > now.tv_sec - RACY_SECONDS - 1)
+        return 0;
+    /* what changes when its bytes do: ctime cannot be set back, and a
+     * file put in its place has another inode or another ctime */
+    v[0] = (int64_t)st->st_dev;
+    v[1] = (int64_t)st->st_ino;
+    v[2] = (int64_t)st->st_size;
+    v[3] = (int64_t)st->st_mtim.tv_sec;
+    v[4] = (int64_t)st->st_mtim.tv_nsec;
+    v[5] = (int64_t)st->st_ctim.tv_sec;
+    v[6] = (int64_t)st->st_ctim.tv_nsec;
+    sb_add(&sb, v, sizeof(v));
+    sb_add(&sb, path, strlen(path) + 1);
+    sum = XXH3_128bits(sb.buf, sb.len);
+    sb_release(&sb);
+    snprintf(key, 33, "%016llx%016llx", (unsigned long long)sum.high64,
+             (unsigned long long)sum.low64);
+    return 1;
+}
+
+int cache_has_files(const cache *c)
+{
+    return c && c->nf;
+}
+
+int cache_restore_file(cache *c, const char *key, run_article *a)
+{
+    file_entry want, *f;
+
+    if (!c || !c->nf || !key[0])
+        return 0;
+    unhex(key, want.key);
+    f = bsearch(&want, c->f, c->nf, sizeof(*c->f), by_key);
+    if (!f)
+        return 0;
+    for (int i = 0; i < 16; i++)
+        snprintf(a->hash + 2 * i, 3, "%02x", f->hash[i]);
+    if (cache_restore(c, a))
+        return 1;
+    a->hash[0] = '\0';
+    return 0;
+}
+
+void cache_add_file(cache *c, const char *key, const char *hash)
+{
+    file_entry want, *f;
+
+    if (!c || !key[0])
+        return;
+    unhex(key, want.key);
+    unhex(hash, want.hash);
+    f = c->nf ? bsearch(&want, c->f, c->nf, sizeof(*c->f), by_key) : NULL;
+    if (f && !memcmp(f->hash, want.hash, 16))
+        return; /* known: an unchanged rerun writes nothing */
+    pthread_mutex_lock(&c->lock);
+    if (!c->failed) {
+        strbuf *sb = &c->pending;
+        put_head(sb, KIND_FILE, key, hash, 32);
+        put(sb, hash, 32);
+        c->added++;
+        if (sb->len >= CACHE_CHUNK)
+            flush_pending(c);
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
 int cache_restore(cache *c, run_article *a)
 {
     entry want = { { 0 }, 0, 0 }, *e;
@@ -718,23 +864,34 @@ static int is_hash(const char *s)
  * or the first header that is not one. Returns NULL, or what is wrong. */
 static const char *index_records(cache *c, size_t at)
 {
-    size_t alloc = 0;
+    size_t alloc = 0, falloc = 0;
     const char *why = NULL;
+    /* read ahead: a record is a few KiB, and a pread for each header (two
+     * an article, with its file's) took longer than reading it all */
+    char *buf = xmalloc(INDEX_CHUNK);
+    size_t from = 0, have = 0; /* buf holds the file's [from, from + have) */
 
     while (at < c->len) {
-        char hdr[RECORD_HEAD];
-        uint64_t len;
-        entry *e;
+        /* the header, and a file record's body with it */
+        const char *hdr;
+        size_t want = c->len - at < RECORD_HEAD + 32 ? c->len - at : RECORD_HEAD + 32;
+        uint64_t len, sum;
         if (c->len - at < RECORD_HEAD) {
             why = "cut short";
             break;
         }
-        if (read_at(c->fd, hdr, RECORD_HEAD, at)) {
-            why = strerror(errno);
-            break;
+        if (at < from || at + want > from + have) {
+            from = at;
+            have = c->len - at < INDEX_CHUNK ? c->len - at : INDEX_CHUNK;
+            if (read_at(c->fd, buf, have, from)) {
+                why = strerror(errno);
+                break;
+            }
         }
-        memcpy(&len, hdr + 32, sizeof(len));
-        if (!is_hash(hdr)) {
+        hdr = buf + (at - from);
+        memcpy(&len, hdr + 33, sizeof(len));
+        if ((hdr[0] != KIND_ARTICLE && hdr[0] != KIND_FILE) || !is_hash(hdr + 1) ||
+            (hdr[0] == KIND_FILE && len != 32)) {
             why = "damaged";
             break;
         }
@@ -742,14 +899,34 @@ static const char *index_records(cache *c, size_t at)
             why = "cut short";
             break;
         }
-        ALLOC_GROW(c->v, c->n + 1, alloc);
-        e = &c->v[c->n++];
-        memcpy(e->hash, hdr, 32);
-        e->hash[32] = '\0';
-        e->at = at;
-        e->len = (size_t)len;
-        at += RECORD_HEAD + e->len;
+        if (hdr[0] == KIND_ARTICLE) {
+            entry *e;
+            ALLOC_GROW(c->v, c->n + 1, alloc);
+            e = &c->v[c->n++];
+            memcpy(e->hash, hdr + 1, 32);
+            e->hash[32] = '\0';
+            e->at = at;
+            e->len = (size_t)len;
+        } else {
+            memcpy(&sum, hdr + RECORD_HEAD - sizeof(sum), sizeof(sum));
+            /* a damaged one is a miss: the file is read again */
+            if (sum == XXH3_64bits_withSeed(hdr + RECORD_HEAD, 32,
+                                            XXH3_64bits(hdr, RECORD_HEAD - sizeof(sum))) &&
+                is_hash(hdr + RECORD_HEAD)) {
+                file_entry *f;
+                ALLOC_GROW(c->f, c->nf + 1, falloc);
+                f = &c->f[c->nf++];
+                unhex(hdr + 1, f->key);
+                unhex(hdr + RECORD_HEAD, f->hash);
+                f->seq = (uint32_t)(c->nf - 1);
+            } else {
+                say_damage(c);
+            }
+            c->nrec++;
+        }
+        at += RECORD_HEAD + (size_t)len;
     }
+    free(buf);
     c->end = at;
     return why;
 }
@@ -791,7 +968,7 @@ cache *cache_load(const char *path, const char *key)
     if ((why = index_records(c, head)))
         warning("'%s': %s after %zu records; the articles of the rest are read again", path, why,
                 c->n);
-    c->nrec = c->n;
+    c->nrec += c->n;
     /* the last record of a content wins: it was appended after the one
      * before it failed its checksum */
     qsort(c->v, c->n, sizeof(*c->v), by_hash_then_at);
@@ -801,11 +978,23 @@ cache *cache_load(const char *path, const char *key)
         c->v[k++] = c->v[i];
     }
     c->n = k;
+    /* and the last of a file */
+    qsort(c->f, c->nf, sizeof(*c->f), by_key_then_seq);
+    k = 0;
+    for (size_t i = 0; i < c->nf; i++) {
+        if (k && !memcmp(c->f[k - 1].key, c->f[i].key, 16))
+            k--;
+        c->f[k++] = c->f[i];
+    }
+    c->nf = k;
     return c;
 empty:
     free(c->v);
     c->v = NULL;
     c->n = 0;
+    free(c->f);
+    c->f = NULL;
+    c->nf = c->nrec = 0;
     close(c->fd);
     c->fd = -1;
     return c;
@@ -816,6 +1005,7 @@ void cache_free(cache *c)
     if (!c)
         return;
     free(c->v);
+    free(c->f);
     if (c->fd >= 0)
         close(c->fd);
     if (c->wfd >= 0)

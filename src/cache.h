@@ -19,9 +19,18 @@
  * run cut short leaves the records it finished, and the next run uses
  * them. Records of articles no longer read stay until they are more
  * than half of the file, which is then rewritten with only the live ones.
+ *
+ * Beside what each content made, the cache keeps which content each file
+ * had when it was read, keyed by its path and what stat says of it
+ * (device, inode, size, modification and change times): a rerun stats
+ * an unchanged file and restores it without opening it. A file changed
+ * less than two seconds before it was read is not recorded (its times may
+ * not show a change made within the same tick), so it is read again.
  */
 #ifndef LS_CACHE_H
 #define LS_CACHE_H
+
+#include <sys/stat.h>
 
 #include "run.h"
 #include "util.h"
@@ -56,6 +65,30 @@ cache *cache_load(const char *path, const char *key);
 int cache_restore(cache *c, run_article *a);
 
 /**
+ * The key of the file at @p path as @p st describes it, into @p key (33
+ * bytes): 1, or 0 and "" when its times are too recent to tell a later
+ * change from it.
+ */
+int cache_file_key(const char *path, const struct stat *st, char key[33]);
+
+/** Whether @p c (NULL: none) holds any file's record. */
+int cache_has_files(const cache *c);
+
+/**
+ * Fill @p a from the record of the content the file with key @p key had
+ * (its hash into a->hash, then as cache_restore). Returns 1 when restored,
+ * 0 when the file must be read. Safe from several threads at once.
+ */
+int cache_restore_file(cache *c, const char *key, run_article *a);
+
+/**
+ * Remember that the file with key @p key ("" : nothing to remember) holds
+ * content @p hash; appends a record unless the cache already says so.
+ * Safe from several threads at once.
+ */
+void cache_add_file(cache *c, const char *key, const char *hash);
+
+/**
  * Append the record of @p a, an article just processed without error.
  * Safe from several threads at once. Records are written a mebibyte at a
  * time; a failure to write is said once, and the run goes on without the
@@ -65,8 +98,9 @@ void cache_add(cache *c, const run_article *a);
 
 /**
  * Write out what cache_add still holds. When more than half of the file's
- * records are of contents not in @p set, rewrite the file (atomically)
- * with one record for each article of @p set processed without error.
+ * records are of contents or files not in @p set, rewrite the file
+ * (atomically) with one record for each content of @p set processed
+ * without error and one for each file of it with a file_key.
  * Call it before corrections and duplicates change the set. Prints its own
  * message.
  */

@@ -3,9 +3,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void add_entry(corpus *c, const char *path, const char *name)
 {
@@ -82,31 +84,75 @@ void corpus_release(corpus *c)
     memset(c, 0, sizeof(*c));
 }
 
-ls_error corpus_read(const corpus_entry *e, size_t max_bytes, char **data, size_t *len,
-                     strbuf *why)
+/* What makes @p st no article: nonzero, with the reason in @p why. */
+static ls_error refuse(const struct stat *st, size_t max_bytes, strbuf *why)
 {
-    struct stat st;
-
-    if (stat(e->path, &st) < 0) {
-        sb_addf(why, "%s", strerror(errno));
-        return LS_ERR_IO;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(st->st_mode)) {
         sb_addstr(why, "is a directory, not an article");
         return LS_ERR_IO;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st->st_mode)) {
         sb_addstr(why, "not a regular file");
         return LS_ERR_IO;
     }
-    if ((size_t)st.st_size > max_bytes) {
+    if ((size_t)st->st_size > max_bytes) {
         sb_addf(why, "%lld bytes, over the limit of %zu (see --max-size)",
-                (long long)st.st_size, max_bytes);
+                (long long)st->st_size, max_bytes);
         return LS_ERR_TOO_LARGE;
     }
-    if (read_file(e->path, data, len) != LS_OK) {
+    return LS_OK;
+}
+
+ls_error corpus_stat(const corpus_entry *e, size_t max_bytes, struct stat *st, strbuf *why)
+{
+    if (stat(e->path, st) < 0) {
         sb_addf(why, "%s", strerror(errno));
         return LS_ERR_IO;
     }
+    return refuse(st, max_bytes, why);
+}
+
+ls_error corpus_read(const corpus_entry *e, size_t max_bytes, char **data, size_t *len,
+                     struct stat *st, strbuf *why)
+{
+    /* O_NONBLOCK: a FIFO named x.txt is refused below, not waited on */
+    int fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    strbuf sb = STRBUF_INIT;
+    ls_error err;
+
+    if (fd < 0 || fstat(fd, st) < 0) {
+        sb_addf(why, "%s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return LS_ERR_IO;
+    }
+    if ((err = refuse(st, max_bytes, why))) {
+        close(fd);
+        return err;
+    }
+    /* one allocation of the size it has, and one read; more when it grew */
+    sb_grow(&sb, (size_t)st->st_size + 1);
+    for (;;) {
+        ssize_t got;
+        if (sb.alloc - sb.len < 2)
+            sb_grow(&sb, 65536);
+        got = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            sb_addf(why, "%s", strerror(errno));
+            close(fd);
+            sb_release(&sb);
+            return LS_ERR_IO;
+        }
+        sb.len += (size_t)got;
+        /* a short read of a regular file is its end */
+        if (got == 0 || sb.len == (size_t)st->st_size)
+            break;
+    }
+    close(fd);
+    sb.buf[sb.len] = '\0';
+    *len = sb.len;
+    *data = sb_detach(&sb, NULL);
     return LS_OK;
 }

@@ -10,6 +10,7 @@
 #define LS_CORPUS_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -33,10 +34,19 @@ void corpus_sort(corpus *c);
 void corpus_release(corpus *c);
 
 /**
- * Read entry @p e, refusing files over @p max_bytes. On failure returns
- * LS_ERR_IO or LS_ERR_TOO_LARGE with the reason in @p why.
+ * Stat entry @p e into @p st, without reading it: what corpus_read would
+ * refuse (not a regular file, over @p max_bytes) is refused here too,
+ * with the same LS_ERR_IO or LS_ERR_TOO_LARGE and reason in @p why.
+ */
+ls_error corpus_stat(const corpus_entry *e, size_t max_bytes, struct stat *st, strbuf *why);
+
+/**
+ * Read entry @p e, refusing files over @p max_bytes, into *@p data (NUL
+ * terminated, free it) and *@p len; @p st describes the file read (its
+ * fstat). On failure returns LS_ERR_IO or LS_ERR_TOO_LARGE with the
+ * reason in @p why.
  */
 ls_error corpus_read(const corpus_entry *e, size_t max_bytes, char **data, size_t *len,
-                     strbuf *why);
+                     struct stat *st, strbuf *why);
 
 #endif

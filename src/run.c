@@ -67,6 +67,16 @@ static void fail(run_article *a, ls_error err, const strbuf *why)
     error("cannot read '%s': %s", a->path, a->why);
 }
 
+/* What is said of an article taken from the cache, as when it was read;
+ * @p unread: its file was not even opened. */
+static void say_restored(const run_article *a, int unread)
+{
+    if (a->warnings)
+        warning("'%s': %s", a->path, a->warnings);
+    info("%s: %s, %s (%s), %zu figures, as before%s", a->name, a->encoding, a->loc.name,
+         a->loc.code, a->figs.n, unread ? ", file unchanged" : "");
+}
+
 static void process(const run_rules *rr, cache *cc, run_article *a, const char *data,
                     size_t len)
 {
@@ -77,10 +87,7 @@ static void process(const run_rules *rr, cache *cc, run_article *a, const char *
     a->bytes = len;
     hash_hex(data, len, a->hash);
     if (cache_restore(cc, a)) { /* read before, in these very bytes */
-        if (a->warnings)
-            warning("'%s': %s", a->path, a->warnings);
-        info("%s: %s, %s (%s), %zu figures, as before", a->name, a->encoding, a->loc.name,
-             a->loc.code, a->figs.n);
+        say_restored(a, 0);
         return;
     }
     err = text_read(&doc, rr->text, data, len, &why);
@@ -135,12 +142,34 @@ static void read_and_process(const run_rules *rr, cache *cc, store *st, run_arti
     strbuf why = STRBUF_INIT;
     char *data = NULL;
     size_t len = 0;
-    ls_error err = corpus_read(e, max_bytes, &data, &len, &why);
+    struct stat sb;
+    ls_error err;
 
-    if (err)
+    /* a file as it was when a run read it: restored without opening it */
+    if (cache_has_files(cc)) {
+        if ((err = corpus_stat(e, max_bytes, &sb, &why))) {
+            fail(a, err, &why);
+            goto done;
+        }
+        if (cache_file_key(e->path, &sb, a->file_key) && cache_restore_file(cc, a->file_key, a)) {
+            say_restored(a, 1);
+            goto done;
+        }
+    }
+    if ((err = corpus_read(e, max_bytes, &data, &len, &sb, &why))) {
         fail(a, err, &why);
+        goto done;
+    }
+    /* keyed now: whether it is too recent to tell is judged by the
+     * moment it was read */
+    cache_file_key(e->path, &sb, a->file_key);
+    process(rr, cc, a, data, len);
+    /* which content the file had, for the next run */
+    if (a->err)
+        a->file_key[0] = '\0';
     else
-        process(rr, cc, a, data, len);
+        cache_add_file(cc, a->file_key, a->hash);
+done:
     /* read or restored, what the run keeps to its end */
     figure_list_pack(&a->figs, st);
     free(data);

@@ -41,6 +41,7 @@ typedef struct {
     figure_list figs;
     int locality;    /**< index into run_set.localities, -1 if failed */
     char hash[33];   /**< hex XXH3-128 of the file's bytes */
+    char file_key[33]; /**< cache_file_key of the file as read, or "" */
     char *duplicate_of; /**< an earlier article with the same bytes, or NULL */
     int change;      /**< CHANGE_* since the previous run */
     long long first_seen, last_changed;

@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -353,6 +354,59 @@ def test_cache(binary, work, shared):
     check("cache: ... which the next run uses", hits == 3 and out2 == out, hits)
 
 
+def test_unchanged_files(binary, work):
+    """A file that stat says is unchanged since a run read it is not read
+    again; one whose bytes changed is, even with its size and mtime put
+    back, and so is one too new to tell (its times in the future here)."""
+    d = os.path.join(work, "files")
+    corpus = os.path.join(d, "corpus")
+    os.makedirs(corpus)
+    for f in sorted(os.listdir(os.path.join(work, "seeds"))):
+        if f.endswith(".txt"):
+            shutil.copy(os.path.join(work, "seeds", f), corpus)
+    n = len(os.listdir(corpus))
+    time.sleep(3.2)  # older than the two seconds within which a change may not show
+    unread = lambda err: err.count("as before, file unchanged")
+    rc, err, hits, full = cache_run(binary, d)
+    check("files: a first run reads every article", rc in (0, 2) and hits == 0, (rc, hits))
+    rc, err, hits, out = cache_run(binary, d)
+    check("files: a rerun opens none of the unchanged files", unread(err) == n, (unread(err), n))
+    check("files: ... and its outputs are the full run's", out == full)
+
+    # the same size and modification time, other bytes: read again
+    name = sorted(os.listdir(corpus))[0]
+    path = os.path.join(corpus, name)
+    st = os.stat(path)
+    data = open(path, "rb").read()
+    at = re.search(rb"[1-8][0-9]*\xe5\x90\x8d", data)  # a count of people (名)
+    check("files: the article has a count to change", at is not None)
+    if at is None:
+        return
+    changed = data[:at.start()] + bytes([data[at.start()] + 1]) + data[at.start() + 1:]
+    open(path, "wb").write(changed)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    time.sleep(3.2)  # only its change time (ctime) tells it changed
+    rc, err, hits, out = cache_run(binary, d)
+    check("files: a file rewritten with its size and mtime kept is read again",
+          unread(err) == n - 1 and ("%s: " % name) in err and
+          not re.search(re.escape(name) + r": .*file unchanged", err), (unread(err), err[-400:]))
+    os.rename(os.path.join(d, "r.cache"), os.path.join(d, "r.cache.keep"))
+    rc, err, hits, again = cache_run(binary, d)
+    check("files: ... and the outputs are those of a full run of the new bytes",
+          out["r.csv"] == again["r.csv"] and out["r.csv"] != full["r.csv"] and
+          out["r.cmp.csv"] == again["r.cmp.csv"])
+    os.replace(os.path.join(d, "r.cache.keep"), os.path.join(d, "r.cache"))
+
+    # times in the future: never taken as unchanged
+    future = time.time() + 3600
+    os.utime(path, (future, future))
+    for k in range(2):
+        rc, err, hits, out = cache_run(binary, d)
+        check("files: a file with a recent or future time is opened every run (%d)" % (k + 1),
+              unread(err) == n - 1 and hits == n and out["r.csv"] == again["r.csv"],
+              (unread(err), hits))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/locstat")
@@ -367,6 +421,7 @@ def main():
         test_corrections(binary, work)
         test_updates_capped(binary, work)
         test_cache(binary, work, a.shared)
+        test_unchanged_files(binary, work)
         d = big_corpus(work, 40)
         shutil.copytree("templates", os.path.join(d, "templates"))
         test_concurrent(binary, d)
