@@ -471,7 +471,8 @@ ls_error cache_finish(cache *c, const run_set *set)
     for (size_t i = 0; i < set->n; i++)
         if (!set->v[i].err && set->v[i].file_key[0])
             files[nfiles++] = i;
-    qsort(files, nfiles, sizeof(*files), by_article_file_key);
+    if (nfiles)
+        qsort(files, nfiles, sizeof(*files), by_article_file_key);
     for (size_t i = 0; i < nfiles; i++)
         if (!kf || strcmp(set->v[files[i]].file_key, set->v[files[kf - 1]].file_key))
             files[kf++] = files[i];
@@ -971,7 +972,8 @@ cache *cache_load(const char *path, const char *key)
     c->nrec += c->n;
     /* the last record of a content wins: it was appended after the one
      * before it failed its checksum */
-    qsort(c->v, c->n, sizeof(*c->v), by_hash_then_at);
+    if (c->n)
+        qsort(c->v, c->n, sizeof(*c->v), by_hash_then_at);
     for (size_t i = 0; i < c->n; i++) {
         if (k && !strcmp(c->v[k - 1].hash, c->v[i].hash))
             k--;
@@ -979,7 +981,8 @@ cache *cache_load(const char *path, const char *key)
     }
     c->n = k;
     /* and the last of a file */
-    qsort(c->f, c->nf, sizeof(*c->f), by_key_then_seq);
+    if (c->nf)
+        qsort(c->f, c->nf, sizeof(*c->f), by_key_then_seq);
     k = 0;
     for (size_t i = 0; i < c->nf; i++) {
         if (k && !memcmp(c->f[k - 1].key, c->f[i].key, 16))
