@@ -752,7 +752,7 @@ int cache_has_files(const cache *c)
 
 int cache_restore_file(cache *c, const char *key, run_article *a)
 {
-    file_entry want, *f;
+    file_entry want = { { 0 }, { 0 }, 0 }, *f;
 
     if (!c || !c->nf || !key[0])
         return 0;
@@ -770,7 +770,7 @@ int cache_restore_file(cache *c, const char *key, run_article *a)
 
 void cache_add_file(cache *c, const char *key, const char *hash)
 {
-    file_entry want, *f;
+    file_entry want = { { 0 }, { 0 }, 0 }, *f;
 
     if (!c || !key[0])
         return;
