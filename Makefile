@@ -48,12 +48,12 @@ LIBS      = $(PC_LIBS) -lm -pthread
 
 SRC  = src/util.c src/tmpl.c src/convert.c src/cache.c src/labels.c src/locstat.c src/corpus.c src/text.c src/number.c \
        src/extract.c src/classify.c src/indicate.c src/compare.c src/locality.c src/run.c src/outfile.c \
-       src/export.c src/zipdeflate.c src/report.c src/state.c src/correct.c src/xlsxread.c src/harvest.c \
+       src/export.c src/zipdeflate.c src/xlsxtmp.c src/report.c src/state.c src/correct.c src/xlsxread.c src/harvest.c \
        src/store.c
 OBJ  = $(SRC:src/%.c=$(B)/%.o)
 LIB  = $(B)/liblocstat.a
 BIN  = $(B)/locstat
-UNIT = number extract classify indicate compare text locality xlsxread convert state tmpl zipdeflate store
+UNIT = number extract classify indicate compare text locality xlsxread convert state tmpl zipdeflate store xlsxtmp
 UNIT_BIN = $(UNIT:%=$(B)/test_%)
 FUZZ = article templates workbook cache
 FUZZ_REPLAY = $(FUZZ:%=$(B)/fuzz_%_replay)

@@ -9,6 +9,7 @@
 #include "labels.h"
 #include "outfile.h"
 #include "tmpl.h"
+#include "xlsxtmp.h"
 #include "zipdeflate.h"
 
 #define MAX_WIDTH 60.0
@@ -31,6 +32,10 @@
  * footer below a listing needs three. Past it libxlsxwriter drops a row
  * without a word; the sheet says how many it left out instead. */
 #define SHEET_LAST_ROW ((lxw_row_t)(LXW_ROW_MAX - 4))
+
+/* libxlsxwriter's temporary files' buffers (xlsxtmp.h): 13 of them at most
+ * are open at once, the sheets' and the one being packed */
+#define XT_BUFFER ((size_t)256 << 10)
 
 /* overview, comparison, six categories, sources, review, updates, notes */
 #define SHEETS 12
@@ -1203,9 +1208,12 @@ ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdi
         free_report(&r);
         return err;
     }
+    /* its temporary files in pieces of 256 KiB, not 4 */
+    xt_begin(XT_BUFFER);
     r.wb = workbook_new_opt(of.tmp, &wo);
     if (!r.wb) {
         error("cannot write '%s': libxlsxwriter could not create the workbook", path);
+        xt_end();
         outfile_abort(&of);
         free_report(&r);
         return LS_ERR_XLSX;
@@ -1238,6 +1246,7 @@ ls_error report_write(const run_set *set, const cmp_matrix *cmp, const char *tdi
     zd_begin(opt->jobs > 1 ? opt->jobs : 0);
     lerr = workbook_close(r.wb);
     zd_end();
+    xt_end();
     sb_release(&subject);
     free_report(&r);
     if (lerr != LXW_NO_ERROR) {
