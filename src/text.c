@@ -225,6 +225,14 @@ typedef struct {
     size_t alloc;
 } mapped;
 
+/* Room for @p n bytes at once: a pass's output is about as long as its
+ * input, and growing to it by doubling took a tenth of reading an article. */
+static void m_reserve(mapped *m, size_t n)
+{
+    sb_grow(&m->sb, n);
+    ALLOC_GROW(m->map, n + 1, m->alloc);
+}
+
 static void m_add(mapped *m, const char *p, size_t n, uint32_t src)
 {
     ALLOC_GROW(m->map, m->sb.len + n + 1, m->alloc);
@@ -278,6 +286,7 @@ static ls_error decode_iconv(text_doc *doc, const char *code, const unsigned cha
         sb_addf(why, "iconv cannot convert from %s: %s", code, strerror(errno));
         return LS_ERR_ENCODING;
     }
+    m_reserve(&m, len + len / 2); /* two bytes of a Han character become three */
     while (i < len) {
         size_t n = charlen(p + i, len - i);
         char out[16], *op = out;
@@ -936,6 +945,7 @@ static void pass_lines(text_doc *doc, const text_rules *r, const char *in, const
     int title = -1, heading = -1;
     char *emitted;
 
+    m_reserve(&m, len);
     for (size_t i = 0, start = 0; i <= len; i++) {
         if (i < len && in[i] != '\n')
             continue;
@@ -1148,8 +1158,10 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
     ident = xmalloc((doc->raw_len + 1) * sizeof(*ident));
     for (size_t i = 0; i <= doc->raw_len; i++)
         ident[i] = (uint32_t)i;
+    m_reserve(&m1, doc->raw_len);
     pass_chars(doc->raw, ident, doc->raw_len, &m1, &fffd);
     s1 = m_finish(&m1, (uint32_t)doc->raw_len, &map1, &l1);
+    m_reserve(&m2, l1);
     pass_delete(r, R_PINYIN, s1, map1, l1, &m2);
     s2 = m_finish(&m2, (uint32_t)doc->raw_len, &map2, &l2);
 
@@ -1174,6 +1186,7 @@ ls_error text_read(text_doc *doc, const text_rules *r, const char *data, size_t 
             doc->traditional = 1;
     }
     if (doc->traditional) {
+        m_reserve(&m3, l2);
         pass_t2s(r->t2s->cv, s2, map2, l2, &m3, &changed);
         s3 = m_finish(&m3, (uint32_t)doc->raw_len, &map3, &l3);
         pass_lines(doc, r, s3, map3, l3, (uint32_t)doc->raw_len);
