@@ -500,13 +500,15 @@ int main(int argc, char **argv)
     run_group_localities(&set);
     if (o.no_workbook) { /* exports only: no workbook, so no marks to keep */
         /* the CSV needs no comparison: written on a thread of its own
-         * while the comparison is built, then the exports that need it */
+         * while the comparison is built, then the exports that need it
+         * (none: the comparison is not built at all) */
         exports xc = { &set, NULL, rules.indicate, o.csv, NULL, NULL, 0, STRBUF_INIT };
         exports x = { &set, &cmp, rules.indicate, NULL, o.json, o.compare, 0, STRBUF_INIT };
         pthread_t tid;
         int threaded = o.csv && o.jobs > 1 && !pthread_create(&tid, NULL, write_exports, &xc);
         wrote = 1;
-        cmp_build(&cmp, &set, rules.indicate);
+        if (o.json || o.compare)
+            cmp_build(&cmp, &set, rules.indicate);
         lap(&w, T_PREPARE);
         if (threaded)
             pthread_join(tid, NULL);
