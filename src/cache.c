@@ -19,9 +19,9 @@
  * bounds-checked, so a damaged record is a miss, never a crash.
  *
  * Loading reads each record's header only (and a file record's hash): a
- * million articles' cache is 6 GB, and none of it stays in memory. A header that is not one (a run
- * killed mid-record, damage) ends the index there, and the next append
- * starts at that point. A record's body is checked when it is restored;
+ * million articles' cache is 6 GB, and none of it stays in memory. A
+ * header that is not one (a run killed mid-record, damage) ends the index
+ * there, and the next append starts at that point. A record's body is checked when it is restored;
  * a damaged one is a miss, and the article's new record, appended later,
  * takes its place (the last record of a content wins). Appending never
  * touches the bytes a record already indexed, so the file the run reads
@@ -395,9 +395,10 @@ static int by_article_file_key(const void *a, const void *b)
                   order_set->v[*(const size_t *)b].file_key);
 }
 
-/* Write a file of the records of set->v[order[0..n)], in that order,
- * then the file records of set->v[files[0..nfiles)], atomically. One article's body at a time: the cache of a million
- * articles is 6 GB, which a buffer would add to the run's peak. No fsync:
+/* Write a file of the records of set->v[order[0..n)], in that order, then
+ * the file records of set->v[files[0..nfiles)], atomically. One article's
+ * body at a time: the cache of a million articles is 6 GB, which a buffer
+ * would add to the run's peak. No fsync:
  * a cache cut short by a power cut loses the records after the cut, not
  * results (600 MB take 1.9 s with it). */
 static ls_error write_records(const run_set *set, const size_t *order, size_t n,

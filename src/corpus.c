@@ -146,7 +146,8 @@ ls_error corpus_read(const corpus_entry *e, size_t max_bytes, char **data, size_
             return LS_ERR_IO;
         }
         sb.len += (size_t)got;
-        /* a short read of a regular file is its end */
+        /* at its end, or at the size fstat gave (a file still being
+         * written is read as it was then; its next stat differs) */
         if (got == 0 || sb.len == (size_t)st->st_size)
             break;
     }
