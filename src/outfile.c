@@ -8,6 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The stream's buffer: the CSV of 10,000 articles is 94 MB, which stdio's
+ * own 4 KiB buffer wrote in 23,000 calls. */
+#define OUTFILE_BUFFER ((size_t)256 << 10)
+
 ls_error outfile_open(outfile *of, const char *path, int open_stream)
 {
     const char *slash = strrchr(path, '/');
@@ -36,6 +40,13 @@ ls_error outfile_open(outfile *of, const char *path, int open_stream)
             outfile_abort(of);
             return LS_ERR_IO;
         }
+        /* glibc sizes a buffer it allocates itself by the file system's
+         * block, whatever setvbuf asks: it is given one */
+        of->buf = malloc(OUTFILE_BUFFER);
+        if (of->buf && setvbuf(of->fp, of->buf, _IOFBF, OUTFILE_BUFFER)) {
+            free(of->buf);
+            of->buf = NULL;
+        }
     } else {
         close(fd);
     }
@@ -54,6 +65,8 @@ ls_error outfile_commit(outfile *of)
         if (fclose(of->fp) && !failed)
             failed = 1, saved = errno;
         of->fp = NULL;
+        free(of->buf);
+        of->buf = NULL;
     } else {
         fd = open(of->tmp, O_RDONLY);
         if (fd < 0 || (!of->nosync && fsync(fd)))
@@ -88,6 +101,7 @@ void outfile_abort(outfile *of)
 {
     if (of->fp)
         fclose(of->fp);
+    free(of->buf);
     if (of->tmp)
         unlink(of->tmp);
     free(of->tmp);

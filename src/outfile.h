@@ -16,6 +16,7 @@ typedef struct {
     char *path;  /**< the target */
     char *tmp;   /**< the temporary beside it */
     FILE *fp;    /**< open on tmp, or NULL for writers that open by name */
+    char *buf;   /**< fp's buffer, freed once fp is closed */
     int nosync;  /**< commit renames without fsync: readers never see half
                       of it while the system runs, but a power cut may leave
                       it short. Only for a file that checks itself and costs
