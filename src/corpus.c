@@ -117,7 +117,6 @@ ls_error corpus_read(const corpus_entry *e, size_t max_bytes, char **data, size_
 {
     /* O_NONBLOCK: a FIFO named x.txt is refused below, not waited on */
     int fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    strbuf sb = STRBUF_INIT;
     ls_error err;
 
     if (fd < 0 || fstat(fd, st) < 0) {
@@ -130,30 +129,11 @@ ls_error corpus_read(const corpus_entry *e, size_t max_bytes, char **data, size_
         close(fd);
         return err;
     }
-    /* one allocation of the size it has, and one read; more when it grew */
-    sb_grow(&sb, (size_t)st->st_size + 1);
-    for (;;) {
-        ssize_t got;
-        if (sb.alloc - sb.len < 2)
-            sb_grow(&sb, 65536);
-        got = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            sb_addf(why, "%s", strerror(errno));
-            close(fd);
-            sb_release(&sb);
-            return LS_ERR_IO;
-        }
-        sb.len += (size_t)got;
-        /* at its end, or at the size fstat gave (a file still being
-         * written is read as it was then; its next stat differs) */
-        if (got == 0 || sb.len == (size_t)st->st_size)
-            break;
+    if (read_fd(fd, st, data, len)) {
+        sb_addf(why, "%s", strerror(errno));
+        close(fd);
+        return LS_ERR_IO;
     }
     close(fd);
-    sb.buf[sb.len] = '\0';
-    *len = sb.len;
-    *data = sb_detach(&sb, NULL);
     return LS_OK;
 }

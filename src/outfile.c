@@ -40,13 +40,7 @@ ls_error outfile_open(outfile *of, const char *path, int open_stream)
             outfile_abort(of);
             return LS_ERR_IO;
         }
-        /* glibc sizes a buffer it allocates itself by the file system's
-         * block, whatever setvbuf asks: it is given one */
-        of->buf = malloc(OUTFILE_BUFFER);
-        if (of->buf && setvbuf(of->fp, of->buf, _IOFBF, OUTFILE_BUFFER)) {
-            free(of->buf);
-            of->buf = NULL;
-        }
+        of->buf = stream_buffer(of->fp, OUTFILE_BUFFER);
     } else {
         close(fd);
     }

@@ -2,11 +2,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 int ls_verbosity = 1;
@@ -248,39 +250,59 @@ char *sb_detach(strbuf *sb, size_t *len)
     return p;
 }
 
-ls_error read_file(const char *path, char **data, size_t *len)
+ls_error read_fd(int fd, const struct stat *st, char **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    int regular = S_ISREG(st->st_mode);
     strbuf sb = STRBUF_INIT;
-    struct stat st;
-    size_t n;
 
-    if (!f)
-        return LS_ERR_IO;
-    /* one allocation of the right size for regular files; grow otherwise */
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        sb_grow(&sb, (size_t)st.st_size + 1);
-    else
-        sb_grow(&sb, 4096);
+    sb_grow(&sb, regular ? (size_t)st->st_size + 1 : 4096);
     for (;;) {
-        if (sb.alloc - sb.len < 2) /* full (or a pipe): grow */
+        ssize_t got;
+        if (sb.alloc - sb.len < 2) /* full (a pipe, or a file that grew) */
             sb_grow(&sb, 65536);
-        n = fread(sb.buf + sb.len, 1, sb.alloc - sb.len - 1, f);
-        if (n == 0)
+        got = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int saved = errno;
+            sb_release(&sb);
+            errno = saved;
+            return LS_ERR_IO;
+        }
+        sb.len += (size_t)got;
+        /* at its end, or at the size fstat gave: a file still being
+         * written is read as it was then (its next stat differs) */
+        if (got == 0 || (regular && sb.len == (size_t)st->st_size))
             break;
-        sb.len += n;
     }
     sb.buf[sb.len] = '\0';
-    if (ferror(f)) {
-        int saved = errno;
-        fclose(f);
-        sb_release(&sb);
-        errno = saved ? saved : EIO;
-        return LS_ERR_IO;
-    }
-    fclose(f);
     *data = sb_detach(&sb, len);
     return LS_OK;
+}
+
+ls_error read_file(const char *path, char **data, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+    struct stat st;
+    ls_error err;
+
+    if (fd < 0)
+        return LS_ERR_IO;
+    err = fstat(fd, &st) ? LS_ERR_IO : read_fd(fd, &st, data, len);
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return err;
+}
+
+char *stream_buffer(FILE *f, size_t size)
+{
+    char *buf = malloc(size);
+    if (buf && setvbuf(f, buf, _IOFBF, size)) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
 }
 
 int strv_cmp_longest(const void *a, const void *b)

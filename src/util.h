@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
 /** Error codes returned by locstat functions; ls_strerror() names them. */
 typedef enum {
@@ -96,6 +98,24 @@ void ls_capture(strbuf *sink);
 
 /** Read a whole file. Returns LS_OK or LS_ERR_IO with errno set. */
 ls_error read_file(const char *path, char **data, size_t *len);
+
+/**
+ * Read what is left of open file @p fd, which @p st (its fstat) describes,
+ * into *@p data (NUL terminated, free it) and *@p len: one allocation of
+ * the size a regular file has, read up to that size or its end, whichever
+ * comes first; other files (a pipe) are read to their end. Returns LS_OK
+ * or LS_ERR_IO with errno set.
+ */
+ls_error read_fd(int fd, const struct stat *st, char **data, size_t *len);
+
+/**
+ * Give stream @p f, before its first read or write, a buffer of @p size
+ * bytes. glibc sizes a buffer it allocates itself by the file system's
+ * block (4 KiB), whatever setvbuf is asked, so the memory is handed to it.
+ * Returns the buffer, to free once @p f is closed, or NULL when there is
+ * none (the stream keeps stdio's own).
+ */
+char *stream_buffer(FILE *f, size_t size);
 
 /**
  * qsort comparator for an array of strings: the longest first, then in

@@ -13,8 +13,7 @@ typedef FILE *tmpfile_fn(char *tmpdir);
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static tmpfile_fn *next_tmpfile;
 
-/* glibc sizes a buffer it allocates itself from the file system, whatever
- * setvbuf asks: the buffers are given, and kept until xt_end */
+/* the buffers given to the streams (stream_buffer), kept until xt_end */
 static struct {
     pthread_mutex_t lock;
     size_t size; /* 0: stdio's own */
@@ -60,12 +59,10 @@ FILE *lxw_tmpfile(char *tmpdir)
     f = next_tmpfile(tmpdir);
     pthread_mutex_lock(&xt.lock);
     if (f && xt.size) {
-        char *buf = malloc(xt.size);
-        if (buf && !setvbuf(f, buf, _IOFBF, xt.size)) {
+        char *buf = stream_buffer(f, xt.size);
+        if (buf) {
             ALLOC_GROW(xt.v, xt.n + 1, xt.alloc);
             xt.v[xt.n++] = buf;
-        } else {
-            free(buf);
         }
     }
     pthread_mutex_unlock(&xt.lock);
